@@ -1,0 +1,55 @@
+/**
+ * Challenge 3 — your first consumer.
+ * Joins the consumer group `mi-grupo-consumidor` on the topic `mensajes-test`, reading from the
+ * earliest offset the group has not committed yet, and prints partition, offset, key and value of
+ * every message. Ctrl+C (or SIGTERM) leaves the group cleanly with the offsets committed.
+ *
+ *   npm run consumidor-simple
+ */
+import { fail, printable } from './lib/console.ts';
+import { envString } from './lib/env.ts';
+import { createKafka, describeKafkaError, ONE_SHOT_RETRY } from './lib/kafka.ts';
+import { topics } from './lib/topics.ts';
+
+const groupId = envString('CONSUMER_GROUP', 'mi-grupo-consumidor');
+
+const kafka = createKafka('consumidor-simple', ONE_SHOT_RETRY);
+const consumer = kafka.consumer({ groupId });
+
+consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+  const partitions = payload.memberAssignment[topics.mensajes] ?? [];
+  console.log(
+    `joined group ${groupId} on ${topics.mensajes} (partitions ${partitions.join(',') || 'none'}); waiting for messages, Ctrl+C to stop`,
+  );
+});
+consumer.on(consumer.events.CRASH, ({ payload }) => {
+  if (!payload.restart) fail('consumidor_simple', describeKafkaError(payload.error));
+});
+
+let stopping = false;
+async function stop(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  // disconnect() lets the message in hand finish, commits the consumed offsets and leaves the group.
+  await consumer.disconnect();
+  console.log(`${signal}: left group ${groupId}, offsets committed.`);
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));
+
+try {
+  await consumer.connect();
+  // `earliest` in confluent-kafka terms: a group with no committed offset starts at the beginning.
+  await consumer.subscribe({ topics: [topics.mensajes], fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ partition, message }) => {
+      const key = message.key === null ? '(none)' : printable(message.key.toString());
+      const value = message.value === null ? '(null)' : printable(message.value.toString());
+      console.log(`partition=${partition} offset=${message.offset} key=${key} value=${value}`);
+    },
+  });
+} catch (error) {
+  await consumer.disconnect().catch(() => {});
+  fail('consumidor_simple', describeKafkaError(error));
+}

@@ -1,0 +1,64 @@
+import { Kafka, type KafkaConfig, logLevel } from 'kafkajs';
+import { envString } from './env.ts';
+
+/** Bootstrap servers from KAFKA_BROKERS (comma-separated); the course's localhost:9092 by default. */
+export function kafkaBrokers(): string[] {
+  return envString('KAFKA_BROKERS', 'localhost:9092')
+    .split(',')
+    .map((broker) => broker.trim())
+    .filter((broker) => broker.length > 0);
+}
+
+const LOG_LEVELS: Record<string, logLevel> = {
+  nothing: logLevel.NOTHING,
+  error: logLevel.ERROR,
+  warn: logLevel.WARN,
+  info: logLevel.INFO,
+  debug: logLevel.DEBUG,
+};
+
+/**
+ * A kafkajs client. kafkajs logs are off unless KAFKAJS_LOG_LEVEL asks for them, because it reports
+ * routine retries (a coordinator still loading) as errors; the commands print their own clear lines.
+ */
+export function createKafka(clientId: string, overrides: Partial<KafkaConfig> = {}): Kafka {
+  return new Kafka({
+    clientId,
+    brokers: kafkaBrokers(),
+    logLevel:
+      LOG_LEVELS[envString('KAFKAJS_LOG_LEVEL', 'nothing').toLowerCase()] ?? logLevel.NOTHING,
+    ...overrides,
+  });
+}
+
+/** Retry settings for one-shot commands: give up on an unreachable broker within about ten seconds. */
+export const ONE_SHOT_RETRY = {
+  connectionTimeout: 2000,
+  retry: { retries: 3, initialRetryTime: 300, maxRetryTime: 2000 },
+} satisfies Partial<KafkaConfig>;
+
+/** One line saying what failed, where, and what to do about it. */
+export function describeKafkaError(error: unknown): string {
+  const brokers = kafkaBrokers().join(',');
+  const reason = rootMessage(error);
+  if (
+    /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|Connection (error|timeout)|connect ETIMEDOUT/i.test(reason)
+  ) {
+    return `cannot reach Kafka at ${brokers} (${reason}); start a broker (docker compose up -d kafka, or npm run kafka:local) or set KAFKA_BROKERS`;
+  }
+  return `Kafka at ${brokers} failed: ${reason}`;
+}
+
+function rootMessage(error: unknown): string {
+  let current: unknown = error;
+  // kafkajs wraps the network error in retry errors; the innermost message is the useful one.
+  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
+  if (
+    current instanceof Error &&
+    'originalError' in current &&
+    current.originalError instanceof Error
+  ) {
+    current = current.originalError;
+  }
+  return current instanceof Error ? current.message : String(current);
+}

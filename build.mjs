@@ -1,0 +1,80 @@
+// Builds the self-contained dashboard: one index.html with every script, style and basemap inlined,
+// guarded by a Content-Security-Policy that allows exactly those inline blocks (by hash).
+//
+//   node build.mjs           writes index.html
+//   node build.mjs --check   exits 1 when index.html is not the build of src/ (CI runs this)
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+const OUTPUT = 'index.html';
+
+/** Hosts the page may talk to: USGS, a Sismos bridge on this machine (or the one serving the page), map tiles. */
+const CONNECT_SRC = [
+  "'self'",
+  'https://earthquake.usgs.gov',
+  'http://127.0.0.1:*',
+  'http://localhost:*',
+  'ws://127.0.0.1:*',
+  'ws://localhost:*',
+];
+const IMG_SRC = ['data:', 'https://*.basemaps.cartocdn.com', 'https://tile.openstreetmap.org'];
+
+async function bundle(entry) {
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    minify: true,
+    write: false,
+    format: 'esm',
+    target: ['es2022', 'chrome110', 'firefox110', 'safari16'],
+    legalComments: 'eof',
+    charset: 'utf8',
+    // Leaflet's stylesheet names marker and layer-control images the dashboard never shows.
+    external: ['*.png'],
+    logLevel: 'warning',
+  });
+  return result.outputFiles[0].text.trimEnd();
+}
+
+const sha256 = (text) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+
+export async function render() {
+  const [script, style] = await Promise.all([
+    bundle('src/dashboard/main.ts'),
+    bundle('src/dashboard/styles.css'),
+  ]);
+  const csp = [
+    "default-src 'none'",
+    `script-src ${sha256(script)}`,
+    `style-src ${sha256(style)}`,
+    `img-src ${IMG_SRC.join(' ')}`,
+    `connect-src ${CONNECT_SRC.join(' ')}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+  const slots = { CSP: csp, STYLE: style, SCRIPT: script };
+  return readFileSync('src/dashboard/index.html', 'utf8').replace(
+    /%(CSP)%|\/\*(STYLE|SCRIPT)\*\//g,
+    (_, attribute, block) => slots[attribute ?? block],
+  );
+}
+
+const html = await render();
+if (process.argv.includes('--check')) {
+  let current = '';
+  try {
+    current = readFileSync(OUTPUT, 'utf8');
+  } catch {}
+  if (current !== html) {
+    console.error(`${OUTPUT} is not the build of src/: run "npm run build" and commit ${OUTPUT}.`);
+    process.exit(1);
+  }
+  console.log(`${OUTPUT} is up to date (${Buffer.byteLength(html)} bytes).`);
+} else {
+  writeFileSync(OUTPUT, html);
+  console.log(
+    `wrote ${OUTPUT} (${Buffer.byteLength(html)} bytes); open ${pathToFileURL(OUTPUT).href} in a browser`,
+  );
+}

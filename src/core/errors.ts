@@ -1,0 +1,69 @@
+/**
+ * Every error Sismos raises on purpose. `code` is stable so callers can branch on it;
+ * `retriable` tells retry loops whether trying again can help.
+ */
+export class SismosError extends Error {
+  readonly code: string;
+  readonly retriable: boolean;
+
+  constructor(code: string, message: string, retriable: boolean, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+    this.retriable = retriable;
+  }
+}
+
+export type FeedErrorCode =
+  | 'FEED_NOT_JSON'
+  | 'FEED_NOT_COLLECTION'
+  | 'FEED_HTTP'
+  | 'FEED_TIMEOUT'
+  | 'FEED_NETWORK';
+
+/** A USGS feed that could not be fetched or is not a GeoJSON FeatureCollection at all. */
+export class FeedError extends SismosError {
+  declare readonly code: FeedErrorCode;
+
+  constructor(code: FeedErrorCode, message: string, options?: ErrorOptions) {
+    // A feed that is broken now may be fixed at the next regeneration, so every feed error is retriable.
+    super(code, message, true, options);
+  }
+}
+
+export type MessageErrorCode =
+  | 'MESSAGE_EMPTY'
+  | 'MESSAGE_NOT_UTF8'
+  | 'MESSAGE_NOT_JSON'
+  | 'MESSAGE_BAD_FIELD';
+
+/** A Kafka record whose value is not a valid challenge-4 message. Retrying never helps. */
+export class MessageError extends SismosError {
+  declare readonly code: MessageErrorCode;
+  /** The offending field of the message, or null when the value as a whole is unreadable. */
+  readonly field: string | null;
+  readonly value: unknown;
+
+  constructor(code: MessageErrorCode, message: string, field: string | null, value: unknown) {
+    super(code, message, false);
+    this.field = field;
+    this.value = value;
+  }
+}
+
+const MAX_DESCRIBED = 60;
+
+/** A short, printable description of an untrusted value for error messages: type and a clipped rendering. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'missing';
+  if (value === null) return 'null';
+  if (typeof value === 'number') return `number ${String(value)}`;
+  if (typeof value === 'string') return `string ${JSON.stringify(clip(value))}`;
+  if (Array.isArray(value)) return `array of ${value.length}`;
+  if (typeof value === 'object') return 'object';
+  return `${typeof value} ${clip(String(value))}`;
+}
+
+function clip(text: string): string {
+  return text.length > MAX_DESCRIBED ? `${text.slice(0, MAX_DESCRIBED)}…` : text;
+}

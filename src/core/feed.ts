@@ -1,0 +1,157 @@
+import { describeValue, FeedError } from './errors.ts';
+import {
+  finiteOrNull,
+  isFiniteNumber,
+  isLatitude,
+  isLongitude,
+  isObject,
+  lowerOrNull,
+  safeHttpUrl,
+  stringOrNull,
+} from './guards.ts';
+import type { PagerLevel, Quake } from './quake.ts';
+
+export interface FeedMetadata {
+  /** When USGS generated the feed, epoch ms; null when the feed does not say. */
+  readonly generated: number | null;
+  readonly url: string | null;
+  readonly title: string | null;
+  /** `metadata.count` as published; it can differ from the number of features. */
+  readonly declaredCount: number | null;
+}
+
+/** A feature that could not become a quake, and why. */
+export interface Reject {
+  /** Position of the feature in `features`. */
+  readonly index: number;
+  readonly id: string | null;
+  readonly reason: string;
+}
+
+export interface ParsedFeed {
+  readonly metadata: FeedMetadata;
+  /** Valid quakes in feed order, one per id (the newest revision when an id repeats). */
+  readonly quakes: Quake[];
+  readonly rejects: Reject[];
+}
+
+/** Parses the text of a USGS GeoJSON summary feed. Throws FeedError only when the whole document is unusable. */
+export function parseFeedText(text: string): ParsedFeed {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new FeedError('FEED_NOT_JSON', `feed is not JSON (${reason})`, { cause: error });
+  }
+  return parseFeed(doc);
+}
+
+/**
+ * Turns a decoded USGS GeoJSON FeatureCollection into validated quakes.
+ * One bad feature never fails the feed: it lands in `rejects` with its reason.
+ */
+export function parseFeed(doc: unknown): ParsedFeed {
+  if (!isObject(doc) || doc.type !== 'FeatureCollection' || !Array.isArray(doc.features)) {
+    throw new FeedError(
+      'FEED_NOT_COLLECTION',
+      `feed is not a GeoJSON FeatureCollection (got ${describeShape(doc)})`,
+    );
+  }
+  const quakes: Quake[] = [];
+  const rejects: Reject[] = [];
+  const positionById = new Map<string, number>();
+  const features: unknown[] = doc.features;
+  for (let index = 0; index < features.length; index++) {
+    const feature = features[index];
+    const result = toQuake(feature);
+    if (typeof result === 'string') {
+      rejects.push({ index, id: featureId(feature), reason: result });
+      continue;
+    }
+    const earlier = positionById.get(result.id);
+    if (earlier === undefined) {
+      positionById.set(result.id, quakes.length);
+      quakes.push(result);
+      continue;
+    }
+    const kept = quakes[earlier] as Quake;
+    if (result.updated > kept.updated) quakes[earlier] = result;
+    const newest = Math.max(result.updated, kept.updated);
+    rejects.push({
+      index,
+      id: result.id,
+      reason: `duplicate id; kept the version updated at ${new Date(newest).toISOString()}`,
+    });
+  }
+  return { metadata: toMetadata(doc.metadata), quakes, rejects };
+}
+
+function toMetadata(value: unknown): FeedMetadata {
+  const meta = isObject(value) ? value : {};
+  return {
+    generated: finiteOrNull(meta.generated),
+    url: typeof meta.url === 'string' ? meta.url : null,
+    title: typeof meta.title === 'string' ? meta.title : null,
+    declaredCount: finiteOrNull(meta.count),
+  };
+}
+
+const PAGER_LEVELS: ReadonlySet<string> = new Set(['green', 'yellow', 'orange', 'red']);
+
+/** A quake, or the reason the feature is not one. */
+function toQuake(feature: unknown): Quake | string {
+  if (!isObject(feature)) return `feature is not an object (got ${describeValue(feature)})`;
+  const { id, properties: p, geometry: g } = feature;
+  if (typeof id !== 'string' || id.length === 0) {
+    return `id must be a non-empty string, got ${describeValue(id)}`;
+  }
+  if (!isObject(p)) return `properties must be an object, got ${describeValue(p)}`;
+  if (!isObject(g) || g.type !== 'Point' || !Array.isArray(g.coordinates)) {
+    return `geometry must be a GeoJSON Point, got ${describeShape(g)}`;
+  }
+  const [lon, lat, depth] = g.coordinates as unknown[];
+  if (!isLongitude(lon))
+    return `longitude must be a number in [-180, 180], got ${describeValue(lon)}`;
+  if (!isLatitude(lat)) return `latitude must be a number in [-90, 90], got ${describeValue(lat)}`;
+  if (depth != null && !isFiniteNumber(depth)) {
+    return `depth must be a number or null, got ${describeValue(depth)}`;
+  }
+  if (p.mag != null && !isFiniteNumber(p.mag)) {
+    return `properties.mag must be a number or null, got ${describeValue(p.mag)}`;
+  }
+  if (!isFiniteNumber(p.time)) {
+    return `properties.time must be epoch milliseconds, got ${describeValue(p.time)}`;
+  }
+  if (p.updated != null && !isFiniteNumber(p.updated)) {
+    return `properties.updated must be epoch milliseconds, got ${describeValue(p.updated)}`;
+  }
+  const alert = lowerOrNull(p.alert);
+  return {
+    id,
+    time: p.time,
+    updated: (p.updated as number | null | undefined) ?? p.time,
+    mag: (p.mag as number | null | undefined) ?? null,
+    magType: stringOrNull(p.magType),
+    place: stringOrNull(p.place),
+    lat,
+    lon,
+    depth: (depth as number | null | undefined) ?? null,
+    // Old feeds publish null for "no tsunami flag".
+    tsunami: p.tsunami === 1 || p.tsunami === true,
+    status: lowerOrNull(p.status),
+    type: lowerOrNull(p.type) ?? 'earthquake',
+    url: safeHttpUrl(p.url),
+    alert: alert !== null && PAGER_LEVELS.has(alert) ? (alert as PagerLevel) : null,
+  };
+}
+
+function featureId(feature: unknown): string | null {
+  return isObject(feature) && typeof feature.id === 'string' ? feature.id : null;
+}
+
+function describeShape(value: unknown): string {
+  if (isObject(value) && typeof value.type === 'string')
+    return `type ${JSON.stringify(value.type)}`;
+  return describeValue(value);
+}

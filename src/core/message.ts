@@ -1,0 +1,179 @@
+import { describeValue, MessageError } from './errors.ts';
+import {
+  isFiniteNumber,
+  isLatitude,
+  isLongitude,
+  isObject,
+  lowerOrNull,
+  safeHttpUrl,
+  stringOrNull,
+} from './guards.ts';
+import type { Quake } from './quake.ts';
+
+/**
+ * The value of a record on the `sismos` topic: the challenge-4 message, with Spanish field
+ * names as the course defines them. This module is the only place those names meet a Quake.
+ */
+export interface SismoMessage {
+  id: string;
+  magnitud: number | null;
+  lugar: string | null;
+  latitud: number;
+  longitud: number;
+  profundidad_km: number | null;
+  /** Origin time, ISO 8601 UTC with milliseconds. */
+  timestamp: string;
+  tsunami: boolean;
+  // Extras documented in the README; decoders treat all of them as optional.
+  /** Time of this revision, ISO 8601 UTC; a larger value replaces an earlier record with the same key. */
+  actualizado: string;
+  tipo_magnitud: string | null;
+  tipo_evento: string;
+  estado: string | null;
+  url: string | null;
+}
+
+export function toMessage(quake: Quake): SismoMessage {
+  return {
+    id: quake.id,
+    magnitud: quake.mag,
+    lugar: quake.place,
+    latitud: quake.lat,
+    longitud: quake.lon,
+    profundidad_km: quake.depth,
+    timestamp: new Date(quake.time).toISOString(),
+    tsunami: quake.tsunami,
+    actualizado: new Date(quake.updated).toISOString(),
+    tipo_magnitud: quake.magType,
+    tipo_evento: quake.type,
+    estado: quake.status,
+    url: quake.url,
+  };
+}
+
+export function encodeMessage(quake: Quake): string {
+  return JSON.stringify(toMessage(quake));
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Reads a record value back into a Quake. Accepts the eight challenge-4 fields alone (as any
+ * student's producer sends them) and validates the documented extras when present.
+ * Throws MessageError naming the field and the value.
+ */
+export function decodeMessage(value: string | Uint8Array | null | undefined): Quake {
+  if (value == null || value.length === 0) {
+    throw new MessageError('MESSAGE_EMPTY', 'message has no value', null, value);
+  }
+  let text: string;
+  try {
+    text = typeof value === 'string' ? value : utf8.decode(value);
+  } catch {
+    throw new MessageError('MESSAGE_NOT_UTF8', 'message is not UTF-8 text', null, value);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    throw new MessageError(
+      'MESSAGE_NOT_JSON',
+      `message is not JSON: ${describeValue(text)}`,
+      null,
+      text,
+    );
+  }
+  if (!isObject(doc)) {
+    throw new MessageError(
+      'MESSAGE_NOT_JSON',
+      `message is not a JSON object: ${describeValue(doc)}`,
+      null,
+      doc,
+    );
+  }
+  const id = field(doc, 'id', (v) => stringOrNull(v) !== null, 'a non-empty string');
+  const time = timeField(doc, 'timestamp', true);
+  const updated = timeField(doc, 'actualizado', false) ?? time;
+  return {
+    id: id as string,
+    time,
+    updated,
+    mag: field(doc, 'magnitud', (v) => v === null || isFiniteNumber(v), 'a number or null') as
+      | number
+      | null,
+    magType: stringOrNull(optionalText(doc, 'tipo_magnitud')),
+    place: stringOrNull(
+      field(doc, 'lugar', (v) => v === null || typeof v === 'string', 'a string or null'),
+    ),
+    lat: field(doc, 'latitud', isLatitude, 'a number in [-90, 90]') as number,
+    lon: field(doc, 'longitud', isLongitude, 'a number in [-180, 180]') as number,
+    depth: field(
+      doc,
+      'profundidad_km',
+      (v) => v === null || isFiniteNumber(v),
+      'a number or null',
+    ) as number | null,
+    tsunami: field(doc, 'tsunami', (v) => typeof v === 'boolean', 'a boolean') as boolean,
+    status: lowerOrNull(optionalText(doc, 'estado')),
+    type: lowerOrNull(optionalText(doc, 'tipo_evento')) ?? 'earthquake',
+    url: optionalUrl(doc),
+    alert: null,
+  };
+}
+
+function field(
+  doc: Record<string, unknown>,
+  name: keyof SismoMessage,
+  valid: (value: unknown) => boolean,
+  expected: string,
+): unknown {
+  const value = doc[name];
+  if (!valid(value)) {
+    throw new MessageError(
+      'MESSAGE_BAD_FIELD',
+      `field "${name}" must be ${expected}, got ${describeValue(value)}`,
+      name,
+      value,
+    );
+  }
+  return value;
+}
+
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+function timeField(doc: Record<string, unknown>, name: 'timestamp', required: true): number;
+function timeField(
+  doc: Record<string, unknown>,
+  name: 'actualizado',
+  required: false,
+): number | null;
+function timeField(
+  doc: Record<string, unknown>,
+  name: keyof SismoMessage,
+  required: boolean,
+): number | null {
+  const value = doc[name];
+  if (!required && value == null) return null;
+  const ms = typeof value === 'string' && ISO_8601.test(value) ? Date.parse(value) : Number.NaN;
+  if (!Number.isFinite(ms)) {
+    throw new MessageError(
+      'MESSAGE_BAD_FIELD',
+      `field "${name}" must be an ISO 8601 time with a zone, got ${describeValue(value)}`,
+      name,
+      value,
+    );
+  }
+  return ms;
+}
+
+function optionalText(doc: Record<string, unknown>, name: keyof SismoMessage): string | null {
+  return field(doc, name, (v) => v == null || typeof v === 'string', 'a string or null') as
+    | string
+    | null;
+}
+
+function optionalUrl(doc: Record<string, unknown>): string | null {
+  const value = doc.url;
+  if (value == null) return null;
+  return field(doc, 'url', (v) => safeHttpUrl(v) !== null, 'an http(s) URL or null') as string;
+}

@@ -1,0 +1,25 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** Real USGS feeds recorded on the dates in their names; see test/fixtures/usgs/README.md. */
+export const FIXTURES = [
+  '2017-12-03_all_hour.geojson',
+  '2016-11-03_all_day.geojson',
+  '2018-06-12_4.5_week.geojson',
+  '2023-10-11_significant_month.geojson',
+  '2023-04-07_all_week.geojson',
+] as const;
+
+export type FixtureName = (typeof FIXTURES)[number];
+
+export const FIXTURE_DIR = fileURLToPath(new URL('../fixtures/usgs/', import.meta.url));
+
+export function fixtureText(name: FixtureName): string {
+  return readFileSync(`${FIXTURE_DIR}${name}`, 'utf8');
+}
+
+/** The raw decoded feed, for computing expectations independently of the code under test. */
+// biome-ignore lint/suspicious/noExplicitAny: raw GeoJSON is walked freely in tests
+export function fixtureJson(name: FixtureName): any {
+  return JSON.parse(fixtureText(name));
+}

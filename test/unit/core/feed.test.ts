@@ -1,0 +1,253 @@
+import { describe, expect, it } from 'vitest';
+import { FeedError } from '../../../src/core/errors.ts';
+import { parseFeed, parseFeedText } from '../../../src/core/feed.ts';
+import { catchError } from '../../helpers/catch.ts';
+import { FIXTURES, fixtureJson, fixtureText } from '../../helpers/fixtures.ts';
+
+function feature(overrides: { id?: unknown; properties?: object; geometry?: unknown } = {}) {
+  return {
+    type: 'Feature',
+    id: 'id' in overrides ? overrides.id : 'us7000test',
+    properties: {
+      mag: 4.6,
+      place: '10 km S of Somewhere',
+      time: 1_700_000_000_000,
+      updated: 1_700_000_100_000,
+      tsunami: 0,
+      status: 'reviewed',
+      type: 'earthquake',
+      magType: 'mb',
+      url: 'https://earthquake.usgs.gov/earthquakes/eventpage/us7000test',
+      ...overrides.properties,
+    },
+    geometry:
+      'geometry' in overrides
+        ? overrides.geometry
+        : { type: 'Point', coordinates: [-70.5, -33.4, 10] },
+  };
+}
+
+function collection(features: unknown[], metadata: object = { generated: 1_700_000_200_000 }) {
+  return { type: 'FeatureCollection', metadata: { ...metadata }, features };
+}
+
+describe('parseFeedText on every recorded USGS feed', () => {
+  it.each(FIXTURES)('%s: every feature becomes a quake with the published values', (name) => {
+    const raw = fixtureJson(name);
+    const feed = parseFeedText(fixtureText(name));
+
+    expect(feed.rejects).toEqual([]);
+    expect(feed.quakes).toHaveLength(raw.features.length);
+    expect(feed.metadata.generated).toBe(raw.metadata.generated);
+    expect(feed.metadata.declaredCount).toBe(raw.metadata.count);
+    feed.quakes.forEach((quake, i) => {
+      const f = raw.features[i];
+      expect(quake.id).toBe(f.id);
+      expect(quake.mag).toBe(f.properties.mag);
+      expect(quake.time).toBe(f.properties.time);
+      expect(quake.updated).toBe(f.properties.updated);
+      expect([quake.lon, quake.lat, quake.depth]).toEqual(f.geometry.coordinates);
+      expect(quake.tsunami).toBe(f.properties.tsunami === 1);
+      expect(quake.status).toBe(f.properties.status.toLowerCase());
+      expect(quake.type).toBe(f.properties.type);
+    });
+  });
+
+  it('keeps mixed-case statuses, quarry blasts, explosions and negative depths of the 2016 day feed', () => {
+    const feed = parseFeedText(fixtureText('2016-11-03_all_day.geojson'));
+    const statuses = new Set(feed.quakes.map((q) => q.status));
+    expect(statuses).toEqual(new Set(['reviewed', 'automatic']));
+    expect(feed.quakes.filter((q) => q.type === 'quarry blast')).toHaveLength(5);
+    expect(feed.quakes.filter((q) => q.type === 'explosion')).toHaveLength(3);
+    expect(feed.quakes.some((q) => (q.depth ?? 0) < 0)).toBe(true);
+    expect(feed.quakes.filter((q) => (q.mag ?? 0) < 0)).toHaveLength(3);
+  });
+
+  it('keeps volcanic eruptions of the 4.5 week feed and longitudes near the antimeridian', () => {
+    const feed = parseFeedText(fixtureText('2018-06-12_4.5_week.geojson'));
+    expect(feed.quakes.filter((q) => q.type === 'volcanic eruption')).toHaveLength(5);
+    expect(Math.min(...feed.quakes.map((q) => q.lon))).toBe(-179.3722);
+  });
+
+  it('reads PAGER levels and tsunami flags of the significant month feed', () => {
+    const raw = fixtureJson('2023-10-11_significant_month.geojson');
+    const feed = parseFeedText(fixtureText('2023-10-11_significant_month.geojson'));
+    const alerts = feed.quakes.map((q) => q.alert);
+    expect(alerts).toEqual(
+      raw.features.map((f: { properties: { alert: string | null } }) => f.properties.alert),
+    );
+    expect(new Set(alerts)).toContain('red');
+    expect(feed.quakes.filter((q) => q.tsunami).length).toBe(
+      raw.features.filter((f: { properties: { tsunami: number } }) => f.properties.tsunami === 1)
+        .length,
+    );
+  });
+
+  it('reads the 2,389 quakes of the week feed with its ice quakes, other events and 145 negative depths', () => {
+    const feed = parseFeedText(fixtureText('2023-04-07_all_week.geojson'));
+    expect(feed.quakes).toHaveLength(2389);
+    expect(feed.quakes.filter((q) => (q.depth ?? 0) < 0)).toHaveLength(145);
+    expect(feed.quakes.filter((q) => q.type === 'ice quake')).toHaveLength(2);
+    expect(feed.quakes.filter((q) => q.type === 'other event')).toHaveLength(5);
+    expect(feed.quakes.filter((q) => q.mag === 0)).toHaveLength(11);
+  });
+});
+
+describe('parseFeed with bad features', () => {
+  it('accepts a null magnitude as "no magnitude yet"', () => {
+    const feed = parseFeed(collection([feature({ properties: { mag: null } })]));
+    expect(feed.rejects).toEqual([]);
+    expect(feed.quakes[0]?.mag).toBeNull();
+  });
+
+  it.each([
+    ['NaN', Number.NaN, 'properties.mag must be a number or null, got number NaN'],
+    ['a string', '4.5', 'properties.mag must be a number or null, got string "4.5"'],
+    ['Infinity', Number.POSITIVE_INFINITY, 'got number Infinity'],
+  ])('rejects a magnitude that is %s and keeps the rest of the feed', (_label, mag, reason) => {
+    const feed = parseFeed(
+      collection([
+        feature({ id: 'ok1' }),
+        feature({ id: 'bad', properties: { mag } }),
+        feature({ id: 'ok2' }),
+      ]),
+    );
+    expect(feed.quakes.map((q) => q.id)).toEqual(['ok1', 'ok2']);
+    expect(feed.rejects).toHaveLength(1);
+    expect(feed.rejects[0]?.index).toBe(1);
+    expect(feed.rejects[0]?.id).toBe('bad');
+    expect(feed.rejects[0]?.reason).toContain(reason);
+  });
+
+  it.each([
+    ['missing geometry', undefined, 'geometry must be a GeoJSON Point, got missing'],
+    ['null geometry', null, 'geometry must be a GeoJSON Point, got null'],
+    ['a polygon', { type: 'Polygon', coordinates: [] }, 'got type "Polygon"'],
+    [
+      'latitude 91',
+      { type: 'Point', coordinates: [10, 91, 5] },
+      'latitude must be a number in [-90, 90], got number 91',
+    ],
+    [
+      'longitude -181',
+      { type: 'Point', coordinates: [-181, 0, 5] },
+      'longitude must be a number in [-180, 180]',
+    ],
+    ['string coordinates', { type: 'Point', coordinates: ['10', '20'] }, 'got string "10"'],
+    [
+      'a string depth',
+      { type: 'Point', coordinates: [10, 20, 'deep'] },
+      'depth must be a number or null',
+    ],
+  ])('rejects %s', (_label, geometry, reason) => {
+    const feed = parseFeed(collection([feature({ geometry })]));
+    expect(feed.quakes).toEqual([]);
+    expect(feed.rejects[0]?.reason).toContain(reason);
+  });
+
+  it('accepts a point without depth as depth null', () => {
+    const feed = parseFeed(
+      collection([feature({ geometry: { type: 'Point', coordinates: [1, 2] } })]),
+    );
+    expect(feed.quakes[0]?.depth).toBeNull();
+  });
+
+  it('rejects features without an id, without a time, or that are not objects', () => {
+    const feed = parseFeed(
+      collection([
+        feature({ id: undefined }),
+        feature({ id: 42 }),
+        feature({ properties: { time: '2023-01-01' } }),
+        'garbage',
+        null,
+      ]),
+    );
+    expect(feed.quakes).toEqual([]);
+    expect(feed.rejects.map((r) => r.reason)).toEqual([
+      'id must be a non-empty string, got missing',
+      'id must be a non-empty string, got number 42',
+      'properties.time must be epoch milliseconds, got string "2023-01-01"',
+      'feature is not an object (got string "garbage")',
+      'feature is not an object (got null)',
+    ]);
+  });
+
+  it('keeps one quake per duplicate id, the newest revision, in the position of the first', () => {
+    const feed = parseFeed(
+      collection([
+        feature({ id: 'a', properties: { mag: 4.0, updated: 10 } }),
+        feature({ id: 'b' }),
+        feature({ id: 'a', properties: { mag: 4.8, updated: 20 } }),
+        feature({ id: 'a', properties: { mag: 3.9, updated: 5 } }),
+      ]),
+    );
+    expect(feed.quakes.map((q) => [q.id, q.mag])).toEqual([
+      ['a', 4.8],
+      ['b', 4.6],
+    ]);
+    expect(feed.rejects.map((r) => [r.index, r.id])).toEqual([
+      [2, 'a'],
+      [3, 'a'],
+    ]);
+    expect(feed.rejects[0]?.reason).toMatch(
+      /^duplicate id; kept the version updated at 1970-01-01T00:00:00\.020Z$/,
+    );
+  });
+
+  it('reports metadata.count as declared when it differs from the number of features', () => {
+    const feed = parseFeed(
+      collection([feature({ id: 'a' }), feature({ id: 'b' })], { count: 5, generated: 7 }),
+    );
+    expect(feed.quakes).toHaveLength(2);
+    expect(feed.metadata.declaredCount).toBe(5);
+    expect(feed.metadata.generated).toBe(7);
+  });
+
+  it('survives old-feed quirks: null tsunami, missing title, upper-case status, missing updated', () => {
+    const feed = parseFeed(
+      collection([
+        feature({
+          properties: { tsunami: null, title: undefined, status: 'REVIEWED', updated: undefined },
+        }),
+      ]),
+    );
+    expect(feed.quakes[0]).toMatchObject({
+      tsunami: false,
+      status: 'reviewed',
+      updated: 1_700_000_000_000,
+    });
+  });
+
+  it('drops event URLs that are not http(s), so they can never become script links', () => {
+    const feed = parseFeed(collection([feature({ properties: { url: 'javascript:alert(1)' } })]));
+    expect(feed.quakes[0]?.url).toBeNull();
+  });
+
+  it('keeps hostile place text as plain data', () => {
+    const place = '<img src=x onerror=alert(1)>';
+    const feed = parseFeed(collection([feature({ properties: { place } })]));
+    expect(feed.quakes[0]?.place).toBe(place);
+  });
+});
+
+describe('feeds that are not a FeatureCollection', () => {
+  it('a truncated document is one FEED_NOT_JSON error', () => {
+    const text = fixtureText('2017-12-03_all_hour.geojson');
+    const error = catchError(() => parseFeedText(text.slice(0, text.length / 2)));
+    expect(error).toBeInstanceOf(FeedError);
+    expect(error).toMatchObject({ code: 'FEED_NOT_JSON', retriable: true });
+    expect((error as Error).message).toMatch(/^feed is not JSON \(/);
+  });
+
+  it.each([
+    [null, 'got null'],
+    [[], 'got array of 0'],
+    [{ type: 'Feature' }, 'got type "Feature"'],
+    [{ type: 'FeatureCollection', features: {} }, 'got type "FeatureCollection"'],
+    ['text', 'got string "text"'],
+  ])('%j is one FEED_NOT_COLLECTION error', (doc, detail) => {
+    const error = catchError(() => parseFeed(doc));
+    expect(error).toMatchObject({ code: 'FEED_NOT_COLLECTION' });
+    expect((error as Error).message).toBe(`feed is not a GeoJSON FeatureCollection (${detail})`);
+  });
+});

@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { MessageError } from '../../../src/core/errors.ts';
+import { parseFeedText } from '../../../src/core/feed.ts';
+import { decodeMessage, encodeMessage, toMessage } from '../../../src/core/message.ts';
+import { catchError } from '../../helpers/catch.ts';
+import { FIXTURES, fixtureText } from '../../helpers/fixtures.ts';
+
+const CHALLENGE_4_FIELDS = [
+  'id',
+  'magnitud',
+  'lugar',
+  'latitud',
+  'longitud',
+  'profundidad_km',
+  'timestamp',
+  'tsunami',
+];
+const DOCUMENTED_EXTRAS = ['actualizado', 'tipo_magnitud', 'tipo_evento', 'estado', 'url'];
+
+const week = parseFeedText(fixtureText('2023-04-07_all_week.geojson')).quakes;
+
+describe('toMessage', () => {
+  it('has the eight challenge-4 fields plus only the documented extras', () => {
+    expect(Object.keys(toMessage(week[0]!))).toEqual([...CHALLENGE_4_FIELDS, ...DOCUMENTED_EXTRAS]);
+  });
+
+  it('writes the seed example exactly: ISO timestamp with milliseconds, boolean tsunami', () => {
+    const message = toMessage({
+      id: 'us7000abcd',
+      time: Date.UTC(2024, 0, 15, 10, 30),
+      updated: Date.UTC(2024, 0, 15, 10, 45, 1, 5),
+      mag: 4.5,
+      magType: 'mb',
+      place: '10km SSW of Somewhere',
+      lat: -33.45,
+      lon: -70.66,
+      depth: 10,
+      tsunami: false,
+      status: 'reviewed',
+      type: 'earthquake',
+      url: null,
+      alert: null,
+    });
+    expect(message).toMatchObject({
+      id: 'us7000abcd',
+      magnitud: 4.5,
+      lugar: '10km SSW of Somewhere',
+      latitud: -33.45,
+      longitud: -70.66,
+      profundidad_km: 10.0,
+      timestamp: '2024-01-15T10:30:00.000Z',
+      tsunami: false,
+      actualizado: '2024-01-15T10:45:01.005Z',
+    });
+  });
+});
+
+describe('decodeMessage', () => {
+  it.each(FIXTURES)('round-trips every quake of %s', (name) => {
+    for (const quake of parseFeedText(fixtureText(name)).quakes) {
+      // PAGER levels are not part of the message.
+      expect(decodeMessage(encodeMessage(quake))).toEqual({ ...quake, alert: null });
+    }
+  });
+
+  it('decodes bytes as Kafka delivers them', () => {
+    const bytes = new TextEncoder().encode(encodeMessage(week[3]!));
+    expect(decodeMessage(bytes).id).toBe(week[3]!.id);
+  });
+
+  it('accepts a student message with only the eight challenge-4 fields', () => {
+    const quake = decodeMessage(
+      JSON.stringify({
+        id: 'us7000abcd',
+        magnitud: 5.2,
+        lugar: '10km S of Tokyo, Japan',
+        latitud: 35.6,
+        longitud: 139.7,
+        profundidad_km: 10.5,
+        timestamp: '2024-01-15T10:30:00+00:00',
+        tsunami: true,
+      }),
+    );
+    expect(quake).toEqual({
+      id: 'us7000abcd',
+      time: Date.UTC(2024, 0, 15, 10, 30),
+      updated: Date.UTC(2024, 0, 15, 10, 30),
+      mag: 5.2,
+      magType: null,
+      place: '10km S of Tokyo, Japan',
+      lat: 35.6,
+      lon: 139.7,
+      depth: 10.5,
+      tsunami: true,
+      status: null,
+      type: 'earthquake',
+      url: null,
+      alert: null,
+    });
+  });
+
+  it.each([
+    ['a null value', null, 'MESSAGE_EMPTY', null],
+    ['an empty value', '', 'MESSAGE_EMPTY', null],
+    ['invalid UTF-8', new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]), 'MESSAGE_NOT_UTF8', null],
+    ['plain text', 'hola mundo', 'MESSAGE_NOT_JSON', null],
+    ['a JSON array', '[1,2]', 'MESSAGE_NOT_JSON', null],
+  ])('rejects %s with %s', (_label, value, code, field) => {
+    const error = catchError(() => decodeMessage(value));
+    expect(error).toBeInstanceOf(MessageError);
+    expect(error).toMatchObject({ code, field, retriable: false });
+  });
+
+  const valid = JSON.parse(encodeMessage(week[0]!));
+  it.each([
+    ['magnitud', '5.2', 'field "magnitud" must be a number or null, got string "5.2"'],
+    ['latitud', 100, 'field "latitud" must be a number in [-90, 90], got number 100'],
+    ['longitud', undefined, 'field "longitud" must be a number in [-180, 180], got missing'],
+    ['tsunami', 0, 'field "tsunami" must be a boolean, got number 0'],
+    [
+      'timestamp',
+      'ayer',
+      'field "timestamp" must be an ISO 8601 time with a zone, got string "ayer"',
+    ],
+    ['timestamp', '2024-01-15T10:30:00', 'got string "2024-01-15T10:30:00"'],
+    ['id', '', 'field "id" must be a non-empty string, got string ""'],
+    ['url', 'javascript:alert(1)', 'field "url" must be an http(s) URL or null'],
+    ['actualizado', 12, 'field "actualizado" must be an ISO 8601 time with a zone, got number 12'],
+  ])('names the field and the value when %s is wrong', (field, value, message) => {
+    const error = catchError(() => decodeMessage(JSON.stringify({ ...valid, [field]: value })));
+    expect(error).toMatchObject({ code: 'MESSAGE_BAD_FIELD', field, value });
+    expect((error as Error).message).toContain(message);
+  });
+
+  it('clips huge values in error messages', () => {
+    const error = catchError(() =>
+      decodeMessage(JSON.stringify({ ...valid, magnitud: 'x'.repeat(1e6) })),
+    );
+    expect((error as Error).message.length).toBeLessThan(200);
+  });
+});
