@@ -6,7 +6,8 @@
  *
  *   npm run consumidor-simple
  */
-import { fail, printable } from './lib/console.ts';
+import { printable } from '../src/core/text.ts';
+import { fail } from './lib/console.ts';
 import { envString } from './lib/env.ts';
 import { createKafka, describeKafkaError, ONE_SHOT_RETRY } from './lib/kafka.ts';
 import { topics } from './lib/topics.ts';
