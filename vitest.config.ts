@@ -17,6 +17,15 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'spark',
+          include: ['test/spark/**/*.test.ts'],
+          globalSetup: ['test/setup/kafka.ts', 'test/setup/spark.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['test/setup/browser.ts'],

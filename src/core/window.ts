@@ -117,10 +117,11 @@ export interface AddResult {
 }
 
 /**
- * A streaming window aggregation with a watermark. The watermark is the newest event time seen
- * minus the allowed lateness; a window closes (is final and forgotten) once the watermark passes
- * its end, and a quake arriving for a closed window is late. A quake id seen again replaces its
- * earlier version, so a revision is never counted twice. Memory holds only open windows.
+ * A streaming window aggregation with a watermark, with Spark's micro-batch semantics: quakes are
+ * added a batch at a time, and advanceWatermark() after each batch moves the watermark to the newest
+ * event time seen minus the allowed lateness. A window whose end the watermark has passed is final
+ * and forgotten; a quake arriving later for it is counted as late and left out. A quake id seen again
+ * replaces its earlier version, so a revision is never counted twice. Memory holds only open windows.
  */
 export class WindowAggregator {
   readonly spec: WindowSpec;
@@ -129,15 +130,16 @@ export class WindowAggregator {
   /** The open windows each id contributes to, to remove an earlier version on revision. */
   readonly #windowsOfId = new Map<string, number[]>();
   #maxEventTime = Number.NEGATIVE_INFINITY;
+  #watermark = Number.NEGATIVE_INFINITY;
   #late = 0;
 
   constructor(spec: WindowSpec) {
     this.spec = spec;
   }
 
-  /** Event time below which windows are closed; -Infinity before the first quake. */
+  /** Windows ending at or before this event time are closed; -Infinity before the first advance. */
   get watermark(): number {
-    return this.#maxEventTime - this.spec.allowedLatenessMs;
+    return this.#watermark;
   }
 
   /** How many quakes arrived too late to be counted. */
@@ -146,7 +148,7 @@ export class WindowAggregator {
   }
 
   add(quake: Quake, position: RecordPosition | null = null): AddResult {
-    const watermark = this.watermark;
+    const watermark = this.#watermark;
     const touched = new Set<number>(this.#remove(quake.id));
     const open = windowStarts(quake.time, this.spec).filter(
       (start) => start + this.spec.sizeMs > watermark,
@@ -169,9 +171,13 @@ export class WindowAggregator {
     return { updated: this.#statsOf(touched), late: false };
   }
 
-  /** Final figures of the windows the watermark has passed, oldest first; they leave memory. */
-  closeReady(): WindowStats[] {
-    const watermark = this.watermark;
+  /**
+   * Ends a batch: moves the watermark up to the newest event time minus the allowed lateness and
+   * returns the final figures of the windows it passed, oldest first; they leave memory.
+   */
+  advanceWatermark(): WindowStats[] {
+    this.#watermark = Math.max(this.#watermark, this.#maxEventTime - this.spec.allowedLatenessMs);
+    const watermark = this.#watermark;
     const closing = [...this.#open.keys()]
       .filter((start) => start + this.spec.sizeMs <= watermark)
       .sort((a, b) => a - b);

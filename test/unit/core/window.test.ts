@@ -87,7 +87,9 @@ describe('window figures', () => {
 describe('WindowAggregator', () => {
   it('counts a quake later than the watermark as late and leaves it out of its window', () => {
     const windows = new WindowAggregator(tumblingWindows(5 * MIN, 10 * MIN));
-    windows.add(quake('new', 30, 3.0)); // watermark: 10:20
+    windows.add(quake('new', 30, 3.0));
+    windows.add(quake('same-batch', 12, 1.0)); // the watermark moves only between batches
+    windows.advanceWatermark(); // watermark: 10:20
     expect(windows.watermark).toBe(T0 + 20 * MIN);
     const late = windows.add(quake('late', 12, 6.0)); // window 10:10-10:15 is closed
     const edge = windows.add(quake('edge', 17, 6.0)); // window 10:15-10:20 ends at the watermark: closed
@@ -98,6 +100,13 @@ describe('WindowAggregator', () => {
       [T0 + 20 * MIN, 1],
       [T0 + 30 * MIN, 1],
     ]);
+  });
+
+  it('closes, in the next batch, the windows of quakes that were on time in theirs', () => {
+    const windows = new WindowAggregator(tumblingWindows(5 * MIN, 10 * MIN));
+    windows.add(quake('new', 30, 3.0));
+    windows.add(quake('old', 12, 1.0));
+    expect(windows.advanceWatermark().map((w) => [w.start, w.count])).toEqual([[T0 + 10 * MIN, 1]]);
   });
 
   it('replaces a revised quake in its window, so nothing is counted twice', () => {
@@ -124,10 +133,11 @@ describe('WindowAggregator', () => {
     const windows = new WindowAggregator(tumblingWindows(5 * MIN, 5 * MIN));
     windows.add(quake('a', 1, 4.0));
     windows.add(quake('b', 6, 3.0));
-    expect(windows.closeReady()).toEqual([]);
-    windows.add(quake('c', 11, 2.0)); // watermark 10:06: window 10:00-10:05 is final
-    expect(windows.closeReady().map((w) => [w.start, w.count])).toEqual([[T0, 1]]);
-    expect(windows.closeReady()).toEqual([]);
+    expect(windows.advanceWatermark()).toEqual([]);
+    windows.add(quake('c', 11, 2.0));
+    // watermark 10:06: window 10:00-10:05 is final
+    expect(windows.advanceWatermark().map((w) => [w.start, w.count])).toEqual([[T0, 1]]);
+    expect(windows.advanceWatermark()).toEqual([]);
     expect(windows.openWindows().map((w) => w.start)).toEqual([T0 + 5 * MIN, T0 + 10 * MIN]);
   });
 
@@ -136,7 +146,7 @@ describe('WindowAggregator', () => {
     let largest = 0;
     for (let i = 0; i < 20_000; i++) {
       windows.add(quake(`q${i}`, i / 10, 2.0));
-      windows.closeReady();
+      windows.advanceWatermark();
       largest = Math.max(largest, windows.openWindows().length);
     }
     expect(largest).toBeLessThanOrEqual(4);
@@ -162,8 +172,8 @@ describe('WindowAggregator', () => {
         [1, '4'],
       ]),
     );
-    windows.add(quake('d', 12, 1.0), { partition: 0, offset: '12' }); // closes 10:00-10:05
-    windows.closeReady();
+    windows.add(quake('d', 12, 1.0), { partition: 0, offset: '12' });
+    windows.advanceWatermark(); // closes 10:00-10:05
     expect(windows.replayFrom()).toEqual(new Map([[0, '11']]));
   });
 
