@@ -52,6 +52,8 @@ export class Dashboard {
   /** The next good poll is the first of this feed: nothing in it is "new". */
   #initial = true;
   #fresh: ReadonlySet<string> = new Set();
+  /** The quakes that pass the filters, in list order, as of the last refresh. */
+  #shown: Quake[] = [];
   #failure: Failure | null = null;
   #retryAt: number | null = null;
   #sort: SortOrder = 'time';
@@ -164,7 +166,8 @@ export class Dashboard {
     if (change.added.length > 0) {
       this.#fresh = first ? new Set() : new Set(change.added.map((quake) => quake.id));
     }
-    if (first || moved || !isEmptyChange(change)) this.#refresh(change, !first);
+    if (first || !isEmptyChange(change)) this.#refresh(change, !first);
+    else if (moved) this.#refreshClock();
     this.#raiseAlerts(first);
     this.#showStatus();
     this.#publish();
@@ -193,15 +196,15 @@ export class Dashboard {
     else this.#map.apply(change, visible, highlight);
     const shown: Quake[] = [];
     for (const quake of this.#store.values()) if (visible(quake)) shown.push(quake);
+    this.#shown = shown;
     const i18n = this.#i18n;
     this.#list.setItems(sortQuakes(shown, this.#sort), this.#fresh);
     byId('list-count').textContent = i18n.t('list.count', {
       shown: i18n.integer(shown.length),
       total: i18n.integer(this.#store.size),
     });
-    this.#kpis.update(summarize(shown, reference), this.#store.size, i18n);
+    this.#timeStats(reference);
     const feedSpan = this.#source.spanMs ?? this.#dataSpan(reference);
-    this.#chart.update(activity(shown, reference, filter.windowMs ?? feedSpan), i18n);
     this.#regions.update(topRegions(shown), i18n);
     this.#filters.sync(filter, colourBy, countTypes(this.#store.values()), feedSpan, i18n);
     this.#map.refreshPopup((id) => {
@@ -209,6 +212,27 @@ export class Dashboard {
       return quake !== undefined && visible(quake) ? quake : undefined;
     });
     this.#publish();
+  }
+
+  /**
+   * A regenerated feed with the same features moved only the reference time: the "last hour"
+   * and the activity chart change, and the time window if one is set.
+   */
+  #refreshClock(): void {
+    if (this.#settings.settings.filter.windowMs !== null) {
+      this.#refresh(null);
+      return;
+    }
+    this.#timeStats(referenceTime(this.#generated, this.#store.values()));
+  }
+
+  /** The statistics that count back from the reference time, over the quakes shown. */
+  #timeStats(reference: number): void {
+    const i18n = this.#i18n;
+    const span =
+      this.#settings.settings.filter.windowMs ?? this.#source.spanMs ?? this.#dataSpan(reference);
+    this.#kpis.update(summarize(this.#shown, reference), this.#store.size, i18n);
+    this.#chart.update(activity(this.#shown, reference, span), i18n);
   }
 
   /** How far back a custom feed reaches: from its oldest quake to the reference time. */

@@ -10,9 +10,12 @@ import type { StoreChange } from '../../core/store.ts';
 
 interface Entry {
   quake: Quake;
-  readonly marker: L.CircleMarker;
+  readonly marker: QuakeMarker;
   shown: boolean;
 }
+
+/** A circle marker that knows its quake (cheaper than a lookup table for 20,000 markers). */
+type QuakeMarker = L.CircleMarker & { quakeId?: string };
 
 /** Canvas cannot read CSS variables, so the theme's colours are passed in. */
 export interface MarkerTheme {
@@ -37,7 +40,8 @@ export class QuakeLayer {
   readonly group = L.featureGroup();
   readonly renderer = L.canvas({ padding: 0.5 });
   readonly #entries = new Map<string, Entry>();
-  readonly #ids = new WeakMap<L.Layer, string>();
+  /** Marker options by fill colour and selection, shared by all markers that look alike. */
+  readonly #styles = new Map<string, L.CircleMarkerOptions>();
   #colourBy: ColourBy;
   #theme: MarkerTheme;
   #centre = 0;
@@ -57,7 +61,7 @@ export class QuakeLayer {
 
   /** The quake behind a marker (for click handlers). */
   idOf(layer: L.Layer): string | undefined {
-    return this.#ids.get(layer);
+    return (layer as QuakeMarker).quakeId;
   }
 
   latLngOf(id: string): L.LatLng | null {
@@ -87,14 +91,12 @@ export class QuakeLayer {
     // Smaller first, so the strongest quakes of a batch are drawn on top.
     const added = [...change.added].sort((a, b) => (a.mag ?? -9) - (b.mag ?? -9));
     for (const quake of added) {
-      const marker = L.circleMarker([quake.lat, nearestCopy(quake.lon, this.#centre)], {
-        renderer: this.renderer,
-        radius: magnitudeRadius(quake.mag),
-        ...this.#style(quake, false),
-      });
-      const entry: Entry = { quake, marker, shown: false };
-      this.#entries.set(quake.id, entry);
-      this.#ids.set(marker, quake.id);
+      const marker: QuakeMarker = L.circleMarker(
+        [quake.lat, nearestCopy(quake.lon, this.#centre)],
+        this.#style(quake, false),
+      ).setRadius(magnitudeRadius(quake.mag));
+      marker.quakeId = quake.id;
+      this.#entries.set(quake.id, { quake, marker, shown: false });
       this.#created++;
     }
     this.filter(visible);
@@ -127,6 +129,7 @@ export class QuakeLayer {
   setColouring(colourBy: ColourBy, theme: MarkerTheme): void {
     this.#colourBy = colourBy;
     this.#theme = theme;
+    this.#styles.clear();
     for (const entry of this.#entries.values()) this.#restyle(entry);
   }
 
@@ -153,12 +156,19 @@ export class QuakeLayer {
 
   #style(quake: Quake, selected: boolean): L.CircleMarkerOptions {
     const fill = this.#colourBy === 'depth' ? depthColour(quake.depth) : magnitudeColour(quake.mag);
-    return {
-      fillColor: fill,
-      fillOpacity: 0.82,
-      color: selected ? this.#theme.selection : this.#theme.outline,
-      weight: selected ? 3 : 0.8,
-      opacity: selected ? 1 : 0.75,
-    };
+    const key = selected ? `${fill}!` : fill;
+    let style = this.#styles.get(key);
+    if (style === undefined) {
+      style = {
+        renderer: this.renderer,
+        fillColor: fill,
+        fillOpacity: 0.82,
+        color: selected ? this.#theme.selection : this.#theme.outline,
+        weight: selected ? 3 : 0.8,
+        opacity: selected ? 1 : 0.75,
+      };
+      this.#styles.set(key, style);
+    }
+    return style;
   }
 }
