@@ -5,7 +5,6 @@
  * Settings (feed, filters, language, ...) flow the same way: SettingsStore -> refresh.
  * Nothing here draws; the components under map/, list/, stats/, filters/, header/ and alerts/ do.
  */
-import { pendingAlerts, readAlertMemory, rememberAlerts } from '../core/alert-memory.ts';
 import { parseFeedText } from '../core/feed.ts';
 import { generatedOf, sameFeatures } from '../core/feed-text.ts';
 import { compileFilter, countTypes, referenceTime } from '../core/filter.ts';
@@ -14,6 +13,7 @@ import { activity, HOUR_MS, summarize, topRegions } from '../core/stats.ts';
 import { isEmptyChange, NO_CHANGE, QuakeStore, type StoreChange } from '../core/store.ts';
 import type { Settings } from '../core/url-state.ts';
 import { AlertCards } from './alerts/alert-cards.ts';
+import { AlertCenter } from './alerts/alert-center.ts';
 import { Announcer } from './alerts/announcer.ts';
 import { Notifier } from './alerts/notifier.ts';
 import { Exporter } from './filters/exporter.ts';
@@ -23,20 +23,17 @@ import { FeedStatus } from './header/feed-status.ts';
 import { Preferences } from './header/preferences.ts';
 import { browserLanguage, I18n } from './i18n/i18n.ts';
 import { QuakeList, type SortOrder, sortQuakes } from './list/quake-list.ts';
-import { placeOf } from './map/popup.ts';
 import { QuakeMap } from './map/quake-map.ts';
 import { type FeedSource, feedSource } from './state/feed-source.ts';
 import { type Failure, FeedPoller } from './state/poller.ts';
 import { SettingsStore } from './state/settings-store.ts';
-import { storage } from './state/storage.ts';
 import { ActivityChart } from './stats/activity-chart.ts';
 import { Kpis } from './stats/kpis.ts';
 import { TopRegions } from './stats/top-regions.ts';
 import { byId } from './ui/dom.ts';
-import { applyTheme, initialTheme, mapTheme, type Theme } from './ui/theme.ts';
+import { applyTheme, followSystemTheme, initialTheme, mapTheme, type Theme } from './ui/theme.ts';
 
 const DEFAULT_TIMEOUT_MS = 20_000;
-const ALERT_MEMORY_KEY = 'alerted';
 
 export class Dashboard {
   readonly #settings = new SettingsStore();
@@ -57,7 +54,6 @@ export class Dashboard {
   #failure: Failure | null = null;
   #retryAt: number | null = null;
   #sort: SortOrder = 'time';
-  #alerted = readAlertMemory(storage.get(ALERT_MEMORY_KEY));
   readonly #counts = { polls: 0, updates: 0, failures: 0 };
 
   readonly #map: QuakeMap;
@@ -70,8 +66,8 @@ export class Dashboard {
   readonly #status: FeedStatus;
   readonly #prefs = new Preferences();
   readonly #cards: AlertCards;
-  readonly #announcer = new Announcer(byId('announcer'));
   readonly #notifier = new Notifier();
+  readonly #alerts: AlertCenter;
   readonly #exporter = new Exporter(byId('export-csv'), byId('export-geojson'));
 
   constructor() {
@@ -89,6 +85,7 @@ export class Dashboard {
     );
     this.#status = new FeedStatus(byId('feed-status'), byId('stale'), this.#i18n);
     this.#cards = new AlertCards(byId('alerts'), this.#i18n);
+    this.#alerts = new AlertCenter(this.#cards, new Announcer(byId('announcer')), this.#notifier);
     this.#poller = new FeedPoller({
       timeoutMs: this.#settings.session.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       onText: (text) => this.#ingest(text),
@@ -112,12 +109,14 @@ export class Dashboard {
     this.#prefs.onLanguage = (lang) => update({ lang });
     this.#prefs.onTiles = (tiles) => update({ tiles });
     this.#prefs.onAlertMag = (alertMag) => update({ alertMag });
-    this.#prefs.onTheme = (theme) => {
+    const setTheme = (theme: Theme, remember: boolean) => {
       this.#theme = theme;
-      applyTheme(theme, true);
+      applyTheme(theme, remember);
       this.#map.setTheme(mapTheme(theme));
       this.#syncPrefs();
     };
+    this.#prefs.onTheme = (theme) => setTheme(theme, true);
+    followSystemTheme((theme) => setTheme(theme, false));
     this.#prefs.onNotify = () => void this.#notifier.enable().then(() => this.#syncPrefs());
     this.#map.onSelect = (id) => this.#select(id, false);
     this.#list.onSelect = (id) => this.#select(id, true);
@@ -242,28 +241,9 @@ export class Dashboard {
     return Math.max(HOUR_MS, reference - oldest);
   }
 
-  #raiseAlerts(first: boolean): void {
-    const alerted = new Set(this.#alerted);
-    const pending = pendingAlerts(this.#store.values(), this.#settings.settings.alertMag, alerted);
-    const newest = pending[0];
-    if (newest === undefined) return;
-    this.#alerted = rememberAlerts(
-      this.#alerted,
-      pending.map((quake) => quake.id),
-    );
-    storage.set(ALERT_MEMORY_KEY, JSON.stringify(this.#alerted));
-    this.#cards.add(pending);
-    const i18n = this.#i18n;
-    const params = {
-      mag: i18n.mag(newest.mag),
-      place: placeOf(newest, i18n),
-      count: pending.length,
-    };
-    this.#announcer.say(
-      i18n.t(pending.length === 1 ? 'alert.announce' : 'alert.announceMany', params),
-    );
-    // A backlog (the first load, a feed switch) is shown in the page but not pushed to the desktop.
-    if (!first) for (const quake of pending.slice(0, 3)) this.#notifier.notify(quake, i18n);
+  #raiseAlerts(backlog: boolean): void {
+    const threshold = this.#settings.settings.alertMag;
+    this.#alerts.check(this.#store.values(), threshold, backlog, this.#i18n);
   }
 
   #select(id: string, fly: boolean): void {

@@ -14,6 +14,13 @@ export function initialTheme(): Theme {
   return matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
 }
 
+/** Calls `onChange` when the system theme changes, as long as the user has not picked one. */
+export function followSystemTheme(onChange: (theme: Theme) => void): void {
+  matchMedia('(prefers-color-scheme: dark)').addEventListener('change', (event) => {
+    if (storage.get('theme') === null) onChange(event.matches ? 'dark' : 'light');
+  });
+}
+
 export function applyTheme(theme: Theme, remember: boolean): void {
   document.documentElement.dataset.theme = theme;
   if (remember) storage.set('theme', theme);
