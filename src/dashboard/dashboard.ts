@@ -250,6 +250,7 @@ export class Dashboard {
     const quake = this.#store.get(id);
     if (quake === undefined) return;
     this.#list.select(id);
+    this.#cards.fold();
     this.#map.show(quake, fly);
   }
 

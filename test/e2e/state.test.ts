@@ -128,6 +128,14 @@ describe('alerts', () => {
       .poll(() => page.locator('#announcer').textContent())
       .toContain(`${alerting.length} alertas sísmicas`);
 
+    // "Ver en el mapa" opens the quake and folds the stack out of its way; one click unfolds it.
+    await card.locator('.alert-show').click();
+    await page.locator(`.leaflet-popup .popup[data-id="${newest.id}"]`).waitFor();
+    const folded = page.locator('.alert-folded');
+    expect(await folded.textContent()).toBe(`ALERTA SÍSMICA · ${alerting.length}`);
+    await folded.click();
+    expect(await card.getAttribute('data-id')).toBe(newest.id);
+
     await page.reload();
     await waitForUpdates(page, 1);
     expect((await state(page)).alerts).toBe('0');

@@ -1,7 +1,8 @@
 /**
  * In-page alert cards for quakes at or above the alert threshold. A card holds the same lines as
  * the course's boxed "ALERTA SISMICA" (alertFields, shared with the console consumer). The newest
- * cards are shown, the rest are counted; each stays until dismissed.
+ * cards are shown, the rest are counted; each stays until dismissed. The stack folds into one
+ * line while the user looks at a quake, and opens again when a new alert arrives.
  */
 import { alertFields } from '../../core/alert.ts';
 import type { Quake } from '../../core/quake.ts';
@@ -31,6 +32,7 @@ export class AlertCards {
   /** Alerts not dismissed yet, newest first. */
   #alerts: Quake[] = [];
   #i18n: I18n;
+  #folded = false;
   /** "Show on map" on a card. */
   onShow: (id: string) => void = () => {};
 
@@ -45,6 +47,14 @@ export class AlertCards {
 
   add(quakes: readonly Quake[]): void {
     this.#alerts = [...quakes, ...this.#alerts].sort((a, b) => b.time - a.time).slice(0, KEPT);
+    this.#folded = false;
+    this.#render();
+  }
+
+  /** Folds the stack into one line (it keeps the map clear while a quake is open). */
+  fold(folded = true): void {
+    if (this.#folded === folded) return;
+    this.#folded = folded;
     this.#render();
   }
 
@@ -60,6 +70,18 @@ export class AlertCards {
 
   #render(): void {
     const [newest, ...older] = this.#alerts;
+    if (this.#folded && newest !== undefined) {
+      const open = el('button', {
+        className: 'alert-folded',
+        text: `${this.#i18n.t('alert.title')} · ${this.#alerts.length}`,
+        attrs: { type: 'button', 'aria-expanded': 'false' },
+      });
+      open.style.setProperty('--alert-colour', magnitudeColour(newest.mag));
+      open.addEventListener('click', () => this.fold(false));
+      this.#box.replaceChildren(open);
+      this.#box.hidden = false;
+      return;
+    }
     const items: HTMLElement[] = [];
     if (newest !== undefined) items.push(this.#card(newest));
     for (const quake of older.slice(0, COMPACT)) items.push(this.#line(quake));
@@ -101,6 +123,7 @@ export class AlertCards {
         'header',
         {},
         el('span', { className: 'alert-title', text: i18n.t('alert.title') }),
+        this.#foldButton(),
         this.#closeButton(quake.id),
       ),
       fields,
@@ -126,6 +149,16 @@ export class AlertCards {
     );
     line.style.setProperty('--alert-colour', magnitudeColour(quake.mag));
     return line;
+  }
+
+  #foldButton(): HTMLElement {
+    const fold = el('button', {
+      className: 'alert-close',
+      text: '–',
+      attrs: { type: 'button', 'aria-label': this.#i18n.t('alert.fold'), 'aria-expanded': 'true' },
+    });
+    fold.addEventListener('click', () => this.fold());
+    return fold;
   }
 
   #closeButton(id: string): HTMLElement {

@@ -50,12 +50,11 @@ export class FeedPicker {
   }
 }
 
-/** "http://127.0.0.1:8080/fixtures/2016-11-03_all_day.geojson" -> "127.0.0.1:8080/…/2016-11-03_all_day.geojson" */
+/** "http://127.0.0.1:8080/fixtures/2016-11-03_all_day.geojson" -> "2016-11-03_all_day.geojson" (the full URL is the tooltip). */
 function shortUrl(url: string): string {
   try {
     const { host, pathname } = new URL(url);
-    const file = pathname.split('/').pop() ?? '';
-    return pathname.split('/').length > 2 ? `${host}/…/${file}` : `${host}${pathname}`;
+    return pathname.split('/').pop() || host;
   } catch {
     return url;
   }

@@ -42,7 +42,7 @@ export class QuakeMap {
   readonly layer: QuakeLayer;
   readonly #basemap: BasemapLayer;
   readonly #legend = new Legend();
-  readonly #popup = L.popup({ maxWidth: 320, minWidth: 240, autoPanPadding: [24, 24] });
+  readonly #popup = L.popup({ maxWidth: 340, minWidth: 270, autoPanPadding: [24, 24] });
   #tiles: L.TileLayer | null = null;
   #tileChoice: Tiles = 'none';
   #theme: MapTheme;

@@ -18,7 +18,7 @@ export class ActivityChart {
     role: 'img',
   });
   readonly #bars = svg('g');
-  readonly #caption = el('p', { className: 'chart-caption' });
+  readonly #bin = el('span');
   readonly #from = el('span');
   readonly #peak = el('span', { className: 'chart-peak' });
   readonly #to = el('span');
@@ -29,9 +29,9 @@ export class ActivityChart {
       this.#bars,
     );
     box.append(
-      this.#caption,
+      el('p', { className: 'chart-caption' }, this.#bin, this.#peak),
       this.#chart,
-      el('p', { className: 'chart-range' }, this.#from, this.#peak, this.#to),
+      el('p', { className: 'chart-range' }, this.#from, this.#to),
     );
   }
 
@@ -70,7 +70,7 @@ export class ActivityChart {
         to: i18n.short(start + counts.length * binMs),
       }),
     );
-    this.#caption.textContent = i18n.t('chart.bin', { bin: i18n.duration(binMs) });
+    this.#bin.textContent = i18n.t('chart.bin', { bin: i18n.duration(binMs) });
     this.#from.textContent = i18n.short(start);
     this.#peak.textContent = i18n.t('chart.peak', { count: i18n.integer(total === 0 ? 0 : peak) });
     this.#to.textContent = i18n.short(start + counts.length * binMs);
