@@ -77,15 +77,6 @@ export function compileFilter(filter: QuakeFilter, reference: number): (quake: Q
   };
 }
 
-export function isFiltering(filter: QuakeFilter): boolean {
-  return (
-    filter.minMag !== null ||
-    filter.maxMag !== null ||
-    filter.hiddenTypes.length > 0 ||
-    filter.windowMs !== null
-  );
-}
-
 /** Event types present, most frequent first, with their counts (for the type checkboxes). */
 export function countTypes(quakes: Iterable<Quake>): [type: string, count: number][] {
   const counts = new Map<string, number>();

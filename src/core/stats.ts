@@ -1,6 +1,6 @@
 /**
- * Live statistics over the quakes on screen. Each function is one pass over the quakes and
- * allocates nothing per quake, so they can run on every update of a 20,000-quake feed.
+ * Live statistics over the quakes on screen. Each function is one pass over the quakes (summarize
+ * and activity allocate nothing per quake), so they can run on every update of a 20,000-quake feed.
  */
 import { DEFAULT_ALERT_THRESHOLD } from './alert.ts';
 import type { Quake } from './quake.ts';

@@ -141,6 +141,7 @@ export class Dashboard {
     let generated = this.#generated;
     if (sameFeatures(this.#lastText, text)) {
       generated = generatedOf(text) ?? generated;
+      this.#lastText = text;
     } else {
       // Throws FeedError on a body that is not a feed: the poller reports it, the old data stays.
       const feed = parseFeedText(text);

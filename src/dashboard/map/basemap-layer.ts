@@ -63,8 +63,6 @@ export class BasemapLayer extends L.GridLayer {
   #land: Shape[] | null = null;
   #borders: Shape[] = [];
   #colours: BasemapColours;
-  /** Tiles drawn so far (read by the page's debug hook and tests). */
-  tilesDrawn = 0;
 
   constructor(colours: BasemapColours) {
     super({ tileSize: TILE, updateWhenZooming: false, keepBuffer: 4, className: 'basemap' });
@@ -116,7 +114,6 @@ export class BasemapLayer extends L.GridLayer {
     ctx.strokeStyle = this.#colours.border;
     ctx.lineWidth = 0.6;
     ctx.stroke();
-    this.tilesDrawn++;
     return canvas;
   }
 

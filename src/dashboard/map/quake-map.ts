@@ -98,10 +98,6 @@ export class QuakeMap {
     });
   }
 
-  get tilesDrawn(): number {
-    return this.#basemap.tilesDrawn;
-  }
-
   /**
    * The whole world in view, centred on the Pacific: the Ring of Fire stays in one piece and the
    * seam of the map falls in the Atlantic, where few quakes happen.
@@ -165,10 +161,6 @@ export class QuakeMap {
     const at = this.layer.latLngOf(quake.id);
     if (at !== null) this.#popup.setLatLng(at);
     this.#popup.setContent(popupContent(quake, this.#i18n, this.#colourBy));
-  }
-
-  get popupId(): string | null {
-    return this.#popupId;
   }
 
   setLanguage(i18n: I18n): void {

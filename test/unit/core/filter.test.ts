@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  compileFilter,
-  countTypes,
-  isFiltering,
-  NO_FILTER,
-  referenceTime,
-} from '../../../src/core/filter.ts';
+import { compileFilter, countTypes, NO_FILTER, referenceTime } from '../../../src/core/filter.ts';
 import { quake } from '../../helpers/quake.ts';
 
 const HOUR = 3_600_000;
@@ -55,13 +49,7 @@ describe('referenceTime', () => {
   });
 });
 
-describe('isFiltering and countTypes', () => {
-  it('tells whether any filter is set', () => {
-    expect(isFiltering(NO_FILTER)).toBe(false);
-    expect(isFiltering({ ...NO_FILTER, windowMs: HOUR })).toBe(true);
-    expect(isFiltering({ ...NO_FILTER, hiddenTypes: ['explosion'] })).toBe(true);
-  });
-
+describe('countTypes', () => {
   it('counts event types, most frequent first', () => {
     const quakes = [
       quake({ type: 'explosion' }),
