@@ -62,7 +62,8 @@ describe('index.html opened from disk', () => {
     expect(notice).toContain(
       'Could not reach the USGS feed at https://earthquake.usgs.gov/earthquakes/feed/v1.0/summary/all_day.geojson',
     );
-    expect(notice).toMatch(/Retrying in \d+ s\./);
+    expect(notice).toMatch(/No data yet\. Retrying in \d+ s\./);
+    expect(await page.locator('#feed-status .phase').textContent()).toBe('No data');
     expect(problems.cspViolations).toEqual([]);
     // The refused requests are the only console errors (Chromium logs each failed load).
     expect(

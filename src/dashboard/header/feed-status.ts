@@ -56,7 +56,13 @@ export class FeedStatus {
     this.#text.textContent = parts.join(' · ');
     const phase = state.failure !== null ? 'stale' : state.generated === null ? 'loading' : 'live';
     this.#line.dataset.phase = phase;
-    this.#phase.textContent = phase === 'loading' ? '' : i18n.t(`status.${phase}`);
+    const label =
+      phase === 'loading'
+        ? null
+        : state.generated === null
+          ? 'status.noData'
+          : (`status.${phase}` as const);
+    this.#phase.textContent = label === null ? '' : i18n.t(label);
     if (state.failure === null) {
       this.#stale.hidden = true;
       this.#stale.textContent = '';
