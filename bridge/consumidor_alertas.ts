@@ -137,7 +137,7 @@ async function alert(
       await log.append(formatLogEntry(quake, Date.now()));
     } catch (error) {
       throw problem(
-        `cannot write the alert for ${quake.id} to ${logPath} (${error instanceof Error ? error.message : String(error)}); free disk space or fix ALERTAS_LOG — retrying, offset not committed`,
+        `cannot write the alert for ${quake.id} to ${logPath} (${error instanceof Error ? error.message : String(error)}); free disk space or fix ALERTAS_LOG; retrying, offset not committed`,
         error,
       );
     }
@@ -155,7 +155,7 @@ async function alert(
     } catch (error) {
       publishedKnown = false;
       throw problem(
-        `cannot publish the alert for ${quake.id} to ${topics.alertas}: ${describeKafkaError(error)} — retrying, offset not committed`,
+        `cannot publish the alert for ${quake.id} to ${topics.alertas}: ${describeKafkaError(error)}; retrying, offset not committed`,
         error,
       );
     }
@@ -192,7 +192,7 @@ async function deadLetter(
     ]);
   } catch (sendError) {
     throw problem(
-      `cannot copy the unreadable record ${where} to ${topics.dlq}: ${describeKafkaError(sendError)} — retrying, offset not committed`,
+      `cannot copy the unreadable record ${where} to ${topics.dlq}: ${describeKafkaError(sendError)}; retrying, offset not committed`,
       sendError,
     );
   }
@@ -213,7 +213,7 @@ async function refreshPublished(): Promise<void> {
     });
   } catch (error) {
     throw problem(
-      `cannot read back ${topics.alertas} to learn which alerts it holds: ${describeKafkaError(error)} — retrying`,
+      `cannot read back ${topics.alertas} to learn which alerts it holds: ${describeKafkaError(error)}; retrying`,
       error,
     );
   }
