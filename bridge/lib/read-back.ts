@@ -62,8 +62,9 @@ export async function readBack(
       consumer.on(consumer.events.CRASH, ({ payload }) => {
         if (!payload.restart) finish(payload.error);
       });
+      // Partitions with nothing to read are sought to their end, so they are not fetched at all.
       consumer.on(consumer.events.GROUP_JOIN, () => {
-        for (const [partition, range] of remaining) {
+        for (const [partition, range] of ranges) {
           consumer.seek({ topic, partition, offset: range.start.toString() });
         }
       });
