@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, type KafkaMessage, logLevel, type Message, Partitioners } from 'kafkajs';
+import {
+  type Admin,
+  Kafka,
+  type KafkaMessage,
+  logLevel,
+  type Message,
+  Partitioners,
+} from 'kafkajs';
 import { inject } from 'vitest';
 
 export function brokers(): string {
@@ -20,9 +27,29 @@ export async function createTopic(topic: string, numPartitions = 3, at = brokers
   const admin = testKafka(at).admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions }], waitForLeaders: true });
+    await admin.createTopics({ topics: [{ topic, numPartitions }], waitForLeaders: false });
+    await waitForLeaders(admin, topic, numPartitions);
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * Waits until every partition of a new topic has a leader. kafkajs's own `waitForLeaders` gives up
+ * when a busy KRaft broker still answers UNKNOWN_TOPIC_OR_PARTITION for a moment after creating it.
+ */
+async function waitForLeaders(admin: Admin, topic: string, numPartitions: number): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+      const partitions = topics[0]?.partitions ?? [];
+      if (partitions.length === numPartitions && partitions.every((p) => p.leader >= 0)) return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`topic ${topic} has no leader after 30 s`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
@@ -74,9 +101,16 @@ export async function readAll(topic: string, at = brokers()): Promise<Record[]> 
   return records;
 }
 
-/** Sends `messages` to `topic` and waits until the broker stored them all. */
+/**
+ * Sends `messages` to `topic` and waits until the broker stored them all, each once: kafkajs
+ * retries a whole send when one partition fails, so only an idempotent producer never duplicates.
+ */
 export async function produce(topic: string, messages: Message[], at = brokers()): Promise<void> {
-  const producer = testKafka(at).producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = testKafka(at).producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
   await producer.connect();
   try {
     await producer.send({ topic, acks: -1, messages });
