@@ -62,7 +62,9 @@ try {
   const back = await readAlertLog(logPath, (alert) => ledger.logged(alert));
   log = await openAlertLog(logPath);
   const torn =
-    back.torn === 0 ? '' : `; ${plural(back.torn, 'entry')} cut short by a crash are written again`;
+    back.torn === 0
+      ? ''
+      : `; ignored ${back.torn} cut short by a crash (their quakes are alerted again)`;
   console.log(`${logPath}: ${plural(back.alerts, 'alert')} read back${torn}`);
 } catch (error) {
   fail(
@@ -82,6 +84,7 @@ const consumer = kafka.consumer({
 /** False until `sismos-alertas` has been read back, and again after a rebalance or a failed send. */
 let publishedKnown = false;
 let alertsThisRun = 0;
+let joined = false;
 let stopping = false;
 
 // ---- one record ----
@@ -236,6 +239,7 @@ function magnitude(mag: number | null): string {
 consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
   // After a rebalance another member may have published alerts for the partitions we now own.
   publishedKnown = false;
+  joined = true;
   const partitions = payload.memberAssignment[topics.sismos] ?? [];
   console.log(
     `joined group ${groupId} on ${topics.sismos} (partitions ${partitions.join(',') || 'none'}); alerting at magnitude >= ${threshold}, Ctrl+C to stop`,
@@ -254,9 +258,8 @@ async function stop(signal: string): Promise<void> {
   await consumer.disconnect().catch(() => {});
   await producer.close();
   await log.close();
-  console.log(
-    `${signal}: left group ${groupId}, offsets committed; ${plural(alertsThisRun, 'alert')} this run.`,
-  );
+  const left = joined ? `left group ${groupId}, offsets committed` : 'never joined the group';
+  console.log(`${signal}: ${left}; ${plural(alertsThisRun, 'alert')} this run.`);
   process.exit(0);
 }
 process.on('SIGINT', () => void stop('SIGINT'));
