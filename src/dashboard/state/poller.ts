@@ -3,7 +3,7 @@
  * network error, or a body the caller cannot use) is reported and retried sooner, backing off:
  * a chained setTimeout rather than setInterval, so a slow answer never overlaps the next poll.
  */
-import { backoffDelay } from '../../core/backoff.ts';
+import { retryDelayMs } from '../../core/backoff.ts';
 import { FeedError } from '../../core/errors.ts';
 
 export type Failure =
@@ -69,7 +69,10 @@ export class FeedPoller {
     } else {
       this.#failures++;
       const base = Math.min(this.#periodMs, FIRST_RETRY_MS);
-      delay = backoffDelay(this.#failures, base, Math.max(this.#periodMs, MAX_RETRY_MS));
+      delay = retryDelayMs(this.#failures, {
+        firstMs: base,
+        maxMs: Math.max(this.#periodMs, MAX_RETRY_MS),
+      });
       this.#options.onFailure(failure, this.#failures, delay);
     }
     this.#timer = setTimeout(() => void this.#poll(run), delay);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pendingAlerts, readAlertMemory, rememberAlerts } from '../../../src/core/alert-memory.ts';
-import { quake } from '../../helpers/quake.ts';
+import { makeQuake } from '../../helpers/quake.ts';
 
 describe('readAlertMemory', () => {
   it('reads a stored list and treats anything else as an empty memory', () => {
@@ -22,11 +22,11 @@ describe('rememberAlerts', () => {
 describe('pendingAlerts', () => {
   it('returns quakes at or above the threshold not alerted before, newest first', () => {
     const quakes = [
-      quake({ id: 'old', mag: 5, time: 1000 }),
-      quake({ id: 'small', mag: 4.4, time: 3000 }),
-      quake({ id: 'new', mag: 4.5, time: 2000 }),
-      quake({ id: 'seen', mag: 6, time: 4000 }),
-      quake({ id: 'none', mag: null, time: 5000 }),
+      makeQuake({ id: 'old', mag: 5, time: 1000 }),
+      makeQuake({ id: 'small', mag: 4.4, time: 3000 }),
+      makeQuake({ id: 'new', mag: 4.5, time: 2000 }),
+      makeQuake({ id: 'seen', mag: 6, time: 4000 }),
+      makeQuake({ id: 'none', mag: null, time: 5000 }),
     ];
     expect(pendingAlerts(quakes, 4.5, new Set(['seen'])).map((q) => q.id)).toEqual(['new', 'old']);
     expect(pendingAlerts(quakes, 6, new Set()).map((q) => q.id)).toEqual(['seen']);

@@ -2,11 +2,23 @@ import { describe, expect, it } from 'vitest';
 import { CSV_COLUMNS, toCsv, toGeoJson } from '../../../src/core/export.ts';
 import { parseFeedText } from '../../../src/core/feed.ts';
 import { fixtureText } from '../../helpers/fixtures.ts';
-import { quake } from '../../helpers/quake.ts';
+import { makeQuake } from '../../helpers/quake.ts';
 
 describe('toCsv', () => {
   it('writes a header and one CRLF-terminated row per quake, times in ISO 8601 UTC', () => {
-    const csv = toCsv([quake()]);
+    const csv = toCsv([
+      makeQuake({
+        id: 'us7000test',
+        updated: Date.UTC(2024, 0, 15, 10, 45),
+        mag: 4.2,
+        magType: 'mb',
+        place: '10 km S of Somewhere, Chile',
+        lat: -33.4,
+        lon: -70.5,
+        depth: 10,
+        url: 'https://earthquake.usgs.gov/earthquakes/eventpage/us7000test',
+      }),
+    ]);
     const [header, row, end] = csv.split('\r\n');
     expect(header).toBe(CSV_COLUMNS.join(','));
     expect(row).toBe(
@@ -17,7 +29,7 @@ describe('toCsv', () => {
 
   it('neutralises text cells a spreadsheet would run as formulas, but not negative numbers', () => {
     const hostile = ['=HYPERLINK("http://x")', '+1', '-2+3', '@SUM(A1)', '\tx'];
-    const csv = toCsv(hostile.map((place) => quake({ place })));
+    const csv = toCsv(hostile.map((place) => makeQuake({ place, lat: -33.4, lon: -70.5 })));
     const places = csv
       .split('\r\n')
       .slice(1, -1)
@@ -27,9 +39,9 @@ describe('toCsv', () => {
   });
 
   it('quotes cells with commas, quotes or line breaks, and leaves unknown values empty', () => {
-    const row = toCsv([quake({ place: 'a "b"\nc', mag: null, depth: null, magType: null })]).split(
-      '\r\n',
-    )[1];
+    const row = toCsv([
+      makeQuake({ place: 'a "b"\nc', mag: null, depth: null, magType: null }),
+    ]).split('\r\n')[1];
     expect(row).toContain(',"a ""b""\nc",');
     expect(row?.split(',')[3]).toBe('');
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseFeedText } from '../../../src/core/feed.ts';
 import { activity, binFor, HOUR_MS, summarize, topRegions } from '../../../src/core/stats.ts';
 import { fixtureJson, fixtureText } from '../../helpers/fixtures.ts';
-import { quake } from '../../helpers/quake.ts';
+import { makeQuake } from '../../helpers/quake.ts';
 
 interface RawFeature {
   properties: { mag: number | null; time: number; tsunami: number | null };
@@ -28,7 +28,7 @@ describe('summarize', () => {
   });
 
   it('has no maximum or mean without magnitudes', () => {
-    const summary = summarize([quake({ mag: null })], 0);
+    const summary = summarize([makeQuake({ mag: null })], 0);
     expect(summary).toMatchObject({ count: 1, withMag: 0, strongest: null, meanMag: null });
   });
 });
@@ -45,11 +45,11 @@ describe('activity', () => {
     const reference = Date.UTC(2016, 10, 3, 18, 0);
     const result = activity(
       [
-        quake({ time: reference, mag: 2 }),
-        quake({ time: reference - 1, mag: 3 }),
-        quake({ time: reference - 30 * 60_000, mag: null }),
-        quake({ time: reference - 23.5 * HOUR_MS, mag: 1 }),
-        quake({ time: reference - 25 * HOUR_MS, mag: 7 }),
+        makeQuake({ time: reference, mag: 2 }),
+        makeQuake({ time: reference - 1, mag: 3 }),
+        makeQuake({ time: reference - 30 * 60_000, mag: null }),
+        makeQuake({ time: reference - 23.5 * HOUR_MS, mag: 1 }),
+        makeQuake({ time: reference - 25 * HOUR_MS, mag: 7 }),
       ],
       reference,
       24 * HOUR_MS,
@@ -66,11 +66,11 @@ describe('activity', () => {
 describe('topRegions', () => {
   it('ranks regions by count, then by strongest quake', () => {
     const quakes = [
-      quake({ place: '5 km N of Anza, CA', mag: 1 }),
-      quake({ place: '3 km S of Ridgecrest, California', mag: 2 }),
-      quake({ place: '10 km S of Tokyo, Japan', mag: 5 }),
-      quake({ place: '12 km E of Hilo, Hawaii', mag: 3 }),
-      quake({ place: null }),
+      makeQuake({ place: '5 km N of Anza, CA', mag: 1 }),
+      makeQuake({ place: '3 km S of Ridgecrest, California', mag: 2 }),
+      makeQuake({ place: '10 km S of Tokyo, Japan', mag: 5 }),
+      makeQuake({ place: '12 km E of Hilo, Hawaii', mag: 3 }),
+      makeQuake({ place: null }),
     ];
     expect(topRegions(quakes, 2)).toEqual([
       { region: 'California', count: 2, maxMag: 2 },

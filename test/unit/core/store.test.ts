@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseFeedText } from '../../../src/core/feed.ts';
 import { isEmptyChange, NO_CHANGE, QuakeStore } from '../../../src/core/store.ts';
 import { fixtureText } from '../../helpers/fixtures.ts';
-import { quake } from '../../helpers/quake.ts';
+import { makeQuake } from '../../helpers/quake.ts';
 
 const ids = (quakes: readonly { id: string }[]) => quakes.map((q) => q.id);
 
@@ -31,14 +31,14 @@ describe('QuakeStore.applySnapshot', () => {
   it('adds, revises (newer `updated` only) and removes by id', () => {
     const store = new QuakeStore();
     store.applySnapshot([
-      quake({ id: 'a', updated: 10 }),
-      quake({ id: 'b', updated: 10, mag: 3 }),
-      quake({ id: 'c', updated: 10 }),
+      makeQuake({ id: 'a', updated: 10 }),
+      makeQuake({ id: 'b', updated: 10, mag: 3 }),
+      makeQuake({ id: 'c', updated: 10 }),
     ]);
     const change = store.applySnapshot([
-      quake({ id: 'a', updated: 10 }),
-      quake({ id: 'b', updated: 20, mag: 3.4 }),
-      quake({ id: 'd', updated: 5 }),
+      makeQuake({ id: 'a', updated: 10 }),
+      makeQuake({ id: 'b', updated: 20, mag: 3.4 }),
+      makeQuake({ id: 'd', updated: 5 }),
     ]);
     expect(ids(change.added)).toEqual(['d']);
     expect(ids(change.revised)).toEqual(['b']);
@@ -49,8 +49,8 @@ describe('QuakeStore.applySnapshot', () => {
 
   it('keeps the newer version when a snapshot brings an older one back', () => {
     const store = new QuakeStore();
-    store.applySnapshot([quake({ id: 'a', updated: 20, mag: 5 })]);
-    const change = store.applySnapshot([quake({ id: 'a', updated: 10, mag: 4 })]);
+    store.applySnapshot([makeQuake({ id: 'a', updated: 20, mag: 5 })]);
+    const change = store.applySnapshot([makeQuake({ id: 'a', updated: 10, mag: 4 })]);
     expect(isEmptyChange(change)).toBe(true);
     expect(store.get('a')?.mag).toBe(5);
   });
@@ -59,15 +59,15 @@ describe('QuakeStore.applySnapshot', () => {
 describe('QuakeStore.upsert and remove (a live source such as the bridge)', () => {
   it('adds a new quake, revises with a newer one, ignores an equal or older one', () => {
     const store = new QuakeStore();
-    expect(ids(store.upsert(quake({ id: 'a', updated: 10 })).added)).toEqual(['a']);
-    expect(ids(store.upsert(quake({ id: 'a', updated: 11, mag: 5 })).revised)).toEqual(['a']);
-    expect(store.upsert(quake({ id: 'a', updated: 11, mag: 6 }))).toBe(NO_CHANGE);
+    expect(ids(store.upsert(makeQuake({ id: 'a', updated: 10 })).added)).toEqual(['a']);
+    expect(ids(store.upsert(makeQuake({ id: 'a', updated: 11, mag: 5 })).revised)).toEqual(['a']);
+    expect(store.upsert(makeQuake({ id: 'a', updated: 11, mag: 6 }))).toBe(NO_CHANGE);
     expect(store.get('a')?.mag).toBe(5);
   });
 
   it('removes by id and reports the removed version', () => {
     const store = new QuakeStore();
-    store.upsert(quake({ id: 'a' }));
+    store.upsert(makeQuake({ id: 'a' }));
     expect(ids(store.remove('a').removed)).toEqual(['a']);
     expect(store.remove('a')).toBe(NO_CHANGE);
     expect(store.size).toBe(0);
@@ -75,8 +75,8 @@ describe('QuakeStore.upsert and remove (a live source such as the bridge)', () =
 
   it('drops upserted quakes that the next snapshot no longer has', () => {
     const store = new QuakeStore();
-    store.applySnapshot([quake({ id: 'a' })]);
-    store.upsert(quake({ id: 'live' }));
-    expect(ids(store.applySnapshot([quake({ id: 'a' })]).removed)).toEqual(['live']);
+    store.applySnapshot([makeQuake({ id: 'a' })]);
+    store.upsert(makeQuake({ id: 'live' }));
+    expect(ids(store.applySnapshot([makeQuake({ id: 'a' })]).removed)).toEqual(['live']);
   });
 });
