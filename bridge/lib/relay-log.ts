@@ -1,4 +1,4 @@
-import type { Cursor, StreamKind } from '../../src/core/protocol.ts';
+import { type Cursor, encodeCursor, type StreamKind } from '../../src/core/protocol.ts';
 import type { Quake } from '../../src/core/quake.ts';
 import type { WindowStats } from '../../src/core/window.ts';
 
@@ -12,6 +12,12 @@ export interface RelayRecord {
   readonly quake: Quake | null;
   /** Set for windows. */
   readonly window: WindowStats | null;
+}
+
+/** A kept record and the cursor just after it: what a client resuming there has seen. */
+export interface Entry {
+  readonly record: RelayRecord;
+  readonly cursor: string;
 }
 
 export interface RelayLogOptions {
@@ -40,8 +46,8 @@ export interface Snapshot {
  */
 export class RelayLog {
   readonly options: RelayLogOptions;
-  #records: RelayRecord[] = [];
-  /** Index of the oldest kept record in #records (dropping from the front without shifting). */
+  #entries: Entry[] = [];
+  /** Index of the oldest kept entry (dropping from the front without shifting). */
   #first = 0;
   /** Per position, the offset of the next record (the head of the stream). */
   readonly #next = new Map<string, bigint>();
@@ -64,15 +70,17 @@ export class RelayLog {
   }
 
   get size(): number {
-    return this.#records.length - this.#first;
+    return this.#entries.length - this.#first;
   }
 
-  append(record: RelayRecord): void {
+  /** Keeps a record; returns its entry, or null when it was relayed already (a consumer re-delivery). */
+  append(record: RelayRecord): Entry | null {
     const head = this.#next.get(record.position);
-    if (head !== undefined && record.offset < head) return; // already relayed (a consumer re-delivery)
+    if (head !== undefined && record.offset < head) return null;
     if (head === undefined) this.#keptFrom.set(record.position, record.offset);
     this.#next.set(record.position, record.offset + 1n);
-    this.#records.push(record);
+    const entry = { record, cursor: encodeCursor(this.cursor()) };
+    this.#entries.push(entry);
     if (this.size > this.options.capacity) this.#dropOldest();
     if (record.quake !== null) {
       const state = record.kind === 'alert' ? this.#alerts : this.#quakes;
@@ -86,6 +94,7 @@ export class RelayLog {
       }
     }
     if (record.window !== null) this.#stats.set(record.window.start, record.window);
+    return entry;
   }
 
   cursor(): Cursor {
@@ -96,7 +105,7 @@ export class RelayLog {
    * The records after `cursor`, in arrival order; or, when they cannot all be given (the cursor is
    * from another stream, misses a partition, or points before what is still kept), the reason.
    */
-  since(cursor: Cursor): RelayRecord[] | string {
+  since(cursor: Cursor): Entry[] | string {
     if (cursor.epoch !== this.options.epoch) return 'the cursor belongs to another stream';
     for (const [position, head] of this.#next) {
       const next = cursor.next.get(position);
@@ -105,10 +114,10 @@ export class RelayLog {
         return `the cursor is older than what the bridge keeps for ${position}`;
       if (next > head) return `the cursor is ahead of the bridge on ${position}`;
     }
-    const missed: RelayRecord[] = [];
-    for (let i = this.#first; i < this.#records.length; i++) {
-      const record = this.#records[i] as RelayRecord;
-      if (record.offset >= (cursor.next.get(record.position) ?? 0n)) missed.push(record);
+    const missed: Entry[] = [];
+    for (let i = this.#first; i < this.#entries.length; i++) {
+      const entry = this.#entries[i] as Entry;
+      if (entry.record.offset >= (cursor.next.get(entry.record.position) ?? 0n)) missed.push(entry);
     }
     return missed;
   }
@@ -134,12 +143,12 @@ export class RelayLog {
   }
 
   #dropOldest(): void {
-    const dropped = this.#records[this.#first] as RelayRecord;
-    this.#keptFrom.set(dropped.position, dropped.offset + 1n);
+    const { record } = this.#entries[this.#first] as Entry;
+    this.#keptFrom.set(record.position, record.offset + 1n);
     this.#first++;
     // Compact once the dropped prefix is as long as what is kept, so the array stays within 2x capacity.
     if (this.#first >= this.size) {
-      this.#records = this.#records.slice(this.#first);
+      this.#entries = this.#entries.slice(this.#first);
       this.#first = 0;
     }
   }
