@@ -83,6 +83,11 @@ export function decodeMessage(value: string | Uint8Array | null | undefined): Qu
       text,
     );
   }
+  return quakeFromMessage(doc);
+}
+
+/** Validates an already decoded challenge-4 message (e.g. one inside a bridge frame) into a Quake. */
+export function quakeFromMessage(doc: unknown): Quake {
   if (!isObject(doc)) {
     throw new MessageError(
       'MESSAGE_NOT_JSON',

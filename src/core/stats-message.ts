@@ -49,6 +49,11 @@ export function decodeStatsMessage(text: string): WindowStats {
       text,
     );
   }
+  return windowFromMessage(doc);
+}
+
+/** Validates an already decoded sismos-stats message (e.g. one inside a bridge frame). */
+export function windowFromMessage(doc: unknown): WindowStats {
   if (!isObject(doc)) {
     throw new MessageError(
       'MESSAGE_NOT_JSON',
