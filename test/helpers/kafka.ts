@@ -143,7 +143,11 @@ export async function committedOffsets(
 }
 
 /** Produces each quake as its challenge-4 message, keyed by id, as productor_sismos does. */
-export function produceQuakes(topic: string, quakes: readonly Quake[], at = brokers()): Promise<void> {
+export function produceQuakes(
+  topic: string,
+  quakes: readonly Quake[],
+  at = brokers(),
+): Promise<void> {
   return produce(
     topic,
     quakes.map((q) => ({ key: q.id, value: encodeMessage(q) })),
