@@ -28,7 +28,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
-          globalSetup: ['test/setup/browser.ts'],
+          globalSetup: ['test/setup/browser.ts', 'test/setup/kafka.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },
