@@ -99,7 +99,7 @@ export function startDirectSource(relay: RelayLog, options: DirectSourceOptions)
       let delay = options.intervalMs;
       try {
         await poll();
-        if (failures > 0) onStatus(true, `USGS feed at ${feed.label} answers again`);
+        if (failures > 0) onStatus(true, `USGS feed at ${feed.url} answers again`);
         failures = 0;
       } catch (error) {
         if (stop.signal.aborted) break;
@@ -107,7 +107,7 @@ export function startDirectSource(relay: RelayLog, options: DirectSourceOptions)
         failures++;
         health.failures++;
         delay = retryDelayMs(failures, options.backoff);
-        const message = `${feedProblem(feed.label, error)}; retrying in ${formatDuration(delay)}`;
+        const message = `${feedProblem(feed.url, error)}; retrying in ${formatDuration(delay)}`;
         health.lastError = message;
         log(`bridge: ${message}`);
         onStatus(false, message);
