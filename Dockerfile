@@ -1,5 +1,5 @@
-# The Node services of the pipeline: productor_sismos (challenge 4) and consumidor_alertas
-# (challenge 5), TypeScript run as is by tsx (a runtime dependency). docker-compose.yml builds it
+# The Node services of the pipeline: productor_sismos (challenge 4), consumidor_alertas
+# (challenge 5) and the bridge (the live dashboard), TypeScript run as is by tsx (a runtime dependency). docker-compose.yml builds it
 # once and picks the command per service.
 FROM node:20-slim
 
@@ -13,6 +13,8 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY tsconfig.json ./
 COPY src/core/ src/core/
 COPY bridge/ bridge/
+# The dashboard the bridge serves.
+COPY index.html ./
 
 # alertas.log is kept on a volume mounted at /data; a new volume takes this directory's owner.
 RUN mkdir /data && chown node:node /data

@@ -17,9 +17,18 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'spark',
+          include: ['test/spark/**/*.test.ts'],
+          globalSetup: ['test/setup/kafka.ts', 'test/setup/spark.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
-          globalSetup: ['test/setup/browser.ts'],
+          globalSetup: ['test/setup/browser.ts', 'test/setup/kafka.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

@@ -16,14 +16,13 @@ import { parseArgs } from 'node:util';
 import { type Backoff, retryDelayMs } from '../src/core/backoff.ts';
 import { FeedError } from '../src/core/errors.ts';
 import type { ParsedFeed, Reject } from '../src/core/feed.ts';
-import { feedWindowMs } from '../src/core/feed-window.ts';
-import { feedUrl, parseFeedName } from '../src/core/feeds.ts';
 import { decodeMessage, encodeMessage } from '../src/core/message.ts';
 import { SeenQuakes } from '../src/core/seen.ts';
 import { printable } from '../src/core/text.ts';
 import { fail, formatDuration, formatUtc, plural } from './lib/console.ts';
 import { envNumber, envString } from './lib/env.ts';
-import { fetchFeed } from './lib/fetch-feed.ts';
+import { chooseFeed } from './lib/feed-choice.ts';
+import { feedProblem, fetchFeed } from './lib/fetch-feed.ts';
 import { createKafka, describeKafkaError, kafkaBrokers, SERVICE_RETRY } from './lib/kafka.ts';
 import { createAckedProducer } from './lib/producer.ts';
 import { readBack } from './lib/read-back.ts';
@@ -57,16 +56,10 @@ function readConfig(): Config {
       interval: { type: 'string' },
     },
   });
-  const feed = parseFeedName(values.feed);
-  if (feed === null) {
-    throw new Error(
-      `feed "${values.feed}" (USGS_FEED or --feed) is not a USGS summary feed; use one of all_hour, 4.5_day, significant_week, … (level significant|4.5|2.5|1.0|all, period hour|day|week|month)`,
-    );
-  }
-  const url = values.url === '' ? feedUrl(feed) : values.url;
-  if (!/^https?:\/\/\S+$/i.test(url) || !URL.canParse(url)) {
-    throw new Error(`feed URL "${url}" (USGS_FEED_URL or --url) is not an http(s) URL`);
-  }
+  const feed = chooseFeed(values.feed, values.url, {
+    name: 'USGS_FEED or --feed',
+    url: 'USGS_FEED_URL or --url',
+  });
   const seconds = (name: string, fallback: number) =>
     envNumber(name, fallback, SECONDS_RANGE) * 1000;
   const backoff = { firstMs: seconds('RETRY_FIRST_S', 5), maxMs: seconds('RETRY_MAX_S', 300) };
@@ -76,15 +69,15 @@ function readConfig(): Config {
     );
   }
   return {
-    url,
-    label: values.url === '' ? values.feed : url,
+    url: feed.url,
+    label: feed.label,
     intervalMs:
       values.interval === undefined
         ? seconds('POLL_INTERVAL_S', 30)
         : flagSeconds('--interval', values.interval),
     timeoutMs: seconds('FETCH_TIMEOUT_S', 10),
     backoff,
-    windowMs: feedWindowMs(url),
+    windowMs: feed.windowMs,
   };
 }
 
@@ -133,7 +126,7 @@ async function poll(): Promise<string | null> {
     if (stopping.signal.aborted) return null;
     // The parser's messages start with "feed is not …"; the line already says which feed.
     if (error instanceof FeedError) {
-      return `USGS feed at ${config.url} ${error.message.replace(/^feed /, '')}`;
+      return feedProblem(config.url, error);
     }
     throw error;
   }

@@ -60,3 +60,8 @@ function networkReason(error: unknown): string {
   }
   return String(current);
 }
+
+/** One line naming the feed and what went wrong: "USGS feed at URL returned HTTP 503". */
+export function feedProblem(where: string, error: FeedError): string {
+  return `USGS feed at ${where} ${error.message.replace(/^feed /, '')}`;
+}

@@ -6,6 +6,8 @@ export const topics = {
   sismos: envString('SISMOS_TOPIC', 'sismos'),
   /** Challenge 5: one record per alerted quake, keyed by quake id, valued with its challenge-4 message. */
   alertas: envString('ALERTAS_TOPIC', 'sismos-alertas'),
+  /** Challenge 6: one record per window update, keyed by window start, valued with its sismos-stats message. */
+  stats: envString('STATS_TOPIC', 'sismos-stats'),
   /** Records of `sismos` the alert consumer could not read, copied as they were, with the reason in headers. */
   dlq: envString('DLQ_TOPIC', 'sismos-dlq'),
   /** Challenges 2 and 3. */

@@ -83,6 +83,11 @@ export function decodeMessage(value: string | Uint8Array | null | undefined): Qu
       text,
     );
   }
+  return quakeFromMessage(doc);
+}
+
+/** Validates an already decoded challenge-4 message (e.g. one inside a bridge frame) into a Quake. */
+export function quakeFromMessage(doc: unknown): Quake {
   if (!isObject(doc)) {
     throw new MessageError(
       'MESSAGE_NOT_JSON',
@@ -91,29 +96,32 @@ export function decodeMessage(value: string | Uint8Array | null | undefined): Qu
       doc,
     );
   }
-  const id = field(doc, 'id', (v) => stringOrNull(v) !== null, 'a non-empty string');
+  const id = requireField(doc, 'id', (v) => stringOrNull(v) !== null, 'a non-empty string');
   const time = timeField(doc, 'timestamp', true);
   const updated = timeField(doc, 'actualizado', false) ?? time;
   return {
     id: id as string,
     time,
     updated,
-    mag: field(doc, 'magnitud', (v) => v === null || isFiniteNumber(v), 'a number or null') as
-      | number
-      | null,
+    mag: requireField(
+      doc,
+      'magnitud',
+      (v) => v === null || isFiniteNumber(v),
+      'a number or null',
+    ) as number | null,
     magType: stringOrNull(optionalText(doc, 'tipo_magnitud')),
     place: stringOrNull(
-      field(doc, 'lugar', (v) => v === null || typeof v === 'string', 'a string or null'),
+      requireField(doc, 'lugar', (v) => v === null || typeof v === 'string', 'a string or null'),
     ),
-    lat: field(doc, 'latitud', isLatitude, 'a number in [-90, 90]') as number,
-    lon: field(doc, 'longitud', isLongitude, 'a number in [-180, 180]') as number,
-    depth: field(
+    lat: requireField(doc, 'latitud', isLatitude, 'a number in [-90, 90]') as number,
+    lon: requireField(doc, 'longitud', isLongitude, 'a number in [-180, 180]') as number,
+    depth: requireField(
       doc,
       'profundidad_km',
       (v) => v === null || isFiniteNumber(v),
       'a number or null',
     ) as number | null,
-    tsunami: field(doc, 'tsunami', (v) => typeof v === 'boolean', 'a boolean') as boolean,
+    tsunami: requireField(doc, 'tsunami', (v) => typeof v === 'boolean', 'a boolean') as boolean,
     status: lowerOrNull(optionalText(doc, 'estado')),
     type: lowerOrNull(optionalText(doc, 'tipo_evento')) ?? 'earthquake',
     url: optionalUrl(doc),
@@ -121,9 +129,10 @@ export function decodeMessage(value: string | Uint8Array | null | undefined): Qu
   };
 }
 
-function field(
+/** Returns `doc[name]` when `valid`; otherwise throws MessageError naming the field, what it must be and what it is. */
+export function requireField(
   doc: Record<string, unknown>,
-  name: keyof SismoMessage,
+  name: string,
   valid: (value: unknown) => boolean,
   expected: string,
 ): unknown {
@@ -167,7 +176,7 @@ function timeField(
 }
 
 function optionalText(doc: Record<string, unknown>, name: keyof SismoMessage): string | null {
-  return field(doc, name, (v) => v == null || typeof v === 'string', 'a string or null') as
+  return requireField(doc, name, (v) => v == null || typeof v === 'string', 'a string or null') as
     | string
     | null;
 }
@@ -175,5 +184,10 @@ function optionalText(doc: Record<string, unknown>, name: keyof SismoMessage): s
 function optionalUrl(doc: Record<string, unknown>): string | null {
   const value = doc.url;
   if (value == null) return null;
-  return field(doc, 'url', (v) => safeHttpUrl(v) !== null, 'an http(s) URL or null') as string;
+  return requireField(
+    doc,
+    'url',
+    (v) => safeHttpUrl(v) !== null,
+    'an http(s) URL or null',
+  ) as string;
 }

@@ -2,6 +2,8 @@
  * The dashboard's controller. Data flows one way:
  *   feed text -> parseFeedText -> QuakeStore diff (added / revised / removed by id and `updated`)
  *   -> markers, list, statistics, alerts.
+ * In live mode a bridge pushes the same quakes over a WebSocket instead (BridgeClient -> the same
+ * store); when the bridge is unreachable the page polls USGS meanwhile.
  * Settings (feed, filters, language, ...) flow the same way: SettingsStore -> refresh.
  * Nothing here draws; the components under map/, list/, stats/, filters/, header/ and alerts/ do.
  */
@@ -12,6 +14,7 @@ import type { Quake } from '../core/quake.ts';
 import { activity, HOUR_MS, summarize, topRegions } from '../core/stats.ts';
 import { isEmptyChange, NO_CHANGE, QuakeStore, type StoreChange } from '../core/store.ts';
 import type { Settings } from '../core/url-state.ts';
+import type { WindowStats } from '../core/window.ts';
 import { AlertCards } from './alerts/alert-cards.ts';
 import { AlertCenter } from './alerts/alert-center.ts';
 import { Announcer } from './alerts/announcer.ts';
@@ -19,11 +22,12 @@ import { Notifier } from './alerts/notifier.ts';
 import { Exporter } from './filters/exporter.ts';
 import { FilterPanel } from './filters/filter-panel.ts';
 import { FeedPicker } from './header/feed-picker.ts';
-import { FeedStatus } from './header/feed-status.ts';
+import { type BridgeStatus, FeedStatus } from './header/feed-status.ts';
 import { Preferences } from './header/preferences.ts';
 import { browserLanguage, I18n } from './i18n/i18n.ts';
 import { QuakeList, type SortOrder, sortQuakes } from './list/quake-list.ts';
 import { QuakeMap } from './map/quake-map.ts';
+import { BridgeClient, type BridgeSnapshot } from './state/bridge-client.ts';
 import { type FeedSource, feedSource } from './state/feed-source.ts';
 import { type Failure, FeedPoller } from './state/poller.ts';
 import { SettingsStore } from './state/settings-store.ts';
@@ -34,6 +38,16 @@ import { byId } from './ui/dom.ts';
 import { applyTheme, followSystemTheme, initialTheme, mapTheme, type Theme } from './ui/theme.ts';
 
 const DEFAULT_TIMEOUT_MS = 20_000;
+/** Live frames are applied together at most this often, so a burst costs one redraw. */
+const LIVE_BATCH_MS = 200;
+/** After losing a bridge it was connected to, the page waits this long before polling USGS itself. */
+const FALLBACK_AFTER_MS = 10_000;
+
+/** The bridge of the page that the bridge itself served, else null (a page opened from disk). */
+function servingBridge(): string | null {
+  if (location.protocol !== 'http:' && location.protocol !== 'https:') return null;
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+}
 
 export class Dashboard {
   readonly #settings = new SettingsStore();
@@ -55,6 +69,17 @@ export class Dashboard {
   #retryAt: number | null = null;
   #sort: SortOrder = 'time';
   readonly #counts = { polls: 0, updates: 0, failures: 0 };
+  /** Live mode: the bridge connection and its state; null when the page only polls. */
+  #bridge: BridgeClient | null = null;
+  #link: BridgeStatus | null = null;
+  #fallbackTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Quakes received live and not applied yet (the newest version of each). */
+  readonly #pending = new Map<string, Quake>();
+  #flushTimer: ReturnType<typeof setTimeout> | undefined;
+  /** How far back the bridge keeps quakes: older ones leave the page. */
+  #liveWindowMs = 24 * 3_600_000;
+  /** The latest figures of each 5-minute window the bridge sent, by window start. */
+  readonly #windows = new Map<number, WindowStats>();
 
   readonly #map: QuakeMap;
   readonly #list: QuakeList;
@@ -91,13 +116,139 @@ export class Dashboard {
       onText: (text) => this.#ingest(text),
       onFailure: (failure, _count, retryInMs) => this.#fail(failure, retryInMs),
     });
+    const bridge = this.#settings.session.bridge ?? servingBridge();
+    if (bridge !== null) this.#bridge = this.#connectBridge(bridge);
     this.#wire();
     this.#translate();
+    setInterval(() => this.#pruneLive(), 60_000);
   }
 
   start(): void {
+    if (this.#bridge !== null) this.#bridge.start();
+    else this.#poller.start(this.#source.url, this.#source.pollMs);
+    this.#showStatus();
+  }
+
+  #connectBridge(url: string): BridgeClient {
+    this.#link = {
+      url,
+      state: 'connecting',
+      retryAt: null,
+      reason: null,
+      fallback: false,
+      sourceProblem: null,
+    };
+    return new BridgeClient(url, {
+      onState: (state, retryInMs, reason) => this.#onBridgeState(state, retryInMs, reason),
+      onSnapshot: (snapshot) => this.#onSnapshot(snapshot),
+      onQuake: (quake) => this.#queue(quake),
+      onAlert: (quake) => this.#queue(quake),
+      onWindow: (window) => this.#windows.set(window.start, window),
+      onSource: (ok, message) => {
+        if (this.#link === null) return;
+        this.#link = { ...this.#link, sourceProblem: ok ? null : message };
+        this.#showStatus();
+      },
+    });
+  }
+
+  #onBridgeState(
+    state: BridgeStatus['state'],
+    retryInMs: number | null,
+    reason: string | null,
+  ): void {
+    const link = this.#link;
+    if (link === null) return;
+    const wasLive = link.state === 'live';
+    this.#link = {
+      ...link,
+      state,
+      reason: reason ?? link.reason,
+      retryAt: retryInMs === null ? null : Date.now() + retryInMs,
+    };
+    if (state === 'live') {
+      clearTimeout(this.#fallbackTimer);
+      this.#fallbackTimer = undefined;
+      if (link.fallback) this.#poller.stop();
+      this.#link = { ...this.#link, fallback: false, reason: null };
+    } else if (state === 'reconnecting' && !link.fallback && this.#fallbackTimer === undefined) {
+      // Never reached: poll at once. Lost after being live: give a restarting bridge a moment first.
+      this.#fallbackTimer = setTimeout(
+        () => this.#fallBack(),
+        wasLive || this.#generated !== null ? FALLBACK_AFTER_MS : 0,
+      );
+    }
+    this.#showStatus();
+    this.#publish();
+  }
+
+  /** Polls USGS while the bridge is away; its next connection then starts from a fresh snapshot. */
+  #fallBack(): void {
+    this.#fallbackTimer = undefined;
+    if (this.#link === null || this.#link.state === 'live') return;
+    this.#link = { ...this.#link, fallback: true };
+    this.#bridge?.forgetCursor();
+    this.#initial = this.#generated === null;
     this.#poller.start(this.#source.url, this.#source.pollMs);
     this.#showStatus();
+    this.#publish();
+  }
+
+  #onSnapshot(snapshot: BridgeSnapshot): void {
+    this.#pending.clear();
+    this.#liveWindowMs = snapshot.windowMs;
+    this.#windows.clear();
+    for (const window of snapshot.windows) this.#windows.set(window.start, window);
+    const byId = new Map(snapshot.quakes.map((quake) => [quake.id, quake]));
+    for (const alert of snapshot.alerts) {
+      const known = byId.get(alert.id);
+      if (known === undefined || alert.updated > known.updated) byId.set(alert.id, alert);
+    }
+    const oldest = Date.now() - this.#liveWindowMs;
+    const quakes = [...byId.values()].filter((quake) => quake.time >= oldest);
+    this.#lastText = null;
+    this.#initial = true;
+    this.#applied(this.#store.applySnapshot(quakes), Date.now());
+  }
+
+  #queue(quake: Quake): void {
+    const queued = this.#pending.get(quake.id);
+    if (queued === undefined || quake.updated > queued.updated) this.#pending.set(quake.id, quake);
+    if (this.#flushTimer === undefined)
+      this.#flushTimer = setTimeout(() => this.#flushLive(), LIVE_BATCH_MS);
+  }
+
+  #flushLive(): void {
+    this.#flushTimer = undefined;
+    performance.clearMarks('sismos:ingest:start');
+    performance.mark('sismos:ingest:start');
+    const added: Quake[] = [];
+    const revised: Quake[] = [];
+    for (const quake of this.#pending.values()) {
+      const change = this.#store.upsert(quake);
+      added.push(...change.added);
+      revised.push(...change.revised);
+    }
+    this.#pending.clear();
+    this.#applied({ added, revised, removed: this.#expired() }, Date.now());
+  }
+
+  /** Quakes older than the bridge's window leave the store; returns them. */
+  #expired(): Quake[] {
+    if (this.#link === null || this.#link.fallback) return [];
+    const oldest = Date.now() - this.#liveWindowMs;
+    const removed: Quake[] = [];
+    for (const quake of [...this.#store.values()]) {
+      if (quake.time < oldest) removed.push(...this.#store.remove(quake.id).removed);
+    }
+    for (const [start, window] of this.#windows)
+      if (window.end < oldest) this.#windows.delete(start);
+    return removed;
+  }
+
+  #pruneLive(): void {
+    const removed = this.#expired();
+    if (removed.length > 0) this.#applied({ added: [], revised: [], removed }, this.#generated);
   }
 
   #wire(): void {
@@ -154,6 +305,11 @@ export class Dashboard {
       generated = feed.metadata.generated;
       change = this.#store.applySnapshot(feed.quakes);
     }
+    this.#applied(change, generated);
+  }
+
+  /** Shows what an update changed: from a poll, a bridge snapshot, or a batch of live frames. */
+  #applied(change: StoreChange, generated: number | null): void {
     const first = this.#initial;
     const moved = generated !== this.#generated;
     this.#initial = false;
@@ -261,6 +417,11 @@ export class Dashboard {
       this.#translate();
     }
     if (feedSource(next.feed, null).name !== this.#source.name) {
+      // Choosing a USGS feed is choosing to poll it: the page leaves live mode.
+      this.#bridge?.stop();
+      this.#bridge = null;
+      this.#link = null;
+      clearTimeout(this.#fallbackTimer);
       this.#source = feedSource(next.feed, this.#settings.session.pollMs);
       this.#lastText = null;
       this.#generated = null;
@@ -311,6 +472,7 @@ export class Dashboard {
         generated: this.#generated ?? this.#fetchedAt,
         failure: this.#failure,
         retryAt: this.#retryAt,
+        bridge: this.#link,
       },
       this.#i18n,
     );
@@ -328,6 +490,8 @@ export class Dashboard {
       updates: String(this.#counts.updates),
       failures: String(this.#counts.failures),
       alerts: String(this.#cards.count),
+      connection:
+        this.#link === null ? 'polling' : this.#link.fallback ? 'fallback' : this.#link.state,
       phase:
         this.#failure !== null
           ? 'stale'

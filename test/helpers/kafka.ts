@@ -8,6 +8,8 @@ import {
   Partitioners,
 } from 'kafkajs';
 import { inject } from 'vitest';
+import { encodeMessage } from '../../src/core/message.ts';
+import type { Quake } from '../../src/core/quake.ts';
 
 export function brokers(): string {
   return inject('kafkaBrokers');
@@ -113,7 +115,10 @@ export async function produce(topic: string, messages: Message[], at = brokers()
   });
   await producer.connect();
   try {
-    await producer.send({ topic, acks: -1, messages });
+    // Kafka refuses requests over 1 MB: large batches go in slices.
+    for (let i = 0; i < messages.length; i += 500) {
+      await producer.send({ topic, acks: -1, messages: messages.slice(i, i + 500) });
+    }
   } finally {
     await producer.disconnect();
   }
@@ -135,4 +140,17 @@ export async function committedOffsets(
   } finally {
     await admin.disconnect();
   }
+}
+
+/** Produces each quake as its challenge-4 message, keyed by id, as productor_sismos does. */
+export function produceQuakes(
+  topic: string,
+  quakes: readonly Quake[],
+  at = brokers(),
+): Promise<void> {
+  return produce(
+    topic,
+    quakes.map((q) => ({ key: q.id, value: encodeMessage(q) })),
+    at,
+  );
 }

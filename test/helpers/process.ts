@@ -98,3 +98,29 @@ export async function runCommand(
   const code = await command.exited;
   return { code, stdout: command.stdout(), stderr: command.stderr() };
 }
+
+/** Runs any program to completion with extra environment variables. */
+export function spawnAndWait(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | string; stdout: string; stderr: string }> {
+  const child = spawn(command, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  return new Promise((resolve) => {
+    child.once('exit', (code, signal) =>
+      resolve({ code: code ?? signal ?? 'unknown', stdout, stderr }),
+    );
+  });
+}

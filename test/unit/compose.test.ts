@@ -41,6 +41,7 @@ describe('docker-compose.yml pipeline services', () => {
     for (const [name, script] of [
       ['usgs-producer', 'bridge/productor_sismos.ts'],
       ['alerts', 'bridge/consumidor_alertas.ts'],
+      ['bridge', 'bridge/server.ts'],
     ] as const) {
       const block = service(name);
       expect(block).toContain('<<: *node-service');
@@ -56,6 +57,12 @@ describe('docker-compose.yml pipeline services', () => {
     const mount = /- alertas:(\S+)/.exec(block)?.[1];
     expect(path).toBe(`${mount}/alertas.log`);
     expect(compose).toMatch(/^volumes:\n(?: {2}.*\n)*? {2}alertas:/m);
+  });
+
+  it('publishes the bridge on this machine only, listening on every interface inside its container', () => {
+    const block = service('bridge');
+    expect(block).toContain('BRIDGE_HOST: 0.0.0.0');
+    expect(block).toContain('- "127.0.0.1:8080:8080"');
   });
 
   it('creates the dead-letter topic the alert consumer writes to', () => {

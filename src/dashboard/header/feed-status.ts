@@ -4,7 +4,21 @@
  * problem and when the next try is.
  */
 import type { I18n } from '../i18n/i18n.ts';
+import type { BridgeState } from '../state/bridge-client.ts';
 import type { Failure } from '../state/poller.ts';
+
+/** Live mode: the bridge connection, when the page uses one. */
+export interface BridgeStatus {
+  readonly url: string;
+  readonly state: BridgeState;
+  /** When the next reconnection attempt is due (epoch ms). */
+  readonly retryAt: number | null;
+  readonly reason: string | null;
+  /** True while the page polls USGS itself because the bridge is unreachable. */
+  readonly fallback: boolean;
+  /** What the bridge says is wrong with its own source (Kafka or USGS), if anything. */
+  readonly sourceProblem: string | null;
+}
 
 export interface FeedState {
   readonly url: string;
@@ -14,6 +28,7 @@ export interface FeedState {
   readonly failure: Failure | null;
   /** When the next attempt after a failure is due (epoch ms). */
   readonly retryAt: number | null;
+  readonly bridge: BridgeStatus | null;
 }
 
 export class FeedStatus {
@@ -43,6 +58,10 @@ export class FeedStatus {
   #render(): void {
     const state = this.#state;
     if (state === null) return;
+    if (state.bridge !== null && !state.bridge.fallback) {
+      this.#renderBridge(state, state.bridge);
+      return;
+    }
     const i18n = this.#i18n;
     const now = Date.now();
     const parts =
@@ -63,21 +82,66 @@ export class FeedStatus {
           ? 'status.noData'
           : (`status.${phase}` as const);
     this.#phase.textContent = label === null ? '' : i18n.t(label);
-    if (state.failure === null) {
-      this.#stale.hidden = true;
-      this.#stale.textContent = '';
-      return;
+    // Polling as a fallback says so: the page means to be live through its bridge.
+    const notice = state.bridge === null ? [] : [bridgeLost(state.bridge, i18n)];
+    if (state.failure !== null) {
+      const seconds = Math.max(0, Math.ceil(((state.retryAt ?? now) - now) / 1000));
+      notice.push(
+        failureText(state.failure, state.url, i18n),
+        state.generated === null
+          ? i18n.t('stale.none')
+          : i18n.t('stale.kept', { time: i18n.short(state.generated) }),
+        i18n.t('stale.retry', { seconds }),
+      );
     }
-    const seconds = Math.max(0, Math.ceil(((state.retryAt ?? now) - now) / 1000));
-    this.#stale.hidden = false;
-    this.#stale.textContent = [
-      failureText(state.failure, state.url, i18n),
-      state.generated === null
-        ? i18n.t('stale.none')
-        : i18n.t('stale.kept', { time: i18n.short(state.generated) }),
-      i18n.t('stale.retry', { seconds }),
-    ].join(' ');
+    this.#stale.hidden = notice.length === 0;
+    this.#stale.textContent = notice.join(' ');
   }
+
+  /** The live-mode line: connected (with the age of the last data) or reconnecting. */
+  #renderBridge(state: FeedState, bridge: BridgeStatus): void {
+    const i18n = this.#i18n;
+    const now = Date.now();
+    const phase =
+      bridge.state === 'live' ? 'live' : bridge.state === 'connecting' ? 'loading' : 'stale';
+    this.#line.dataset.phase = phase;
+    this.#phase.textContent =
+      phase === 'live'
+        ? i18n.t('status.bridgeLive')
+        : phase === 'stale'
+          ? i18n.t('status.reconnecting')
+          : '';
+    this.#text.textContent =
+      bridge.state === 'connecting'
+        ? i18n.t('status.connecting', { url: bridge.url })
+        : [
+            i18n.t('status.bridgeAt', { url: bridge.url }),
+            ...(state.generated === null
+              ? []
+              : [i18n.t('status.lastData', { age: i18n.duration(now - state.generated) })]),
+          ].join(' · ');
+    const notice =
+      bridge.state === 'reconnecting'
+        ? [
+            bridgeLost(bridge, i18n),
+            state.generated === null
+              ? i18n.t('stale.none')
+              : i18n.t('stale.kept', { time: i18n.short(state.generated) }),
+            i18n.t('stale.retry', {
+              seconds: Math.max(0, Math.ceil(((bridge.retryAt ?? now) - now) / 1000)),
+            }),
+          ]
+        : bridge.sourceProblem !== null
+          ? [i18n.t('bridge.source', { message: bridge.sourceProblem })]
+          : [];
+    this.#stale.hidden = notice.length === 0;
+    this.#stale.textContent = notice.join(' ');
+  }
+}
+
+function bridgeLost(bridge: BridgeStatus, i18n: I18n): string {
+  const lost = i18n.t('bridge.lost', { url: bridge.url, reason: bridge.reason ?? '?' });
+  return bridge.fallback ? `${lost} ${i18n.t('bridge.fallback')}` : lost;
 }
 
 export function failureText(failure: Failure, url: string, i18n: I18n): string {

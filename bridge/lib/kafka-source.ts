@@ -1,0 +1,183 @@
+import type { Admin, Consumer, Kafka } from 'kafkajs';
+import { decodeMessage } from '../../src/core/message.ts';
+import type { StreamKind } from '../../src/core/protocol.ts';
+import { decodeStatsMessage } from '../../src/core/stats-message.ts';
+import type { RelayLog, RelayRecord } from './relay-log.ts';
+
+/** How long start-up waits for the records already in the topics before serving clients anyway. */
+const CATCH_UP_MS = 30_000;
+
+export interface KafkaSourceOptions {
+  readonly kafka: Kafka;
+  readonly groupId: string;
+  /** Topic name for each kind of record. */
+  readonly topics: Readonly<Record<StreamKind, string>>;
+  readonly windowMs: number;
+  /** Receives every decoded record, in order within its partition. */
+  readonly onRecord: (record: RelayRecord) => void;
+  /** Told when consumption fails and when it works again. */
+  readonly onStatus: (ok: boolean, message: string) => void;
+  readonly log: (line: string) => void;
+}
+
+export interface KafkaSource {
+  /** Per "topic:partition", how many records the broker holds beyond what was relayed. */
+  lag(): Promise<Record<string, string>>;
+  readonly state: () => string;
+  stop(): Promise<void>;
+}
+
+/** The Kafka cluster id, which names the stream that relay cursors point into. */
+export async function clusterEpoch(kafka: Kafka): Promise<string> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return `k-${(await admin.describeCluster()).clusterId}`;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Relays the quake, alert and stats topics into the relay log. At start it seeks every partition to
+ * the first record of the snapshot window, so a restarted bridge rebuilds its snapshot; afterwards
+ * its consumer group (one per bridge instance) commits as it goes, and a record delivered twice
+ * after a rebalance is dropped by the relay log.
+ */
+export async function startKafkaSource(
+  relay: RelayLog,
+  options: KafkaSourceOptions,
+): Promise<KafkaSource> {
+  const { kafka, topics, onRecord, onStatus, log } = options;
+  const kindOf = new Map(
+    Object.entries(topics).map(([kind, topic]) => [topic, kind as StreamKind]),
+  );
+  const admin = kafka.admin();
+  await admin.connect();
+  const start = await windowStart(admin, Object.values(topics), Date.now() - options.windowMs);
+  for (const [position, offset] of start) relay.track(position, BigInt(offset));
+
+  const consumer: Consumer = kafka.consumer({
+    groupId: options.groupId,
+    allowAutoTopicCreation: false,
+  });
+  let state = 'connecting';
+  let seeked = false;
+  const highWatermarks = new Map<string, string>();
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    state = 'consuming';
+    onStatus(true, `consuming ${Object.values(topics).join(', ')} from Kafka`);
+    if (seeked) return;
+    seeked = true;
+    for (const [topic, partitions] of Object.entries(payload.memberAssignment)) {
+      for (const partition of partitions) {
+        const offset = start.get(`${topic}:${partition}`);
+        if (offset !== undefined) consumer.seek({ topic, partition, offset });
+      }
+    }
+  });
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    state = payload.restart ? 'reconnecting' : 'failed';
+    const message = `Kafka consumer failed (${payload.error.message}); ${payload.restart ? 'reconnecting' : 'not restarting'}`;
+    log(`bridge: ${message}`);
+    onStatus(false, message);
+  });
+
+  // Clients connecting right after start should get a complete snapshot: wait (a bounded time) until
+  // the records that were already in the topics at start have been relayed.
+  const ends = await endOffsets(admin, Object.values(topics));
+  const caughtUp = new Promise<void>((resolve) => {
+    const check = () => {
+      const head = relay.cursor().next;
+      if ([...ends].every(([position, end]) => (head.get(position) ?? 0n) >= end)) resolve();
+      else setTimeout(check, 50).unref();
+    };
+    check();
+  });
+
+  await consumer.connect();
+  await consumer.subscribe({ topics: Object.values(topics), fromBeginning: true });
+  await consumer.run({
+    eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+      const kind = kindOf.get(batch.topic) ?? 'quake';
+      highWatermarks.set(`${batch.topic}:${batch.partition}`, batch.highWatermark);
+      for (const message of batch.messages) {
+        const position = `${batch.topic}:${batch.partition}`;
+        try {
+          const value = message.value;
+          const record: RelayRecord =
+            kind === 'stats'
+              ? {
+                  position,
+                  offset: BigInt(message.offset),
+                  kind,
+                  quake: null,
+                  window: decodeStatsMessage(value?.toString() ?? ''),
+                }
+              : {
+                  position,
+                  offset: BigInt(message.offset),
+                  kind,
+                  quake: decodeMessage(value),
+                  window: null,
+                };
+          onRecord(record);
+        } catch (error) {
+          log(`bridge: skipped ${position} offset ${message.offset}: ${(error as Error).message}`);
+        }
+        resolveOffset(message.offset);
+      }
+      await heartbeat();
+    },
+  });
+
+  const timeout = new Promise<void>((resolve) => setTimeout(resolve, CATCH_UP_MS).unref());
+  await Promise.race([caughtUp, timeout]);
+
+  return {
+    state: () => state,
+    lag: async () => {
+      const lag: Record<string, string> = {};
+      const head = relay.cursor().next;
+      for (const [position, high] of highWatermarks) {
+        const next = head.get(position) ?? 0n;
+        lag[position] = (BigInt(high) > next ? BigInt(high) - next : 0n).toString();
+      }
+      return lag;
+    },
+    stop: async () => {
+      await consumer.disconnect();
+      await admin.disconnect();
+    },
+  };
+}
+
+/** Per "topic:partition", the offset after the last record now in the topics. */
+async function endOffsets(admin: Admin, topics: string[]): Promise<Map<string, bigint>> {
+  const ends = new Map<string, bigint>();
+  for (const topic of topics) {
+    for (const { partition, high } of await admin.fetchTopicOffsets(topic))
+      ends.set(`${topic}:${partition}`, BigInt(high));
+  }
+  return ends;
+}
+
+/** Per "topic:partition", the offset of the first record at or after `timestamp` (the end when none). */
+async function windowStart(
+  admin: Admin,
+  topics: string[],
+  timestamp: number,
+): Promise<Map<string, string>> {
+  const start = new Map<string, string>();
+  for (const topic of topics) {
+    const [byTime, ends] = await Promise.all([
+      admin.fetchTopicOffsetsByTimestamp(topic, timestamp),
+      admin.fetchTopicOffsets(topic),
+    ]);
+    for (const { partition, offset } of byTime) {
+      const end = ends.find((p) => p.partition === partition)?.high ?? '0';
+      start.set(`${topic}:${partition}`, offset === '-1' ? end : offset);
+    }
+  }
+  return start;
+}

@@ -1,0 +1,155 @@
+import { type Cursor, encodeCursor, type StreamKind } from '../../src/core/protocol.ts';
+import type { Quake } from '../../src/core/quake.ts';
+import type { WindowStats } from '../../src/core/window.ts';
+
+/** One relayed record: where it sits in its partition, and what it says. */
+export interface RelayRecord {
+  /** "topic:partition". */
+  readonly position: string;
+  readonly offset: bigint;
+  readonly kind: StreamKind;
+  /** Set for quakes and alerts. */
+  readonly quake: Quake | null;
+  /** Set for windows. */
+  readonly window: WindowStats | null;
+}
+
+/** A kept record and the cursor just after it: what a client resuming there has seen. */
+export interface Entry {
+  readonly record: RelayRecord;
+  readonly cursor: string;
+}
+
+export interface RelayLogOptions {
+  /** Identity of the stream (the Kafka cluster id, or one run of direct mode). */
+  readonly epoch: string;
+  /** Most records kept for resuming clients; older ones are dropped first. */
+  readonly capacity: number;
+  /** How far back in event time the snapshot reaches. */
+  readonly windowMs: number;
+  /** Most quakes (and alerts) the snapshot holds; the oldest go first. */
+  readonly snapshotLimit: number;
+}
+
+export interface Snapshot {
+  readonly quakes: Quake[];
+  readonly alerts: Quake[];
+  readonly stats: WindowStats[];
+  readonly cursor: Cursor;
+}
+
+/**
+ * The bridge's memory, with no I/O: the latest records in arrival order, so a reconnecting client
+ * gets exactly what it missed, and the current state (latest version of each recent quake, recent
+ * alerts, latest figures of each window) for the snapshot a new client starts from. Bounded by
+ * `capacity` records and by the snapshot window and limit.
+ */
+export class RelayLog {
+  readonly options: RelayLogOptions;
+  #entries: Entry[] = [];
+  /** Index of the oldest kept entry (dropping from the front without shifting). */
+  #first = 0;
+  /** Per position, the offset of the next record (the head of the stream). */
+  readonly #next = new Map<string, bigint>();
+  /** Per position, the lowest offset from which every record is still kept. */
+  readonly #keptFrom = new Map<string, bigint>();
+  readonly #quakes = new Map<string, Quake>();
+  readonly #alerts = new Map<string, Quake>();
+  readonly #stats = new Map<number, WindowStats>();
+
+  constructor(options: RelayLogOptions) {
+    this.options = options;
+  }
+
+  /** Declares a partition and the offset its records start at (before any record of it arrives). */
+  track(position: string, nextOffset: bigint): void {
+    if (!this.#next.has(position)) {
+      this.#next.set(position, nextOffset);
+      this.#keptFrom.set(position, nextOffset);
+    }
+  }
+
+  get size(): number {
+    return this.#entries.length - this.#first;
+  }
+
+  /** Keeps a record; returns its entry, or null when it was relayed already (a consumer re-delivery). */
+  append(record: RelayRecord): Entry | null {
+    const head = this.#next.get(record.position);
+    if (head !== undefined && record.offset < head) return null;
+    if (head === undefined) this.#keptFrom.set(record.position, record.offset);
+    this.#next.set(record.position, record.offset + 1n);
+    const entry = { record, cursor: encodeCursor(this.cursor()) };
+    this.#entries.push(entry);
+    if (this.size > this.options.capacity) this.#dropOldest();
+    if (record.quake !== null) {
+      const state = record.kind === 'alert' ? this.#alerts : this.#quakes;
+      const current = state.get(record.quake.id);
+      // A revision replaces the earlier version; an older version arriving late does not.
+      if (current === undefined || record.quake.updated >= current.updated) {
+        state.delete(record.quake.id);
+        state.set(record.quake.id, record.quake);
+        if (state.size > this.options.snapshotLimit)
+          state.delete(state.keys().next().value as string);
+      }
+    }
+    if (record.window !== null) this.#stats.set(record.window.start, record.window);
+    return entry;
+  }
+
+  cursor(): Cursor {
+    return { epoch: this.options.epoch, next: new Map(this.#next) };
+  }
+
+  /**
+   * The records after `cursor`, in arrival order; or, when they cannot all be given (the cursor is
+   * from another stream, misses a partition, or points before what is still kept), the reason.
+   */
+  since(cursor: Cursor): Entry[] | string {
+    if (cursor.epoch !== this.options.epoch) return 'the cursor belongs to another stream';
+    for (const [position, head] of this.#next) {
+      const next = cursor.next.get(position);
+      if (next === undefined) return `the cursor does not cover ${position}`;
+      if (next < (this.#keptFrom.get(position) ?? 0n))
+        return `the cursor is older than what the bridge keeps for ${position}`;
+      if (next > head) return `the cursor is ahead of the bridge on ${position}`;
+    }
+    const missed: Entry[] = [];
+    for (let i = this.#first; i < this.#entries.length; i++) {
+      const entry = this.#entries[i] as Entry;
+      if (entry.record.offset >= (cursor.next.get(entry.record.position) ?? 0n)) missed.push(entry);
+    }
+    return missed;
+  }
+
+  /** The state a new client starts from, limited to the window before `now`. */
+  snapshot(now: number): Snapshot {
+    this.prune(now);
+    return {
+      quakes: [...this.#quakes.values()],
+      alerts: [...this.#alerts.values()],
+      stats: [...this.#stats.values()].sort((a, b) => a.start - b.start),
+      cursor: this.cursor(),
+    };
+  }
+
+  /** Forgets quakes, alerts and windows older than the window before `now`. */
+  prune(now: number): void {
+    const oldest = now - this.options.windowMs;
+    for (const state of [this.#quakes, this.#alerts]) {
+      for (const [id, quake] of state) if (quake.time < oldest) state.delete(id);
+    }
+    for (const [start, window] of this.#stats) if (window.end < oldest) this.#stats.delete(start);
+  }
+
+  #dropOldest(): void {
+    const { record } = this.#entries[this.#first] as Entry;
+    this.#keptFrom.set(record.position, record.offset + 1n);
+    this.#first++;
+    // Compact once the dropped prefix is as long as what is kept, so the array stays within 2x capacity.
+    if (this.#first >= this.size) {
+      this.#entries = this.#entries.slice(this.#first);
+      this.#first = 0;
+    }
+  }
+}

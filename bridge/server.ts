@@ -1,0 +1,231 @@
+/**
+ * The Sismos bridge: the dashboard at http://127.0.0.1:8080/, live over a WebSocket at /ws.
+ *
+ * With KAFKA_BROKERS set it relays the `sismos`, `sismos-alertas` and `sismos-stats` topics; without
+ * it (direct mode) it polls USGS itself, once for every viewer, and computes alerts and 5-minute
+ * windows with the same core the Kafka services use. Protocol: docs/protocol.md.
+ *
+ *   npm start
+ */
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { hostname } from 'node:os';
+import { WebSocketServer } from 'ws';
+import { DEFAULT_ALERT_THRESHOLD } from '../src/core/alert.ts';
+import { tumblingWindows } from '../src/core/window.ts';
+import { fail } from './lib/console.ts';
+import { startDirectSource } from './lib/direct-source.ts';
+import { envNumber, envString } from './lib/env.ts';
+import { chooseFeed } from './lib/feed-choice.ts';
+import { Hub } from './lib/hub.ts';
+import { createKafka, describeKafkaError } from './lib/kafka.ts';
+import { clusterEpoch, type KafkaSource, startKafkaSource } from './lib/kafka-source.ts';
+import { originAllowed, parseOrigins } from './lib/origin.ts';
+import { RelayLog } from './lib/relay-log.ts';
+import { topics } from './lib/topics.ts';
+
+const config = {
+  host: envString('BRIDGE_HOST', '127.0.0.1'),
+  port: envNumber('BRIDGE_PORT', 8080, { min: 0, max: 65535 }),
+  kafka: process.env.KAFKA_BROKERS?.trim() ? envString('KAFKA_BROKERS', '') : null,
+  windowMs: envNumber('BRIDGE_WINDOW_HOURS', 24, { min: 0.01 }) * 3_600_000,
+  capacity: envNumber('BRIDGE_BUFFER', 10_000, { min: 10 }),
+  snapshotLimit: envNumber('BRIDGE_SNAPSHOT_LIMIT', 20_000, { min: 10 }),
+  maxBufferedBytes: envNumber('BRIDGE_MAX_BUFFERED_KB', 1024, { min: 1 }) * 1024,
+  stallMs: envNumber('BRIDGE_STALL_SECONDS', 10, { min: 0.1 }) * 1000,
+  heartbeatMs: envNumber('BRIDGE_HEARTBEAT_SECONDS', 20, { min: 0.05 }) * 1000,
+  origins: parseOrigins(envString('BRIDGE_ALLOWED_ORIGINS', '')),
+  index: envString('BRIDGE_INDEX', new URL('../index.html', import.meta.url).pathname),
+};
+
+const log = (line: string) => console.log(line);
+
+async function main(): Promise<void> {
+  const { relay, hub, source } = config.kafka === null ? await startDirect() : await startKafka();
+  const started = Date.now();
+
+  const server = createServer((request, response) => {
+    void route(request, response, async () => ({
+      mode: config.kafka === null ? 'direct' : 'kafka',
+      uptimeSeconds: Math.round((Date.now() - started) / 1000),
+      clients: hub.clients,
+      pausedClients: hub.pausedClients,
+      slowClientsClosed: hub.slowClosed,
+      relay: {
+        records: relay.size,
+        capacity: config.capacity,
+        cursor: Object.fromEntries(relay.cursor().next),
+      },
+      source: await source.health(),
+    }));
+  });
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: 4096, clientTracking: false });
+  server.on('upgrade', (request, socket, head) => {
+    const path = new URL(request.url ?? '/', 'http://bridge').pathname;
+    if (path !== '/ws') return refuse(socket, 404, 'Not Found', 'the WebSocket endpoint is /ws');
+    if (!originAllowed(config.origins, request.headers.origin, request.headers.host)) {
+      log(
+        `bridge: refused a WebSocket from origin ${request.headers.origin} (allow it with BRIDGE_ALLOWED_ORIGINS)`,
+      );
+      return refuse(socket, 403, 'Forbidden', `origin ${request.headers.origin} is not allowed`);
+    }
+    sockets.handleUpgrade(request, socket, head, (ws) => hub.accept(ws, request));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  log(
+    `Sismos bridge (${source.describe}) at http://${config.host}:${port}/  (WebSocket /ws, health /healthz)`,
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: closing clients and stopping the bridge ...`);
+    hub.close();
+    server.closeAllConnections();
+    await Promise.all([new Promise((resolve) => server.close(resolve)), source.stop()]);
+    log('bridge stopped.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  async function route(
+    request: IncomingMessage,
+    response: ServerResponse,
+    health: () => Promise<unknown>,
+  ) {
+    const path = new URL(request.url ?? '/', 'http://bridge').pathname;
+    response.setHeader('X-Content-Type-Options', 'nosniff');
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { Allow: 'GET, HEAD' }).end();
+    } else if (path === '/' || path === '/index.html') {
+      response.writeHead(200, {
+        'Content-Type': 'text/html; charset=utf-8',
+        'Cache-Control': 'no-cache',
+      });
+      response.end(await readFile(config.index));
+    } else if (path === '/healthz') {
+      response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+      response.end(JSON.stringify(await health(), null, 2));
+    } else {
+      response
+        .writeHead(404, { 'Content-Type': 'text/plain' })
+        .end('not found: the dashboard is at /');
+    }
+  }
+}
+
+interface Running {
+  readonly relay: RelayLog;
+  readonly hub: Hub;
+  readonly source: { describe: string; health(): Promise<unknown>; stop(): Promise<void> };
+}
+
+async function startKafka(): Promise<Running> {
+  const kafka = createKafka('sismos-bridge');
+  const epoch = await clusterEpoch(kafka);
+  const relay = newRelay(epoch);
+  const hub = newHub(relay, 'kafka');
+  const source: KafkaSource = await startKafkaSource(relay, {
+    kafka,
+    groupId: envString('BRIDGE_GROUP', `sismos-bridge-${hostname()}-${config.port}`),
+    topics: { quake: topics.sismos, alert: topics.alertas, stats: topics.stats },
+    windowMs: config.windowMs,
+    onRecord: (record) => {
+      const entry = relay.append(record);
+      if (entry !== null) hub.publish(entry);
+    },
+    onStatus: (ok, message) => hub.sourceStatus(ok, message),
+    log,
+  });
+  return {
+    relay,
+    hub,
+    source: {
+      describe: `Kafka at ${config.kafka}: ${topics.sismos}, ${topics.alertas}, ${topics.stats}`,
+      health: async () => ({ kafka: config.kafka, state: source.state(), lag: await source.lag() }),
+      stop: () => source.stop(),
+    },
+  };
+}
+
+async function startDirect(): Promise<Running> {
+  const feed = chooseFeed(envString('BRIDGE_FEED', 'all_day'), envString('BRIDGE_FEED_URL', ''), {
+    name: 'BRIDGE_FEED',
+    url: 'BRIDGE_FEED_URL',
+  });
+  const relay = newRelay(`d-${randomUUID().slice(0, 8)}`);
+  const hub = newHub(relay, 'direct');
+  const source = startDirectSource(relay, {
+    feed,
+    intervalMs: envNumber('BRIDGE_POLL_S', feed.refreshMs / 1000, { min: 0.05 }) * 1000,
+    timeoutMs: envNumber('FETCH_TIMEOUT_S', 10, { min: 0.05 }) * 1000,
+    backoff: {
+      firstMs: envNumber('RETRY_FIRST_S', 5, { min: 0.01 }) * 1000,
+      maxMs: envNumber('RETRY_MAX_S', 300, { min: 0.01 }) * 1000,
+    },
+    alertThreshold: envNumber('ALERT_THRESHOLD', DEFAULT_ALERT_THRESHOLD, { min: -10, max: 12 }),
+    windows: tumblingWindows(envNumber('STATS_WINDOW_MINUTES', 5, { min: 1 }) * 60_000),
+    positions: {
+      quake: `${topics.sismos}:0`,
+      alert: `${topics.alertas}:0`,
+      stats: `${topics.stats}:0`,
+    },
+    onRecord: (record) => {
+      const entry = relay.append(record);
+      if (entry !== null) hub.publish(entry);
+    },
+    onStatus: (ok, message) => hub.sourceStatus(ok, message),
+    log,
+  });
+  return {
+    relay,
+    hub,
+    source: {
+      describe: `direct mode: polling USGS ${feed.label}`,
+      health: async () => source.health(),
+      stop: () => source.stop(),
+    },
+  };
+}
+
+function newRelay(epoch: string): RelayLog {
+  return new RelayLog({
+    epoch,
+    capacity: config.capacity,
+    windowMs: config.windowMs,
+    snapshotLimit: config.snapshotLimit,
+  });
+}
+
+function newHub(relay: RelayLog, mode: 'kafka' | 'direct'): Hub {
+  return new Hub(relay, {
+    mode,
+    maxBufferedBytes: config.maxBufferedBytes,
+    stallMs: config.stallMs,
+    heartbeatMs: config.heartbeatMs,
+    log,
+  });
+}
+
+function refuse(
+  socket: import('node:stream').Duplex,
+  status: number,
+  text: string,
+  body: string,
+): void {
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${body}\n`,
+  );
+}
+
+main().catch((error: unknown) =>
+  fail('bridge', config.kafka === null ? String(error) : describeKafkaError(error)),
+);

@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../scripts/kafka-local.ts';
+import { type FakeUsgs, startFakeUsgs } from '../helpers/fake-usgs.ts';
+import { feedText, fixtureJson, revised } from '../helpers/fixtures.ts';
+import { type Command, startCommand } from '../helpers/process.ts';
+import { connectBridge, type Frame } from '../helpers/ws-client.ts';
+
+// The real day of 2016, moved so that its newest quake happened a minute ago.
+const raw = fixtureJson('2016-11-03_all_day.geojson');
+const shift = Date.now() - 60_000 - raw.features[0].properties.time;
+// biome-ignore lint/suspicious/noExplicitAny: raw GeoJSON
+const features = raw.features.map((f: any) => ({
+  ...f,
+  properties: {
+    ...f.properties,
+    time: f.properties.time + shift,
+    updated: f.properties.updated + shift,
+  },
+}));
+const strong = {
+  ...features[0],
+  id: 'us-new-m5',
+  properties: { ...features[0].properties, mag: 5.3, updated: Date.now() },
+};
+
+let usgs: FakeUsgs;
+let bridge: Command;
+let base: string;
+
+beforeAll(async () => {
+  usgs = await startFakeUsgs();
+  usgs.set('/day.geojson', { body: feedText('2016-11-03_all_day.geojson', features) });
+  const port = await freePort();
+  base = `ws://127.0.0.1:${port}/ws`;
+  bridge = startCommand('bridge/server.ts', {
+    KAFKA_BROKERS: '',
+    BRIDGE_PORT: String(port),
+    BRIDGE_FEED_URL: usgs.url('/day.geojson'),
+    BRIDGE_POLL_S: '0.2',
+    RETRY_FIRST_S: '0.2',
+    RETRY_MAX_S: '0.5',
+  });
+  await bridge.waitFor(/Sismos bridge \(direct mode/);
+});
+afterAll(async () => {
+  bridge?.child.kill('SIGINT');
+  expect(await bridge?.exited).toBe(0);
+  await usgs?.close();
+});
+
+/** Every quake id a client has been told about, in its snapshot or live. */
+const known = (frames: Frame[]) =>
+  new Set(
+    frames.flatMap((f) =>
+      f.type === 'snapshot'
+        ? f.quakes.map((q: { id: string }) => q.id)
+        : f.type === 'quake'
+          ? [f.quake.id]
+          : [],
+    ),
+  );
+
+describe('bridge in direct mode (no Kafka)', () => {
+  it('polls USGS once for everyone and pushes the feed, then new quakes, revisions, alerts and windows', async () => {
+    const client = await connectBridge(base);
+    await client.next(() => known(client.frames).size === features.length);
+    expect(client.frames[0]).toMatchObject({ type: 'hello', mode: 'direct' });
+
+    usgs.set('/day.geojson', {
+      body: feedText('2016-11-03_all_day.geojson', [
+        strong,
+        revised(features[1], 3.3),
+        ...features.slice(2),
+      ]),
+    });
+    const alert = await client.next((f) => f.type === 'alert' && f.quake.id === 'us-new-m5');
+    const revision = await client.next(
+      (f) => f.type === 'quake' && f.quake.id === features[1].id && f.quake.magnitud === 3.3,
+    );
+    expect(alert.quake).toMatchObject({ magnitud: 5.3 });
+    expect(revision.cursor).toMatch(/^d-/);
+    const window = await client.next(
+      (f) =>
+        f.type === 'stats' &&
+        Date.parse(f.window.inicio) <= strong.properties.time &&
+        Date.parse(f.window.fin) > strong.properties.time,
+    );
+    expect(window.window.magnitud_maxima).toBeGreaterThanOrEqual(5.3);
+    // One poll for every client: a second viewer does not make the bridge fetch more.
+    const before = usgs.hits('/day.geojson');
+    const second = await connectBridge(base);
+    const snapshot = await second.next((f) => f.type === 'snapshot');
+    expect(snapshot.quakes.map((q: { id: string }) => q.id)).toContain('us-new-m5');
+    expect(snapshot.alerts.map((q: { id: string }) => q.id)).toEqual(
+      expect.arrayContaining(['us-new-m5']),
+    );
+    expect(usgs.hits('/day.geojson') - before).toBeLessThan(20);
+    await Promise.all([client.close(), second.close()]);
+  });
+
+  it('tells clients when USGS fails and when it answers again, keeping what it had', async () => {
+    const client = await connectBridge(base);
+    await client.next((f) => f.type === 'snapshot');
+    usgs.set('/day.geojson', { status: 503, body: 'busy' });
+    const down = await client.next((f) => f.type === 'source' && f.ok === false);
+    expect(down.message).toMatch(
+      /^USGS feed at .*\/day\.geojson returned HTTP 503.*; retrying in /,
+    );
+    usgs.set('/day.geojson', { body: feedText('2016-11-03_all_day.geojson', features) });
+    await client.next((f) => f.type === 'source' && f.ok === true);
+    const again = await connectBridge(base);
+    const snapshot = await again.next((f) => f.type === 'snapshot');
+    expect(snapshot.quakes.length).toBeGreaterThanOrEqual(features.length);
+    await Promise.all([client.close(), again.close()]);
+  });
+});
