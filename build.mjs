@@ -5,8 +5,10 @@
 //   node build.mjs --check   exits 1 when index.html is not the build of src/ (CI runs this)
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { tsImport } from 'tsx/esm/api';
 
 const OUTPUT = 'index.html';
 
@@ -21,7 +23,40 @@ const CONNECT_SRC = [
 ];
 const IMG_SRC = ['data:', 'https://*.basemaps.cartocdn.com', 'https://tile.openstreetmap.org'];
 
-async function bundle(entry) {
+/**
+ * The module `sismos:basemap`: world-atlas's Natural Earth 1:110m land and borders as encoded
+ * polylines (src/dashboard/map/natural-earth.ts), so the page draws the world with no network.
+ */
+async function basemapPlugin() {
+  const require = createRequire(import.meta.url);
+  const topology = (name) =>
+    JSON.parse(readFileSync(require.resolve(`world-atlas/${name}`), 'utf8'));
+  const { encodeBasemap, BASEMAP_FACTOR } = await tsImport(
+    './src/dashboard/map/natural-earth.ts',
+    import.meta.url,
+  );
+  const { land, borders } = encodeBasemap(
+    topology('land-110m.json'),
+    topology('countries-110m.json'),
+  );
+  const contents = [
+    `export const LAND = ${JSON.stringify(land)};`,
+    `export const BORDERS = ${JSON.stringify(borders)};`,
+    `export const FACTOR = ${BASEMAP_FACTOR};`,
+  ].join('\n');
+  return {
+    name: 'sismos-basemap',
+    setup(plugin) {
+      plugin.onResolve({ filter: /^sismos:basemap$/ }, (args) => ({
+        path: args.path,
+        namespace: 'basemap',
+      }));
+      plugin.onLoad({ filter: /.*/, namespace: 'basemap' }, () => ({ contents, loader: 'js' }));
+    },
+  };
+}
+
+async function bundle(entry, plugins = []) {
   const result = await build({
     entryPoints: [entry],
     bundle: true,
@@ -33,6 +68,7 @@ async function bundle(entry) {
     charset: 'utf8',
     // Leaflet's stylesheet names marker and layer-control images the dashboard never shows.
     external: ['*.png'],
+    plugins,
     logLevel: 'warning',
   });
   return result.outputFiles[0].text.trimEnd();
@@ -42,7 +78,7 @@ const sha256 = (text) => `'sha256-${createHash('sha256').update(text, 'utf8').di
 
 export async function render() {
   const [script, style] = await Promise.all([
-    bundle('src/dashboard/main.ts'),
+    bundle('src/dashboard/main.ts', [await basemapPlugin()]),
     bundle('src/dashboard/styles.css'),
   ]);
   const csp = [

@@ -37,6 +37,16 @@ export const ONE_SHOT_RETRY = {
   retry: { retries: 3, initialRetryTime: 300, maxRetryTime: 2000 },
 } satisfies Partial<KafkaConfig>;
 
+/**
+ * Retry settings for long-running services: each Kafka call gives up within about ten seconds, and
+ * the service retries on its own schedule, printing one line per failure instead of hanging silently.
+ */
+export const SERVICE_RETRY = {
+  connectionTimeout: 3000,
+  requestTimeout: 10_000,
+  retry: { retries: 4, initialRetryTime: 300, maxRetryTime: 3000 },
+} satisfies Partial<KafkaConfig>;
+
 /** One line saying what failed, where, and what to do about it. */
 export function describeKafkaError(error: unknown): string {
   const brokers = kafkaBrokers().join(',');

@@ -4,6 +4,10 @@ import { envString } from './env.ts';
 export const topics = {
   /** Challenge-4 messages, one record per quake version, keyed by quake id. */
   sismos: envString('SISMOS_TOPIC', 'sismos'),
+  /** Challenge 5: one record per alerted quake, keyed by quake id, valued with its challenge-4 message. */
+  alertas: envString('ALERTAS_TOPIC', 'sismos-alertas'),
+  /** Records of `sismos` the alert consumer could not read, copied as they were, with the reason in headers. */
+  dlq: envString('DLQ_TOPIC', 'sismos-dlq'),
   /** Challenges 2 and 3. */
   mensajes: envString('MENSAJES_TOPIC', 'mensajes-test'),
 };

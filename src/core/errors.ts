@@ -33,6 +33,7 @@ export class FeedError extends SismosError {
 
 export type MessageErrorCode =
   | 'MESSAGE_EMPTY'
+  | 'MESSAGE_TOO_LARGE'
   | 'MESSAGE_NOT_UTF8'
   | 'MESSAGE_NOT_JSON'
   | 'MESSAGE_BAD_FIELD';

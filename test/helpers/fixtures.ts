@@ -23,3 +23,26 @@ export function fixtureText(name: FixtureName): string {
 export function fixtureJson(name: FixtureName): any {
   return JSON.parse(fixtureText(name));
 }
+
+/**
+ * The text of a feed like fixture `name` holding only `features` (raw GeoJSON features), for
+ * tests that change what the fake USGS serves between polls.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: raw GeoJSON is walked freely in tests
+export function feedText(name: FixtureName, features: any[]): string {
+  const feed = fixtureJson(name);
+  return JSON.stringify({
+    ...feed,
+    metadata: { ...feed.metadata, count: features.length },
+    features,
+  });
+}
+
+/** A raw feature revised by USGS: same id, `updated` later by `laterMs`, a new magnitude. */
+// biome-ignore lint/suspicious/noExplicitAny: raw GeoJSON is walked freely in tests
+export function revised(feature: any, mag: number, laterMs = 60_000): any {
+  return {
+    ...feature,
+    properties: { ...feature.properties, mag, updated: feature.properties.updated + laterMs },
+  };
+}

@@ -1,13 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, type KafkaMessage, logLevel } from 'kafkajs';
+import {
+  type Admin,
+  Kafka,
+  type KafkaMessage,
+  logLevel,
+  type Message,
+  Partitioners,
+} from 'kafkajs';
 import { inject } from 'vitest';
 
 export function brokers(): string {
   return inject('kafkaBrokers');
 }
 
-export function testKafka(): Kafka {
-  return new Kafka({ clientId: 'sismos-test', brokers: [brokers()], logLevel: logLevel.NOTHING });
+/** A client of the shared test broker, or of `at` (a broker a test started itself). */
+export function testKafka(at = brokers()): Kafka {
+  return new Kafka({ clientId: 'sismos-test', brokers: [at], logLevel: logLevel.NOTHING });
 }
 
 /** A topic or group name no other test uses. */
@@ -15,13 +23,33 @@ export function unique(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
 }
 
-export async function createTopic(topic: string, numPartitions = 3): Promise<void> {
-  const admin = testKafka().admin();
+export async function createTopic(topic: string, numPartitions = 3, at = brokers()): Promise<void> {
+  const admin = testKafka(at).admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions }], waitForLeaders: true });
+    await admin.createTopics({ topics: [{ topic, numPartitions }], waitForLeaders: false });
+    await waitForLeaders(admin, topic, numPartitions);
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * Waits until every partition of a new topic has a leader. kafkajs's own `waitForLeaders` gives up
+ * when a busy KRaft broker still answers UNKNOWN_TOPIC_OR_PARTITION for a moment after creating it.
+ */
+async function waitForLeaders(admin: Admin, topic: string, numPartitions: number): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+      const partitions = topics[0]?.partitions ?? [];
+      if (partitions.length === numPartitions && partitions.every((p) => p.leader >= 0)) return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`topic ${topic} has no leader after 30 s`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
@@ -30,11 +58,14 @@ export interface Record {
   readonly offset: string;
   readonly key: string | null;
   readonly value: string | null;
+  /** The value's bytes, for values that are not text. */
+  readonly bytes: Buffer | null;
+  readonly headers: { readonly [name: string]: string };
 }
 
 /** Every record currently in `topic`, read by a fresh group from the beginning to the end offsets. */
-export async function readAll(topic: string): Promise<Record[]> {
-  const kafka = testKafka();
+export async function readAll(topic: string, at = brokers()): Promise<Record[]> {
+  const kafka = testKafka(at);
   const admin = kafka.admin();
   await admin.connect();
   const ends = await admin.fetchTopicOffsets(topic);
@@ -55,6 +86,10 @@ export async function readAll(topic: string): Promise<Record[]> {
           offset: message.offset,
           key: message.key?.toString() ?? null,
           value: message.value?.toString() ?? null,
+          bytes: message.value,
+          headers: Object.fromEntries(
+            Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)]),
+          ),
         });
         const end = remaining.get(partition);
         if (end !== undefined && BigInt(message.offset) + 1n >= end) remaining.delete(partition);
@@ -64,4 +99,40 @@ export async function readAll(topic: string): Promise<Record[]> {
   });
   await consumer.disconnect();
   return records;
+}
+
+/**
+ * Sends `messages` to `topic` and waits until the broker stored them all, each once: kafkajs
+ * retries a whole send when one partition fails, so only an idempotent producer never duplicates.
+ */
+export async function produce(topic: string, messages: Message[], at = brokers()): Promise<void> {
+  const producer = testKafka(at).producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
+  await producer.connect();
+  try {
+    await producer.send({ topic, acks: -1, messages });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** The offsets `groupId` committed on `topic`, by partition (-1 when none). */
+export async function committedOffsets(
+  groupId: string,
+  topic: string,
+  at = brokers(),
+): Promise<Map<number, number>> {
+  const admin = testKafka(at).admin();
+  await admin.connect();
+  try {
+    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return new Map(
+      (offsets?.partitions ?? []).map(({ partition, offset }) => [partition, Number(offset)]),
+    );
+  } finally {
+    await admin.disconnect();
+  }
 }

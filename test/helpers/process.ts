@@ -10,6 +10,8 @@ export interface Command {
   stderr(): string;
   /** Resolves once stdout matches `pattern` (checked as output arrives). */
   waitFor(pattern: RegExp | ((stdout: string) => boolean), timeoutMs?: number): Promise<void>;
+  /** Resolves once stderr matches `pattern`. */
+  waitForStderr(pattern: RegExp, timeoutMs?: number): Promise<void>;
   /** Resolves with the exit code (or the signal name) when the process ends. */
   readonly exited: Promise<number | string>;
 }
@@ -21,6 +23,10 @@ export function startCommand(script: string, env: Record<string, string>): Comma
     env: { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // A command must not outlive the test run that started it, even when the test fails.
+  const orphanGuard = () => child.kill('SIGKILL');
+  process.once('exit', orphanGuard);
+  child.once('exit', () => process.off('exit', orphanGuard));
   let out = '';
   let err = '';
   const listeners = new Set<() => void>();
@@ -30,7 +36,38 @@ export function startCommand(script: string, env: Record<string, string>): Comma
   });
   child.stderr?.on('data', (chunk: Buffer) => {
     err += chunk.toString();
+    for (const listener of listeners) listener();
   });
+  const waitUntil = (matches: () => boolean, what: string, timeoutMs: number) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (matches()) done(resolve);
+        else if (child.exitCode !== null || child.signalCode !== null)
+          done(() =>
+            reject(
+              new Error(`${script} exited before it did ${what}\nstdout:\n${out}\nstderr:\n${err}`),
+            ),
+          );
+      };
+      const timer = setTimeout(
+        () =>
+          done(() =>
+            reject(
+              new Error(
+                `${script} did not ${what} within ${timeoutMs} ms\nstdout:\n${out}\nstderr:\n${err}`,
+              ),
+            ),
+          ),
+        timeoutMs,
+      );
+      const done = (settle: () => void) => {
+        clearTimeout(timer);
+        listeners.delete(check);
+        settle();
+      };
+      listeners.add(check);
+      check();
+    });
   const exited = new Promise<number | string>((resolve) => {
     child.once('exit', (code, signal) => {
       for (const listener of listeners) listener();
@@ -44,37 +81,10 @@ export function startCommand(script: string, env: Record<string, string>): Comma
     exited,
     waitFor(pattern, timeoutMs = 30_000) {
       const matches = () => (typeof pattern === 'function' ? pattern(out) : pattern.test(out));
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          if (matches()) done(resolve);
-          else if (child.exitCode !== null || child.signalCode !== null)
-            done(() =>
-              reject(
-                new Error(
-                  `${script} exited before printing ${pattern}\nstdout:\n${out}\nstderr:\n${err}`,
-                ),
-              ),
-            );
-        };
-        const timer = setTimeout(
-          () =>
-            done(() =>
-              reject(
-                new Error(
-                  `${script} did not print ${pattern} within ${timeoutMs} ms\nstdout:\n${out}\nstderr:\n${err}`,
-                ),
-              ),
-            ),
-          timeoutMs,
-        );
-        const done = (settle: () => void) => {
-          clearTimeout(timer);
-          listeners.delete(check);
-          settle();
-        };
-        listeners.add(check);
-        check();
-      });
+      return waitUntil(matches, `print ${pattern}`, timeoutMs);
+    },
+    waitForStderr(pattern, timeoutMs = 30_000) {
+      return waitUntil(() => pattern.test(err), `print ${pattern} on stderr`, timeoutMs);
     },
   };
 }

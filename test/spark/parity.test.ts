@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Partitioners } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SPARK_JOB, sparkEnv } from '../../scripts/spark-local.ts';
 import { parseFeedText } from '../../src/core/feed.ts';
@@ -9,7 +8,7 @@ import { encodeMessage } from '../../src/core/message.ts';
 import { decodeStatsMessage } from '../../src/core/stats-message.ts';
 import { tumblingWindows, type WindowStats, windowsOf } from '../../src/core/window.ts';
 import { fixtureText } from '../helpers/fixtures.ts';
-import { brokers, createTopic, readAll, testKafka, unique } from '../helpers/kafka.ts';
+import { brokers, createTopic, produce, readAll, unique } from '../helpers/kafka.ts';
 import { spawnAndWait } from '../helpers/process.ts';
 
 const checkpoints = mkdtempSync(join(tmpdir(), 'sismos-spark-'));

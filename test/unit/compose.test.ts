@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { posix } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KAFKA_VERSION } from '../../scripts/kafka-local.ts';
 
@@ -13,5 +14,87 @@ describe('docker-compose.yml', () => {
     const topics = /for topic in ([\w\s-]+?); do/.exec(compose)?.[1]?.split(/\s+/);
     expect(topics).toEqual(expect.arrayContaining(['sismos', 'sismos-alertas', 'mensajes-test']));
     expect(compose).toContain('--partitions 3 --replication-factor 1');
+  });
+});
+
+/** The lines of one service's block: from `  name:` to the next line indented by two spaces. */
+function service(name: string): string {
+  const lines = compose.split('\n');
+  const start = lines.indexOf(`  ${name}:`);
+  expect(start, `service ${name}`).toBeGreaterThan(-1);
+  const end = lines.findIndex((line, i) => i > start && /^ {2}\S/.test(line));
+  return lines.slice(start, end === -1 ? undefined : end).join('\n');
+}
+
+/** The shared settings of the Node services (the x-node-service anchor). */
+const nodeService = /x-node-service: &node-service\n((?: {2}.*\n)+)/.exec(compose)?.[1] ?? '';
+
+describe('docker-compose.yml pipeline services', () => {
+  it('builds the Node services from the Dockerfile and starts them once Kafka is healthy and the topics exist', () => {
+    expect(nodeService).toContain('build: .');
+    expect(nodeService).toMatch(/kafka:\n\s+condition: service_healthy/);
+    expect(nodeService).toMatch(/kafka-init:\n\s+condition: service_completed_successfully/);
+    expect(nodeService).toContain('restart: on-failure');
+  });
+
+  it('runs productor_sismos and consumidor_alertas against the listener for containers', () => {
+    for (const [name, script] of [
+      ['usgs-producer', 'bridge/productor_sismos.ts'],
+      ['alerts', 'bridge/consumidor_alertas.ts'],
+    ] as const) {
+      const block = service(name);
+      expect(block).toContain('<<: *node-service');
+      expect(block).toContain(`command: ["node", "--import", "tsx", "${script}"]`);
+      expect(block).toContain('KAFKA_BROKERS: kafka:29092');
+      expect(existsSync(new URL(`../../${script}`, import.meta.url))).toBe(true);
+    }
+  });
+
+  it('keeps alertas.log on a named volume', () => {
+    const block = service('alerts');
+    const path = /ALERTAS_LOG: (\S+)/.exec(block)?.[1];
+    const mount = /- alertas:(\S+)/.exec(block)?.[1];
+    expect(path).toBe(`${mount}/alertas.log`);
+    expect(compose).toMatch(/^volumes:\n(?: {2}.*\n)*? {2}alertas:/m);
+  });
+
+  it('creates the dead-letter topic the alert consumer writes to', () => {
+    expect(/for topic in ([\w\s-]+?); do/.exec(compose)?.[1]?.split(/\s+/)).toContain('sismos-dlq');
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8');
+  const copied = [...dockerfile.matchAll(/^COPY (\S+)\/ /gm)].map((m) => `${m[1]}/`);
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+
+  it('installs only the runtime dependencies, tsx among them', () => {
+    expect(dockerfile).toMatch(/^FROM node:20-slim$/m);
+    expect(dockerfile).toContain('npm ci --omit=dev');
+    expect(Object.keys(pkg.dependencies)).toEqual(expect.arrayContaining(['tsx', 'kafkajs']));
+  });
+
+  it('holds every file the services import, and every package they import is a runtime dependency', () => {
+    const files = new Set<string>();
+    const packages = new Set<string>();
+    const visit = (path: string) => {
+      if (files.has(path)) return;
+      files.add(path);
+      const source = readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+      for (const [, spec] of source.matchAll(/^(?:import|export)\s[^'"]*?from\s+'([^']+)'/gm)) {
+        if (spec === undefined) continue;
+        if (spec.startsWith('.')) visit(posix.join(posix.dirname(path), spec));
+        else if (!spec.startsWith('node:')) packages.add(spec.split('/')[0] ?? spec);
+      }
+    };
+    visit('bridge/productor_sismos.ts');
+    visit('bridge/consumidor_alertas.ts');
+    for (const file of files)
+      expect(
+        copied.some((dir) => file.startsWith(dir)),
+        file,
+      ).toBe(true);
+    for (const name of packages) expect(pkg.dependencies, name).toHaveProperty(name);
+    expect(files.size).toBeGreaterThan(10);
   });
 });

@@ -9,27 +9,13 @@ import {
   windowsOf,
 } from '../../../src/core/window.ts';
 import { fixtureText } from '../../helpers/fixtures.ts';
+import { makeQuake } from '../../helpers/quake.ts';
 
 const T0 = Date.UTC(2024, 0, 15, 10, 0);
 const MIN = 60_000;
 
 function quake(id: string, minutes: number, mag: number | null): Quake {
-  return {
-    id,
-    time: T0 + minutes * MIN,
-    updated: T0 + minutes * MIN,
-    mag,
-    magType: 'ml',
-    place: null,
-    lat: 0,
-    lon: 0,
-    depth: 10,
-    tsunami: false,
-    status: 'reviewed',
-    type: 'earthquake',
-    url: null,
-    alert: null,
-  };
+  return makeQuake({ id, time: T0 + minutes * MIN, updated: T0 + minutes * MIN, mag });
 }
 
 describe('window boundaries', () => {

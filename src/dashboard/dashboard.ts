@@ -1,0 +1,339 @@
+/**
+ * The dashboard's controller. Data flows one way:
+ *   feed text -> parseFeedText -> QuakeStore diff (added / revised / removed by id and `updated`)
+ *   -> markers, list, statistics, alerts.
+ * Settings (feed, filters, language, ...) flow the same way: SettingsStore -> refresh.
+ * Nothing here draws; the components under map/, list/, stats/, filters/, header/ and alerts/ do.
+ */
+import { parseFeedText } from '../core/feed.ts';
+import { generatedOf, sameFeatures } from '../core/feed-text.ts';
+import { compileFilter, countTypes, referenceTime } from '../core/filter.ts';
+import type { Quake } from '../core/quake.ts';
+import { activity, HOUR_MS, summarize, topRegions } from '../core/stats.ts';
+import { isEmptyChange, NO_CHANGE, QuakeStore, type StoreChange } from '../core/store.ts';
+import type { Settings } from '../core/url-state.ts';
+import { AlertCards } from './alerts/alert-cards.ts';
+import { AlertCenter } from './alerts/alert-center.ts';
+import { Announcer } from './alerts/announcer.ts';
+import { Notifier } from './alerts/notifier.ts';
+import { Exporter } from './filters/exporter.ts';
+import { FilterPanel } from './filters/filter-panel.ts';
+import { FeedPicker } from './header/feed-picker.ts';
+import { FeedStatus } from './header/feed-status.ts';
+import { Preferences } from './header/preferences.ts';
+import { browserLanguage, I18n } from './i18n/i18n.ts';
+import { QuakeList, type SortOrder, sortQuakes } from './list/quake-list.ts';
+import { QuakeMap } from './map/quake-map.ts';
+import { type FeedSource, feedSource } from './state/feed-source.ts';
+import { type Failure, FeedPoller } from './state/poller.ts';
+import { SettingsStore } from './state/settings-store.ts';
+import { ActivityChart } from './stats/activity-chart.ts';
+import { Kpis } from './stats/kpis.ts';
+import { TopRegions } from './stats/top-regions.ts';
+import { byId } from './ui/dom.ts';
+import { applyTheme, followSystemTheme, initialTheme, mapTheme, type Theme } from './ui/theme.ts';
+
+const DEFAULT_TIMEOUT_MS = 20_000;
+
+export class Dashboard {
+  readonly #settings = new SettingsStore();
+  readonly #store = new QuakeStore();
+  readonly #poller: FeedPoller;
+  #i18n: I18n;
+  #theme: Theme = initialTheme();
+  #source: FeedSource;
+  /** metadata.generated of the data on screen. */
+  #generated: number | null = null;
+  #fetchedAt: number | null = null;
+  #lastText: string | null = null;
+  /** The next good poll is the first of this feed: nothing in it is "new". */
+  #initial = true;
+  #fresh: ReadonlySet<string> = new Set();
+  /** The quakes that pass the filters, in list order, as of the last refresh. */
+  #shown: Quake[] = [];
+  #failure: Failure | null = null;
+  #retryAt: number | null = null;
+  #sort: SortOrder = 'time';
+  readonly #counts = { polls: 0, updates: 0, failures: 0 };
+
+  readonly #map: QuakeMap;
+  readonly #list: QuakeList;
+  readonly #kpis = new Kpis(byId('kpis'));
+  readonly #chart = new ActivityChart(byId('activity'));
+  readonly #regions = new TopRegions(byId('regions'));
+  readonly #filters = new FilterPanel(byId('filters'));
+  readonly #picker = new FeedPicker(byId<HTMLSelectElement>('feed-select'));
+  readonly #status: FeedStatus;
+  readonly #prefs = new Preferences();
+  readonly #cards: AlertCards;
+  readonly #notifier = new Notifier();
+  readonly #alerts: AlertCenter;
+  readonly #exporter = new Exporter(byId('export-csv'), byId('export-geojson'));
+
+  constructor() {
+    const settings = this.#settings.settings;
+    this.#i18n = new I18n(settings.lang ?? browserLanguage(navigator.languages));
+    applyTheme(this.#theme, false);
+    this.#source = feedSource(settings.feed, this.#settings.session.pollMs);
+    this.#map = new QuakeMap(byId('map'), this.#i18n, settings.colourBy, mapTheme(this.#theme));
+    this.#map.setTiles(settings.tiles);
+    this.#list = new QuakeList(
+      byId('quake-list'),
+      byId('list-empty'),
+      this.#i18n,
+      settings.colourBy,
+    );
+    this.#status = new FeedStatus(byId('feed-status'), byId('stale'), this.#i18n);
+    this.#cards = new AlertCards(byId('alerts'), this.#i18n);
+    this.#alerts = new AlertCenter(this.#cards, new Announcer(byId('announcer')), this.#notifier);
+    this.#poller = new FeedPoller({
+      timeoutMs: this.#settings.session.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      onText: (text) => this.#ingest(text),
+      onFailure: (failure, _count, retryInMs) => this.#fail(failure, retryInMs),
+    });
+    this.#wire();
+    this.#translate();
+  }
+
+  start(): void {
+    this.#poller.start(this.#source.url, this.#source.pollMs);
+    this.#showStatus();
+  }
+
+  #wire(): void {
+    this.#settings.onChange = (next, previous) => this.#onSettings(next, previous);
+    const update = (patch: Partial<Settings>) => this.#settings.update(patch);
+    this.#filters.onFilter = (filter) => update({ filter });
+    this.#filters.onColourBy = (colourBy) => update({ colourBy });
+    this.#picker.onPick = (feed) => update({ feed });
+    this.#prefs.onLanguage = (lang) => update({ lang });
+    this.#prefs.onTiles = (tiles) => update({ tiles });
+    this.#prefs.onAlertMag = (alertMag) => update({ alertMag });
+    const setTheme = (theme: Theme, remember: boolean) => {
+      this.#theme = theme;
+      applyTheme(theme, remember);
+      this.#map.setTheme(mapTheme(theme));
+      this.#syncPrefs();
+    };
+    this.#prefs.onTheme = (theme) => setTheme(theme, true);
+    followSystemTheme((theme) => setTheme(theme, false));
+    this.#prefs.onNotify = () => void this.#notifier.enable().then(() => this.#syncPrefs());
+    this.#map.onSelect = (id) => this.#select(id, false);
+    this.#list.onSelect = (id) => this.#select(id, true);
+    this.#list.onActivate = (id) => this.#map.layer.select(id);
+    this.#cards.onShow = (id) => this.#select(id, true);
+    byId<HTMLSelectElement>('list-sort').addEventListener('change', (event) => {
+      this.#sort = (event.target as HTMLSelectElement).value as SortOrder;
+      this.#refresh(null);
+    });
+    this.#exporter.source = () => ({
+      quakes: this.#list.items,
+      name: this.#source.period === null ? 'feed' : this.#source.name,
+      title: this.#source.name,
+      generated: this.#generated ?? this.#fetchedAt ?? Date.now(),
+    });
+  }
+
+  #ingest(text: string): void {
+    performance.clearMarks('sismos:ingest:start');
+    performance.mark('sismos:ingest:start');
+    let change: StoreChange = NO_CHANGE;
+    let generated = this.#generated;
+    if (sameFeatures(this.#lastText, text)) {
+      generated = generatedOf(text) ?? generated;
+      this.#lastText = text;
+    } else {
+      // Throws FeedError on a body that is not a feed: the poller reports it, the old data stays.
+      const feed = parseFeedText(text);
+      if (feed.rejects.length > 0) {
+        console.warn(
+          `Sismos: skipped ${feed.rejects.length} features of ${this.#source.url}, e.g. ${feed.rejects[0]?.reason}`,
+        );
+      }
+      this.#lastText = text;
+      generated = feed.metadata.generated;
+      change = this.#store.applySnapshot(feed.quakes);
+    }
+    const first = this.#initial;
+    const moved = generated !== this.#generated;
+    this.#initial = false;
+    this.#generated = generated;
+    this.#fetchedAt = Date.now();
+    this.#failure = null;
+    this.#retryAt = null;
+    this.#counts.polls++;
+    this.#counts.updates++;
+    if (change.added.length > 0) {
+      this.#fresh = first ? new Set() : new Set(change.added.map((quake) => quake.id));
+    }
+    if (first || !isEmptyChange(change)) this.#refresh(change, !first);
+    else if (moved) this.#refreshClock();
+    this.#raiseAlerts(first);
+    this.#showStatus();
+    this.#publish();
+    performance.clearMeasures('sismos:ingest');
+    performance.measure('sismos:ingest', {
+      start: 'sismos:ingest:start',
+      detail: { quakes: this.#store.size, changed: !isEmptyChange(change) },
+    });
+  }
+
+  #fail(failure: Failure, retryInMs: number): void {
+    this.#failure = failure;
+    this.#retryAt = Date.now() + retryInMs;
+    this.#counts.polls++;
+    this.#counts.failures++;
+    this.#showStatus();
+    this.#publish();
+  }
+
+  /** Re-derives everything on screen from the store and the settings. */
+  #refresh(change: StoreChange | null, highlight = false): void {
+    const { filter, colourBy } = this.#settings.settings;
+    const reference = referenceTime(this.#generated, this.#store.values());
+    const visible = compileFilter(filter, reference);
+    if (change === null) this.#map.layer.filter(visible);
+    else this.#map.apply(change, visible, highlight);
+    const shown: Quake[] = [];
+    for (const quake of this.#store.values()) if (visible(quake)) shown.push(quake);
+    this.#shown = shown;
+    const i18n = this.#i18n;
+    this.#list.setItems(sortQuakes(shown, this.#sort), this.#fresh);
+    byId('list-count').textContent = i18n.t('list.count', {
+      shown: i18n.integer(shown.length),
+      total: i18n.integer(this.#store.size),
+    });
+    this.#timeStats(reference);
+    const feedSpan = this.#source.spanMs ?? this.#dataSpan(reference);
+    this.#regions.update(topRegions(shown), i18n);
+    this.#filters.sync(filter, colourBy, countTypes(this.#store.values()), feedSpan, i18n);
+    this.#map.refreshPopup((id) => {
+      const quake = this.#store.get(id);
+      return quake !== undefined && visible(quake) ? quake : undefined;
+    });
+    this.#publish();
+  }
+
+  /**
+   * A regenerated feed with the same features moved only the reference time: the "last hour"
+   * and the activity chart change, and the time window if one is set.
+   */
+  #refreshClock(): void {
+    if (this.#settings.settings.filter.windowMs !== null) {
+      this.#refresh(null);
+      return;
+    }
+    this.#timeStats(referenceTime(this.#generated, this.#store.values()));
+  }
+
+  /** The statistics that count back from the reference time, over the quakes shown. */
+  #timeStats(reference: number): void {
+    const i18n = this.#i18n;
+    const span =
+      this.#settings.settings.filter.windowMs ?? this.#source.spanMs ?? this.#dataSpan(reference);
+    this.#kpis.update(summarize(this.#shown, reference), this.#store.size, i18n);
+    this.#chart.update(activity(this.#shown, reference, span), i18n);
+  }
+
+  /** How far back a custom feed reaches: from its oldest quake to the reference time. */
+  #dataSpan(reference: number): number {
+    let oldest = reference;
+    for (const quake of this.#store.values()) if (quake.time < oldest) oldest = quake.time;
+    return Math.max(HOUR_MS, reference - oldest);
+  }
+
+  #raiseAlerts(backlog: boolean): void {
+    const threshold = this.#settings.settings.alertMag;
+    this.#alerts.check(this.#store.values(), threshold, backlog, this.#i18n);
+  }
+
+  #select(id: string, fly: boolean): void {
+    const quake = this.#store.get(id);
+    if (quake === undefined) return;
+    this.#list.select(id);
+    this.#cards.fold();
+    this.#map.show(quake, fly);
+  }
+
+  #onSettings(next: Settings, previous: Settings): void {
+    if (next.lang !== previous.lang) {
+      this.#i18n = new I18n(next.lang ?? browserLanguage(navigator.languages));
+      this.#translate();
+    }
+    if (feedSource(next.feed, null).name !== this.#source.name) {
+      this.#source = feedSource(next.feed, this.#settings.session.pollMs);
+      this.#lastText = null;
+      this.#generated = null;
+      this.#fetchedAt = null;
+      this.#failure = null;
+      this.#initial = true;
+      this.#picker.sync(next.feed, this.#i18n);
+      this.start();
+    }
+    if (next.colourBy !== previous.colourBy) {
+      this.#map.setColourBy(next.colourBy);
+      this.#list.setLook(this.#i18n, next.colourBy);
+    }
+    if (next.tiles !== previous.tiles) this.#map.setTiles(next.tiles);
+    if (next.alertMag !== previous.alertMag) this.#raiseAlerts(true);
+    this.#syncPrefs();
+    this.#refresh(null);
+  }
+
+  #translate(): void {
+    const i18n = this.#i18n;
+    const { feed, colourBy } = this.#settings.settings;
+    document.documentElement.lang = i18n.lang;
+    document.title = i18n.t('app.title');
+    i18n.apply(document);
+    this.#picker.sync(feed, i18n);
+    this.#map.setLanguage(i18n);
+    this.#list.setLook(i18n, colourBy);
+    this.#cards.setLanguage(i18n);
+    this.#syncPrefs();
+    this.#showStatus();
+    this.#refresh(null);
+  }
+
+  #syncPrefs(): void {
+    const { tiles, alertMag } = this.#settings.settings;
+    this.#prefs.sync(
+      { lang: this.#i18n.lang, theme: this.#theme, tiles, alertMag, notify: this.#notifier.state },
+      this.#i18n,
+    );
+  }
+
+  #showStatus(): void {
+    this.#status.set(
+      {
+        url: this.#source.url,
+        pollMs: this.#source.pollMs,
+        generated: this.#generated ?? this.#fetchedAt,
+        failure: this.#failure,
+        retryAt: this.#retryAt,
+      },
+      this.#i18n,
+    );
+  }
+
+  /** A small read-only view of the page's state on <body data-*>, for tests and the benchmark. */
+  #publish(): void {
+    const { shown, created, removed } = this.#map.layer.counts;
+    Object.assign(document.body.dataset, {
+      quakes: String(this.#store.size),
+      markers: String(shown),
+      created: String(created),
+      removed: String(removed),
+      polls: String(this.#counts.polls),
+      updates: String(this.#counts.updates),
+      failures: String(this.#counts.failures),
+      alerts: String(this.#cards.count),
+      phase:
+        this.#failure !== null
+          ? 'stale'
+          : this.#generated === null && this.#fetchedAt === null
+            ? 'loading'
+            : 'live',
+    });
+  }
+}

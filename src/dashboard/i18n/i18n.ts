@@ -1,0 +1,125 @@
+/** Translation and Intl formatting for the chosen language. */
+import type { Language } from '../../core/url-state.ts';
+import { en, es, type MessageKey, type Messages } from './messages.ts';
+
+export type { MessageKey } from './messages.ts';
+
+const MESSAGES: Readonly<Record<Language, Messages>> = { es, en };
+
+/** The language to use when the user chose none: Spanish for any Spanish locale, else English. */
+export function browserLanguage(languages: readonly string[]): Language {
+  for (const tag of languages) {
+    const code = tag.slice(0, 2).toLowerCase();
+    if (code === 'es' || code === 'en') return code;
+  }
+  return 'en';
+}
+
+const UNITS: readonly [unit: Intl.NumberFormatOptions['unit'], ms: number, upTo: number][] = [
+  ['second', 1000, 59_500],
+  ['minute', 60_000, 90 * 60_000],
+  ['hour', 3_600_000, 48 * 3_600_000],
+  ['day', 86_400_000, 730 * 86_400_000],
+  ['year', 365.25 * 86_400_000, Number.POSITIVE_INFINITY],
+];
+
+export class I18n {
+  readonly lang: Language;
+  readonly #messages: Messages;
+  readonly #mag: Intl.NumberFormat;
+  readonly #decimal: Intl.NumberFormat;
+  readonly #integer: Intl.NumberFormat;
+  readonly #local: Intl.DateTimeFormat;
+  readonly #short: Intl.DateTimeFormat;
+  readonly #shortYear: Intl.DateTimeFormat;
+  readonly #utc: Intl.DateTimeFormat;
+  readonly #units = new Map<string, Intl.NumberFormat>();
+
+  constructor(lang: Language) {
+    this.lang = lang;
+    this.#messages = MESSAGES[lang];
+    this.#mag = new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    this.#decimal = new Intl.NumberFormat(lang, { maximumFractionDigits: 2 });
+    this.#integer = new Intl.NumberFormat(lang, { maximumFractionDigits: 0 });
+    this.#local = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'medium' });
+    this.#short = new Intl.DateTimeFormat(lang, {
+      month: 'short',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
+    this.#shortYear = new Intl.DateTimeFormat(lang, {
+      year: 'numeric',
+      month: 'short',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
+    this.#utc = new Intl.DateTimeFormat(lang, {
+      dateStyle: 'medium',
+      timeStyle: 'medium',
+      timeZone: 'UTC',
+    });
+  }
+
+  /** The message for `key` with its {placeholders} filled in. */
+  t(key: MessageKey, params: Readonly<Record<string, string | number>> = {}): string {
+    return this.#messages[key].replace(/\{(\w+)\}/g, (whole, name: string) => {
+      const value = params[name];
+      return value === undefined ? whole : String(value);
+    });
+  }
+
+  /** A magnitude with one decimal ("5,2" in Spanish); an em dash when unknown. */
+  mag(value: number | null): string {
+    return value === null ? '—' : this.#mag.format(value);
+  }
+
+  decimal(value: number): string {
+    return this.#decimal.format(value);
+  }
+
+  integer(value: number): string {
+    return this.#integer.format(value);
+  }
+
+  /** Date and time in the reader's time zone. */
+  local(ms: number): string {
+    return this.#local.format(ms);
+  }
+
+  /** Day and time in the reader's time zone, for dense places like list rows; the year only when it is not this one. */
+  short(ms: number): string {
+    const sameYear = new Date(ms).getFullYear() === new Date().getFullYear();
+    return (sameYear ? this.#short : this.#shortYear).format(ms);
+  }
+
+  utc(ms: number): string {
+    return `${this.#utc.format(ms)} UTC`;
+  }
+
+  /** A duration in the largest sensible unit: "45 s", "12 min", "3 h", "9 años". */
+  duration(ms: number): string {
+    const abs = Math.abs(ms);
+    const [unit, size] = UNITS.find(([, , upTo]) => abs < upTo) ?? ['year', 365.25 * 86_400_000];
+    let format = this.#units.get(unit as string);
+    if (format === undefined) {
+      format = new Intl.NumberFormat(this.lang, { style: 'unit', unit, unitDisplay: 'long' });
+      this.#units.set(unit as string, format);
+    }
+    return format.format(Math.round(abs / size));
+  }
+
+  /** Writes the texts of [data-i18n] (content), [data-i18n-label] (aria-label) and [data-i18n-title]. */
+  apply(root: ParentNode): void {
+    for (const node of root.querySelectorAll<HTMLElement>('[data-i18n]')) {
+      node.textContent = this.t(node.dataset.i18n as MessageKey);
+    }
+    for (const node of root.querySelectorAll<HTMLElement>('[data-i18n-label]')) {
+      node.setAttribute('aria-label', this.t(node.dataset.i18nLabel as MessageKey));
+    }
+    for (const node of root.querySelectorAll<HTMLElement>('[data-i18n-title]')) {
+      node.title = this.t(node.dataset.i18nTitle as MessageKey);
+    }
+  }
+}

@@ -1,0 +1,55 @@
+/** One row of the quake list. Rows are recycled while scrolling, so `fill` rewrites every part. */
+import type { Quake } from '../../core/quake.ts';
+import type { ColourBy } from '../../core/scale.ts';
+import type { I18n } from '../i18n/i18n.ts';
+import { depthText, paintBadge, placeOf } from '../map/popup.ts';
+import { el } from '../ui/dom.ts';
+
+export const ROW_HEIGHT = 56;
+
+export class ListRow {
+  readonly element: HTMLElement;
+  readonly #badge = el('span', { className: 'mag-badge' });
+  readonly #place = el('span', { className: 'row-place' });
+  readonly #meta = el('span', { className: 'row-meta' });
+  readonly #fresh = el('span', { className: 'tag tag-new' });
+  readonly #tsunami = el('span', { className: 'tag tag-tsunami', text: 'tsunami' });
+
+  constructor(slot: number) {
+    this.element = el(
+      'div',
+      { className: 'row', attrs: { role: 'option', id: `quake-row-${slot}` } },
+      this.#badge,
+      el('span', { className: 'row-main' }, this.#place, this.#meta),
+      el('span', { className: 'row-tags' }, this.#fresh, this.#tsunami),
+    );
+  }
+
+  fill(
+    quake: Quake,
+    index: number,
+    total: number,
+    state: { selected: boolean; active: boolean; fresh: boolean },
+    i18n: I18n,
+    colourBy: ColourBy,
+  ): void {
+    const row = this.element;
+    row.dataset.index = String(index);
+    row.dataset.id = quake.id;
+    row.style.transform = `translateY(${index * ROW_HEIGHT}px)`;
+    row.setAttribute('aria-posinset', String(index + 1));
+    row.setAttribute('aria-setsize', String(total));
+    row.setAttribute('aria-selected', String(state.selected));
+    row.classList.toggle('active', state.active);
+    this.#badge.textContent = i18n.mag(quake.mag);
+    paintBadge(this.#badge, quake, colourBy);
+    this.#place.textContent = placeOf(quake, i18n);
+    const meta = [i18n.short(quake.time), depthText(quake, i18n)];
+    if (quake.magType !== null) meta.push(quake.magType);
+    if (quake.type !== 'earthquake') meta.push(quake.type);
+    this.#meta.textContent = meta.join(' · ');
+    this.#fresh.textContent = i18n.t('list.new');
+    this.#fresh.hidden = !state.fresh;
+    this.#tsunami.hidden = !quake.tsunami;
+  }
+}

@@ -1,0 +1,69 @@
+/** The popup of one quake, built from DOM nodes and textContent only (place names are untrusted). */
+import type { Quake } from '../../core/quake.ts';
+import { type ColourBy, depthColour, magnitudeColour, textColourOn } from '../../core/scale.ts';
+import type { I18n, MessageKey } from '../i18n/i18n.ts';
+import { el } from '../ui/dom.ts';
+
+/** A coloured magnitude badge ("5.2"), shared by the popup, the list and the alert cards. */
+export function magBadge(quake: Quake, i18n: I18n, colourBy: ColourBy = 'magnitude'): HTMLElement {
+  const badge = el('span', { className: 'mag-badge', text: i18n.mag(quake.mag) });
+  paintBadge(badge, quake, colourBy);
+  return badge;
+}
+
+export function paintBadge(badge: HTMLElement, quake: Quake, colourBy: ColourBy): void {
+  const colour = colourBy === 'depth' ? depthColour(quake.depth) : magnitudeColour(quake.mag);
+  badge.style.backgroundColor = colour;
+  badge.style.color = textColourOn(colour);
+}
+
+export function placeOf(quake: Quake, i18n: I18n): string {
+  return quake.place ?? i18n.t('quake.unknownPlace');
+}
+
+export function depthText(quake: Quake, i18n: I18n): string {
+  return quake.depth === null
+    ? i18n.t('quake.unknown')
+    : i18n.t('quake.depthValue', { km: i18n.decimal(quake.depth) });
+}
+
+export function statusText(status: string | null, i18n: I18n): string {
+  if (status === 'reviewed' || status === 'automatic' || status === 'deleted') {
+    return i18n.t(`quake.status.${status}` as MessageKey);
+  }
+  return status ?? i18n.t('quake.unknown');
+}
+
+export function popupContent(quake: Quake, i18n: I18n, colourBy: ColourBy): HTMLElement {
+  const facts: [MessageKey, string][] = [
+    ['quake.time', i18n.local(quake.time)],
+    ['quake.utc', i18n.utc(quake.time)],
+    ['quake.depth', depthText(quake, i18n)],
+    ['quake.coords', `${i18n.decimal(quake.lat)}, ${i18n.decimal(quake.lon)}`],
+    ['quake.tsunami', i18n.t(quake.tsunami ? 'quake.tsunami.yes' : 'quake.tsunami.no')],
+    ['quake.status', statusText(quake.status, i18n)],
+  ];
+  if (quake.type !== 'earthquake') facts.push(['quake.type', quake.type]);
+  if (quake.alert !== null) facts.push(['quake.pager', quake.alert]);
+  const list = el('dl', { className: 'facts' });
+  for (const [key, value] of facts) {
+    list.append(el('dt', { text: i18n.t(key) }), el('dd', { text: value }));
+  }
+  const head = el(
+    'div',
+    { className: 'popup-head' },
+    magBadge(quake, i18n, colourBy),
+    el('span', { className: 'mag-type', text: quake.magType ?? '' }),
+    el('strong', { className: 'popup-place', text: placeOf(quake, i18n) }),
+  );
+  const link =
+    quake.url === null
+      ? null
+      : el('a', {
+          className: 'popup-link',
+          text: `${i18n.t('quake.link')} ↗`,
+          attrs: { href: quake.url, target: '_blank', rel: 'noopener noreferrer' },
+        });
+  if (quake.tsunami) head.append(el('span', { className: 'tag tag-tsunami', text: 'tsunami' }));
+  return el('div', { className: 'popup', dataset: { id: quake.id } }, head, list, link);
+}

@@ -1,0 +1,194 @@
+/**
+ * The Leaflet map: the offline basemap, optional online tiles, the quake markers, the legend and
+ * one shared popup. It reports marker clicks through `onSelect`; it never decides what is shown.
+ */
+import * as L from 'leaflet';
+import type { Quake } from '../../core/quake.ts';
+import type { ColourBy } from '../../core/scale.ts';
+import { magnitudeRadius } from '../../core/scale.ts';
+import type { StoreChange } from '../../core/store.ts';
+import type { Tiles } from '../../core/url-state.ts';
+import type { I18n } from '../i18n/i18n.ts';
+import { prefersReducedMotion } from '../ui/dom.ts';
+import { type BasemapColours, BasemapLayer } from './basemap-layer.ts';
+import { Legend } from './legend.ts';
+import { popupContent } from './popup.ts';
+import { pulse } from './pulse.ts';
+import { type MarkerTheme, nearestCopy, QuakeLayer } from './quake-layer.ts';
+
+export type MapTheme = BasemapColours & MarkerTheme & { readonly dark: boolean };
+
+/** At most this many arrivals pulse at once; a larger batch (a feed switch) is not "news". */
+const MAX_PULSES = 20;
+const WORLD_CENTRE_LNG = 160;
+/** Zoom a selected quake is shown at, unless the map is already closer. */
+const DETAIL_ZOOM = 5;
+
+const TILE_LAYERS: Record<Exclude<Tiles, 'none'>, (dark: boolean) => [string, string]> = {
+  carto: (dark) => [
+    `https://{s}.basemaps.cartocdn.com/${dark ? 'dark_all' : 'light_all'}/{z}/{x}/{y}{r}.png`,
+    '© OpenStreetMap contributors © CARTO',
+  ],
+  osm: () => ['https://tile.openstreetmap.org/{z}/{x}/{y}.png', '© OpenStreetMap contributors'],
+};
+
+/** OpenStreetMap refuses tile requests without a Referer, which pages opened from disk do not send. */
+export function tilesAvailable(tiles: Tiles, protocol: string): boolean {
+  return tiles !== 'osm' || protocol === 'http:' || protocol === 'https:';
+}
+
+export class QuakeMap {
+  readonly map: L.Map;
+  readonly layer: QuakeLayer;
+  readonly #basemap: BasemapLayer;
+  readonly #legend = new Legend();
+  readonly #popup = L.popup({ maxWidth: 340, minWidth: 270, autoPanPadding: [24, 24] });
+  #tiles: L.TileLayer | null = null;
+  #tileChoice: Tiles = 'none';
+  #theme: MapTheme;
+  #colourBy: ColourBy;
+  #i18n: I18n;
+  #popupId: string | null = null;
+  /** The map still shows the initial world view (the user has not moved it). */
+  #overview = true;
+  #fitting = false;
+  /** Called when the user clicks a marker. */
+  onSelect: (id: string) => void = () => {};
+
+  constructor(element: HTMLElement, i18n: I18n, colourBy: ColourBy, theme: MapTheme) {
+    this.#i18n = i18n;
+    this.#colourBy = colourBy;
+    this.#theme = theme;
+    this.map = L.map(element, {
+      worldCopyJump: true,
+      minZoom: 1,
+      maxZoom: 12,
+      zoomSnap: 0.25,
+      zoomControl: true,
+      attributionControl: true,
+      fadeAnimation: !prefersReducedMotion(),
+      zoomAnimation: !prefersReducedMotion(),
+    });
+    this.#basemap = new BasemapLayer(theme);
+    this.#basemap.options.attribution = 'USGS · Natural Earth';
+    this.#basemap.addTo(this.map);
+    this.layer = new QuakeLayer(colourBy, theme);
+    this.layer.group.addTo(this.map);
+    this.#legend.addTo(this.map);
+    this.#legend.update(i18n, colourBy);
+    this.fitWorld();
+    // Leaflet only watches the window; the panels around the map can resize it too.
+    new ResizeObserver(() => {
+      this.map.invalidateSize({ pan: false });
+      if (this.#overview) this.fitWorld();
+    }).observe(element);
+    this.map.on('dragstart', () => {
+      this.#overview = false;
+    });
+    this.map.on('zoomstart', () => {
+      if (!this.#fitting) this.#overview = false;
+    });
+    this.map.on('moveend', () => this.layer.wrapAround(this.map.getCenter().lng));
+    this.layer.group.on('click', (event: L.LeafletMouseEvent) => {
+      const id = this.layer.idOf(event.propagatedFrom as L.Layer);
+      if (id !== undefined) this.onSelect(id);
+    });
+    this.map.on('popupclose', () => {
+      this.#popupId = null;
+    });
+  }
+
+  /**
+   * The whole world in view, centred on the Pacific: the Ring of Fire stays in one piece and the
+   * seam of the map falls in the Atlantic, where few quakes happen.
+   */
+  fitWorld(): void {
+    const { x, y } = this.map.getSize();
+    const fit = Math.min(Math.log2((x || 1024) / 256), Math.log2((y || 768) / 200));
+    this.#fitting = true;
+    this.map.setView([15, WORLD_CENTRE_LNG], Math.max(1, Math.floor(fit * 4) / 4), {
+      animate: false,
+    });
+    this.#fitting = false;
+    this.#overview = true;
+  }
+
+  apply(change: StoreChange, visible: (quake: Quake) => boolean, highlight: boolean): void {
+    this.layer.apply(change, visible);
+    if (highlight && change.added.length <= MAX_PULSES) {
+      const reduced = prefersReducedMotion();
+      for (const quake of change.added) {
+        if (!visible(quake)) continue;
+        const at = L.latLng(quake.lat, nearestCopy(quake.lon, this.map.getCenter().lng));
+        pulse(
+          this.map,
+          this.layer.renderer,
+          at,
+          magnitudeRadius(quake.mag),
+          this.#theme.selection,
+          reduced,
+        );
+      }
+    }
+  }
+
+  /** Outlines a quake and opens its popup; `fly` also brings it into view. */
+  show(quake: Quake, fly: boolean): void {
+    this.layer.select(quake.id);
+    this.#overview = false;
+    const at = this.layer.latLngOf(quake.id) ?? L.latLng(quake.lat, quake.lon);
+    if (fly) {
+      const zoom = Math.max(this.map.getZoom(), DETAIL_ZOOM);
+      if (prefersReducedMotion()) this.map.setView(at, zoom, { animate: false });
+      else this.map.flyTo(at, zoom, { duration: 0.8 });
+    }
+    this.#popupId = quake.id;
+    this.#popup
+      .setLatLng(at)
+      .setContent(popupContent(quake, this.#i18n, this.#colourBy))
+      .openOn(this.map);
+  }
+
+  /** Keeps the open popup true to the data: new version, new language, or gone. */
+  refreshPopup(lookup: (id: string) => Quake | undefined): void {
+    if (this.#popupId === null) return;
+    const quake = lookup(this.#popupId);
+    if (quake === undefined) {
+      this.map.closePopup(this.#popup);
+      this.layer.select(null);
+      return;
+    }
+    const at = this.layer.latLngOf(quake.id);
+    if (at !== null) this.#popup.setLatLng(at);
+    this.#popup.setContent(popupContent(quake, this.#i18n, this.#colourBy));
+  }
+
+  setLanguage(i18n: I18n): void {
+    this.#i18n = i18n;
+    this.#legend.update(i18n, this.#colourBy);
+  }
+
+  setColourBy(colourBy: ColourBy): void {
+    this.#colourBy = colourBy;
+    this.layer.setColouring(colourBy, this.#theme);
+    this.#legend.update(this.#i18n, colourBy);
+  }
+
+  setTheme(theme: MapTheme): void {
+    this.#theme = theme;
+    this.#basemap.setColours(theme);
+    this.layer.setColouring(this.#colourBy, theme);
+    this.setTiles(this.#tileChoice);
+  }
+
+  setTiles(choice: Tiles): void {
+    this.#tileChoice = choice;
+    this.#tiles?.remove();
+    this.#tiles = null;
+    if (choice === 'none' || !tilesAvailable(choice, location.protocol)) return;
+    const [url, attribution] = TILE_LAYERS[choice](this.#theme.dark);
+    this.#tiles = L.tileLayer(url, { attribution, maxZoom: 19, subdomains: 'abcd' });
+    // Above the offline basemap, which shows through wherever a tile fails to load.
+    this.#tiles.addTo(this.map);
+  }
+}

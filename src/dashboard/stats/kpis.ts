@@ -1,0 +1,50 @@
+/** The headline numbers: total, maximum, average, M4.5+, tsunami flags and the last hour. */
+import type { Summary } from '../../core/stats.ts';
+import type { I18n, MessageKey } from '../i18n/i18n.ts';
+import { placeOf } from '../map/popup.ts';
+import { el } from '../ui/dom.ts';
+
+const TILES = ['count', 'max', 'mean', 'significant', 'tsunami', 'lastHour'] as const;
+type Tile = (typeof TILES)[number];
+
+export class Kpis {
+  readonly #values = new Map<Tile, HTMLElement>();
+  readonly #labels = new Map<Tile, HTMLElement>();
+  readonly #notes = new Map<Tile, HTMLElement>();
+
+  constructor(box: HTMLElement) {
+    for (const tile of TILES) {
+      const value = el('span', { className: 'kpi-value', dataset: { stat: tile } });
+      const label = el('span', { className: 'kpi-label' });
+      const note = el('span', { className: 'kpi-note' });
+      this.#values.set(tile, value);
+      this.#labels.set(tile, label);
+      this.#notes.set(tile, note);
+      box.append(el('div', { className: `kpi kpi-${tile}` }, value, label, note));
+    }
+  }
+
+  /** `total` is the number of quakes before filtering. */
+  update(summary: Summary, total: number, i18n: I18n): void {
+    const strongest = summary.strongest;
+    const values: Record<Tile, [text: string, raw: number | null]> = {
+      count: [i18n.integer(summary.count), summary.count],
+      max: [i18n.mag(strongest?.mag ?? null), strongest?.mag ?? null],
+      mean: [summary.meanMag === null ? '—' : i18n.decimal(summary.meanMag), summary.meanMag],
+      significant: [i18n.integer(summary.significant), summary.significant],
+      tsunami: [i18n.integer(summary.tsunami), summary.tsunami],
+      lastHour: [i18n.integer(summary.lastHour), summary.lastHour],
+    };
+    for (const tile of TILES) {
+      const [text, raw] = values[tile];
+      const value = this.#values.get(tile) as HTMLElement;
+      value.textContent = text;
+      value.dataset.value = raw === null ? '' : String(raw);
+      (this.#labels.get(tile) as HTMLElement).textContent = i18n.t(`stats.${tile}` as MessageKey);
+    }
+    (this.#notes.get('count') as HTMLElement).textContent =
+      total === summary.count ? '' : i18n.t('stats.of', { total: i18n.integer(total) });
+    (this.#notes.get('max') as HTMLElement).textContent =
+      strongest === null ? '' : placeOf(strongest, i18n);
+  }
+}

@@ -1,0 +1,32 @@
+/** The regions with most quakes on screen, as a ranked list with proportional bars. */
+import type { RegionCount } from '../../core/stats.ts';
+import type { I18n } from '../i18n/i18n.ts';
+import { el } from '../ui/dom.ts';
+
+export class TopRegions {
+  readonly #list: HTMLOListElement;
+
+  constructor(box: HTMLElement) {
+    this.#list = el('ol', { className: 'regions' });
+    box.append(this.#list);
+  }
+
+  update(regions: readonly RegionCount[], i18n: I18n): void {
+    const top = regions[0]?.count ?? 1;
+    const rows = regions.map(({ region, count, maxMag }) => {
+      const bar = el('span', { className: 'region-bar' });
+      bar.style.width = `${(100 * count) / top}%`;
+      return el(
+        'li',
+        {},
+        el('span', { className: 'region-name', text: region }),
+        el('span', { className: 'region-count', text: i18n.integer(count) }),
+        el('span', { className: 'region-max', text: `M${i18n.mag(maxMag)}` }),
+        el('span', { className: 'region-track' }, bar),
+      );
+    });
+    if (rows.length === 0)
+      rows.push(el('li', { className: 'muted', text: i18n.t('regions.none') }));
+    this.#list.replaceChildren(...rows);
+  }
+}

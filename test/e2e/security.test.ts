@@ -1,0 +1,105 @@
+import { readFileSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/browser.ts';
+import { dashboardUrl, openDashboard, rawFeed, waitForUpdates } from '../helpers/dashboard.ts';
+import { type FakeUsgs, startFakeUsgs } from '../helpers/fake-usgs.ts';
+
+let browser: Browser;
+let usgs: FakeUsgs;
+
+beforeAll(async () => {
+  [browser, usgs] = await Promise.all([launchChromium(), startFakeUsgs()]);
+});
+afterAll(async () => {
+  await Promise.all([browser?.close(), usgs?.close()]);
+});
+
+const HOSTILE = '<img src=x onerror=alert(1)>, Fiji';
+const FORMULA = '=HYPERLINK("http://evil.example","click")';
+
+/** The day feed with a strong quake named by markup, one named by a formula, one with a javascript: URL. */
+function hostileFeed(): string {
+  const raw = rawFeed('2016-11-03_all_day.geojson');
+  const [a, b, c] = raw.features;
+  a!.properties.place = HOSTILE;
+  a!.properties.mag = 6.3;
+  a!.properties.time = raw.metadata.generated - 1000;
+  b!.properties.place = FORMULA;
+  c!.properties.url = 'javascript:alert(1)';
+  return JSON.stringify(raw);
+}
+
+describe('text from USGS is untrusted', () => {
+  it('a place with markup is shown as text everywhere and runs nothing', async () => {
+    const { page, problems, external } = await openDashboard(browser);
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    usgs.set('/hostile.geojson', { body: hostileFeed() });
+    await page.goto(dashboardUrl({ feed: usgs.url('/hostile.geojson'), lang: 'en' }));
+    await waitForUpdates(page, 1);
+
+    const raw = rawFeed('2016-11-03_all_day.geojson');
+    const id = raw.features[0]!.id;
+    // List row, alert card, strongest-quake note and popup all carry the text verbatim.
+    const row = page.locator(`[role="option"][data-id="${id}"]`);
+    expect(await row.locator('.row-place').textContent()).toBe(HOSTILE);
+    expect(await page.locator(`.alert-card[data-id="${id}"]`).textContent()).toContain(HOSTILE);
+    expect(await page.locator('.kpi-max .kpi-note').textContent()).toBe(HOSTILE);
+    await row.click();
+    expect(await page.locator('.leaflet-popup .popup-place').textContent()).toBe(HOSTILE);
+
+    expect(await page.locator('img').count()).toBe(0);
+    expect(dialogs).toEqual([]);
+    expect(external).toEqual([]);
+    expect(problems).toEqual({ cspViolations: [], errors: [] });
+  });
+
+  it('a javascript: event URL gives no link', async () => {
+    const { page } = await openDashboard(browser);
+    usgs.set('/hostile.geojson', { body: hostileFeed() });
+    await page.goto(dashboardUrl({ feed: usgs.url('/hostile.geojson'), lang: 'en' }));
+    await waitForUpdates(page, 1);
+    const id = rawFeed('2016-11-03_all_day.geojson').features[2]!.id;
+    await page.locator(`[role="option"][data-id="${id}"]`).click();
+    await page.locator(`.leaflet-popup .popup[data-id="${id}"]`).waitFor();
+    expect(await page.locator('.leaflet-popup a.popup-link').count()).toBe(0);
+  });
+});
+
+describe('export', () => {
+  it('downloads the filtered quakes as CSV with formulas neutralised, and as GeoJSON', async () => {
+    const { page, problems } = await openDashboard(browser);
+    usgs.set('/hostile.geojson', { body: hostileFeed() });
+    await page.goto(dashboardUrl({ feed: usgs.url('/hostile.geojson'), lang: 'en', min: '1' }));
+    await waitForUpdates(page, 1);
+    const raw = rawFeed('2016-11-03_all_day.geojson');
+    const kept = raw.features.filter((f, i) => (i === 0 ? 6.3 : (f.properties.mag ?? -9)) >= 1);
+
+    const [csvDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('#export-csv').click(),
+    ]);
+    expect(csvDownload.suggestedFilename()).toBe('sismos_feed_2016-11-03T1847Z.csv');
+    const csv = readFileSync((await csvDownload.path())!, 'utf8');
+    const lines = csv.trimEnd().split('\r\n');
+    expect(lines).toHaveLength(kept.length + 1);
+    expect(lines[0]).toMatch(/^id,time,updated,mag,/);
+    expect(csv).toContain(`"'=HYPERLINK(""http://evil.example"",""click"")"`);
+    expect(csv).not.toMatch(/(^|,)=HYPERLINK/m);
+
+    const [geoDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('#export-geojson').click(),
+    ]);
+    const geojson = JSON.parse(readFileSync((await geoDownload.path())!, 'utf8'));
+    expect(geojson.type).toBe('FeatureCollection');
+    expect(geojson.features.map((f: { id: string }) => f.id).sort()).toEqual(
+      kept.map((f) => f.id).sort(),
+    );
+    expect(problems).toEqual({ cspViolations: [], errors: [] });
+  });
+});

@@ -1,0 +1,124 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/browser.ts';
+import {
+  dashboardUrl,
+  openDashboard,
+  type RawFeature,
+  rawFeed,
+  state,
+  stats,
+  waitForUpdates,
+} from '../helpers/dashboard.ts';
+import { type FakeUsgs, startFakeUsgs } from '../helpers/fake-usgs.ts';
+
+let browser: Browser;
+let usgs: FakeUsgs;
+
+beforeAll(async () => {
+  [browser, usgs] = await Promise.all([launchChromium(), startFakeUsgs()]);
+});
+afterAll(async () => {
+  await Promise.all([browser?.close(), usgs?.close()]);
+});
+
+const HOUR = 3_600_000;
+const DAY_FEED = '2016-11-03_all_day.geojson';
+
+/** The statistics of some raw features, computed here without any Sismos code. */
+function expected(features: RawFeature[], generated: number) {
+  const mags = features.map((f) => f.properties.mag).filter((m): m is number => m !== null);
+  return {
+    count: features.length,
+    max: mags.length === 0 ? null : Math.max(...mags),
+    mean: mags.length === 0 ? null : mags.reduce((a, b) => a + b, 0) / mags.length,
+    significant: mags.filter((m) => m >= 4.5).length,
+    tsunami: features.filter((f) => f.properties.tsunami === 1).length,
+    lastHour: features.filter((f) => f.properties.time > generated - HOUR).length,
+  };
+}
+
+async function expectStats(page: Page, features: RawFeature[], generated: number) {
+  const want = expected(features, generated);
+  const got = await stats(page);
+  expect({ ...got, mean: null }).toEqual({ ...want, mean: null });
+  if (want.mean === null) expect(got.mean).toBeNull();
+  else expect(got.mean).toBeCloseTo(want.mean, 9);
+  const published = await state(page);
+  expect(published.markers).toBe(String(want.count));
+  expect(await page.locator('#list-count').textContent()).toBe(
+    `${want.count} of ${published.quakes}`,
+  );
+}
+
+describe('live statistics', () => {
+  it.each([
+    DAY_FEED,
+    '2018-06-12_4.5_week.geojson',
+    '2023-10-11_significant_month.geojson',
+  ] as const)('match values computed from the raw feed %s', async (name) => {
+    const { page, problems } = await openDashboard(browser);
+    await page.goto(dashboardUrl({ feed: usgs.url(`/fixtures/${name}`), lang: 'en' }));
+    await waitForUpdates(page, 1);
+    const raw = rawFeed(name);
+    await expectStats(page, raw.features, raw.metadata.generated);
+    expect(problems).toEqual({ cspViolations: [], errors: [] });
+  });
+
+  it('draw the hourly activity of a day feed, and the most active regions', async () => {
+    const { page } = await openDashboard(browser);
+    await page.goto(dashboardUrl({ feed: usgs.url(`/fixtures/${DAY_FEED}`), lang: 'en' }));
+    await waitForUpdates(page, 1);
+    const raw = rawFeed(DAY_FEED);
+    const generated = raw.metadata.generated;
+    const bars = page.locator('#activity svg rect');
+    expect(await bars.count()).toBe(24);
+    // The last bar is the hour before the feed was generated.
+    const lastHour = raw.features.filter((f) => f.properties.time > generated - HOUR).length;
+    expect(await bars.nth(23).locator('title').textContent()).toMatch(
+      new RegExp(`^${lastHour} quakes between`),
+    );
+    const places = raw.features.map((f) => f.properties.place ?? '');
+    const californian = places.filter((p) => /, (CA|California)$/.test(p)).length;
+    const first = page.locator('.regions li').first();
+    expect(await first.locator('.region-name').textContent()).toBe('California');
+    expect(await first.locator('.region-count').textContent()).toBe(String(californian));
+  });
+});
+
+describe('filters', () => {
+  it('change the markers, the list and the statistics together', async () => {
+    const { page, problems } = await openDashboard(browser);
+    await page.goto(dashboardUrl({ feed: usgs.url(`/fixtures/${DAY_FEED}`), lang: 'en' }));
+    await waitForUpdates(page, 1);
+    const raw = rawFeed(DAY_FEED);
+    const generated = raw.metadata.generated;
+    const all = raw.features;
+
+    await page.locator('.chip[data-mag="2.5"]').click();
+    const atLeast25 = all.filter((f) => (f.properties.mag ?? -9) >= 2.5);
+    await expectStats(page, atLeast25, generated);
+    expect(await page.locator('.chip[data-mag="2.5"]').getAttribute('aria-pressed')).toBe('true');
+
+    await page.locator('#filter-max').fill('4.5');
+    await page.locator('#filter-max').press('Enter');
+    await page.locator('#filter-max').blur();
+    const band = atLeast25.filter((f) => (f.properties.mag as number) < 4.5);
+    await expect.poll(async () => (await state(page)).markers).toBe(String(band.length));
+    await expectStats(page, band, generated);
+
+    await page.locator('#filter-reset').click();
+    await page.locator('input[data-type="quarry blast"]').uncheck();
+    await page.locator('input[data-type="explosion"]').uncheck();
+    const quakesOnly = all.filter((f) => f.properties.type === 'earthquake');
+    await expect.poll(async () => (await state(page)).markers).toBe(String(quakesOnly.length));
+    await expectStats(page, quakesOnly, generated);
+
+    await page.locator('#filter-reset').click();
+    await page.locator('#filter-window').selectOption({ label: '6 hours' });
+    const recent = all.filter((f) => f.properties.time >= generated - 6 * HOUR);
+    await expect.poll(async () => (await state(page)).markers).toBe(String(recent.length));
+    await expectStats(page, recent, generated);
+    expect(problems).toEqual({ cspViolations: [], errors: [] });
+  });
+});
