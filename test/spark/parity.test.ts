@@ -21,13 +21,10 @@ describe('spark_streaming_sismos (challenge 6 on Spark)', () => {
     const source = unique('sismos');
     const stats = unique('sismos-stats');
     await Promise.all([createTopic(source), createTopic(stats)]);
-    const producer = testKafka().producer({ createPartitioner: Partitioners.DefaultPartitioner });
-    await producer.connect();
-    await producer.send({
-      topic: source,
-      messages: quakes.map((q) => ({ key: q.id, value: encodeMessage(q) })),
-    });
-    await producer.disconnect();
+    await produce(
+      source,
+      quakes.map((q) => ({ key: q.id, value: encodeMessage(q) })),
+    );
 
     const run = await spawnAndWait(
       sparkEnv().PYSPARK_PYTHON as string,
