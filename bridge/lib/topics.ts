@@ -8,6 +8,8 @@ export const topics = {
   alertas: envString('ALERTAS_TOPIC', 'sismos-alertas'),
   /** Records of `sismos` the alert consumer could not read, copied as they were, with the reason in headers. */
   dlq: envString('DLQ_TOPIC', 'sismos-dlq'),
+  /** Challenge 6: one record per window update, keyed by the window start, valued with its figures. */
+  stats: envString('STATS_TOPIC', 'sismos-stats'),
   /** Challenges 2 and 3. */
   mensajes: envString('MENSAJES_TOPIC', 'mensajes-test'),
 };
