@@ -145,6 +145,7 @@ async function readCommitted(): Promise<{
     const commits = new Map((offsets?.partitions ?? []).map((p) => [p.partition, p]));
     const committed = ends
       .filter(({ partition }) => assigned.includes(partition))
+      .sort((a, b) => a.partition - b.partition)
       .map(({ partition, low, high }) => {
         const commit = commits.get(partition);
         const offset = commit === undefined || BigInt(commit.offset) < 0n ? null : commit.offset;
@@ -360,7 +361,7 @@ async function start(): Promise<void> {
       }
       if (wasReplaying) {
         console.log(
-          `replay done: ${plural(windows.openWindows().length, 'open window')} rebuilt; their figures are published again`,
+          `replay done: ${plural(windows.openWindows().length, 'open window')} rebuilt, published again`,
         );
       }
       const closed = windows.advanceWatermark();
