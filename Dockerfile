@@ -1,6 +1,6 @@
-# The Node services of the pipeline: productor_sismos (challenge 4) and consumidor_alertas
-# (challenge 5), TypeScript run as is by tsx (a runtime dependency). docker-compose.yml builds it
-# once and picks the command per service.
+# The Node services of the pipeline: productor_sismos (challenge 4), consumidor_alertas
+# (challenge 5) and estadisticas_sismos (challenge 6), TypeScript run as is by tsx (a runtime
+# dependency). docker-compose.yml builds it once and picks the command per service.
 FROM node:20-slim
 
 WORKDIR /app
