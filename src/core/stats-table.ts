@@ -12,12 +12,12 @@ const COLUMNS = [
 
 /**
  * Windows as a table the way Spark's console sink prints them (`truncate` off): the `sismos-stats`
- * fields as columns, left-aligned, framed by +---+ rules, a missing average or maximum as `null`.
+ * fields as columns, left-aligned, framed by +---+ rules, a missing average or maximum as NULL.
  */
 export function formatStatsTable(windows: readonly WindowStats[]): string {
   const rows = windows.map((window) => {
     const message = toStatsMessage(window);
-    return COLUMNS.map((column) => String(message[column]));
+    return COLUMNS.map((column) => String(message[column] ?? 'NULL'));
   });
   const widths = COLUMNS.map((column, i) =>
     Math.max(column.length, ...rows.map((row) => row[i]?.length ?? 0)),

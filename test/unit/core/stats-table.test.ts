@@ -5,7 +5,7 @@ const T0 = Date.UTC(2024, 0, 15, 10, 0);
 const FIVE_MIN = 5 * 60_000;
 
 describe('the window table on the console', () => {
-  it('prints the windows like Spark’s console sink, a window without magnitudes with nulls', () => {
+  it('prints the windows like Spark’s console sink, a window without magnitudes with NULL', () => {
     const table = formatStatsTable([
       {
         start: T0,
@@ -29,7 +29,7 @@ describe('the window table on the console', () => {
       '|inicio                  |fin                     |cantidad|con_magnitud|magnitud_promedio|magnitud_maxima|',
       '+------------------------+------------------------+--------+------------+-----------------+---------------+',
       '|2024-01-15T10:00:00.000Z|2024-01-15T10:05:00.000Z|3       |3           |4.466666666666667|5.1            |',
-      '|2024-01-15T10:05:00.000Z|2024-01-15T10:10:00.000Z|1       |0           |null             |null           |',
+      '|2024-01-15T10:05:00.000Z|2024-01-15T10:10:00.000Z|1       |0           |NULL             |NULL           |',
       '+------------------------+------------------------+--------+------------+-----------------+---------------+',
     ]);
   });
