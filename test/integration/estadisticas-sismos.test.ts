@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseFeedText } from '../../src/core/feed.ts';
 import { encodeMessage } from '../../src/core/message.ts';
 import type { Quake } from '../../src/core/quake.ts';
-import { decodeStatsMessage } from '../../src/core/stats-message.ts';
-import { tumblingWindows, type WindowStats, windowsOf } from '../../src/core/window.ts';
+import { tumblingWindows, windowsOf } from '../../src/core/window.ts';
 import { decodeCheckpoint } from '../../src/core/window-checkpoint.ts';
 import { fixtureText } from '../helpers/fixtures.ts';
 import {
@@ -12,12 +11,12 @@ import {
   createTopic,
   endOffsets,
   produce,
-  type Record,
   readAll,
   unique,
 } from '../helpers/kafka.ts';
 import { type Command, runCommand, startCommand } from '../helpers/process.ts';
 import { makeQuake } from '../helpers/quake.ts';
+import { expectWindows, handledUpTo, lastByKey, waitUntilHandled } from '../helpers/stats.ts';
 
 const SERVICE = 'bridge/estadisticas_sismos.ts';
 const MIN = 60_000;
@@ -48,55 +47,12 @@ function message(quake: Quake, partition?: number) {
   };
 }
 
-/** Per partition, the last offset the service says it handled (in a batch or a replay). */
-function handledUpTo(stdout: string, topic: string): Map<number, number> {
-  const handled = new Map<number, number>();
-  const line = new RegExp(`^(?:Batch \\d+: |replayed )${topic} \\[(\\d+)\\] @ \\d+–(\\d+)`, 'gm');
-  for (const [, partition, last] of stdout.matchAll(line)) {
-    handled.set(Number(partition), Math.max(handled.get(Number(partition)) ?? -1, Number(last)));
-  }
-  return handled;
-}
-
-/** Waits until the service has handled every record now in `topic`. */
-async function waitUntilHandled(service: Command, topic: string): Promise<void> {
-  const ends = await endOffsets(topic);
-  await service.waitFor((out) => {
-    const handled = handledUpTo(out, topic);
-    return [...ends].every(([p, end]) => end === 0 || (handled.get(p) ?? -1) >= end - 1);
-  });
-}
-
 async function stop(service: Command): Promise<void> {
   service.child.kill('SIGTERM');
   expect(await service.exited).toBe(0);
   expect(service.stdout()).toMatch(
     /^SIGTERM: left group \S+, offsets committed; \d+ window updates? published, \d+ late quakes? this run\.$/m,
   );
-}
-
-/** The last value published for each window start: the window's figures once the stream is done. */
-function lastByKey(records: readonly Record[]): Map<string, WindowStats> {
-  const windows = new Map<string, WindowStats>();
-  for (const record of records) {
-    const window = decodeStatsMessage(record.value ?? '');
-    expect(record.key).toBe(new Date(window.start).toISOString());
-    windows.set(record.key ?? '', window);
-  }
-  return windows;
-}
-
-/** Compares per key; averages are sums of doubles in another order, so they agree to rounding. */
-function expectWindows(actual: Map<string, WindowStats>, expected: readonly WindowStats[]) {
-  expect([...actual.keys()].sort()).toEqual(expected.map((w) => new Date(w.start).toISOString()));
-  for (const window of expected) {
-    const got = actual.get(new Date(window.start).toISOString());
-    expect(got).toMatchObject({
-      ...window,
-      avgMag: window.avgMag === null ? null : expect.any(Number),
-    });
-    if (window.avgMag !== null) expect(got?.avgMag).toBeCloseTo(window.avgMag, 9);
-  }
 }
 
 describe('estadisticas_sismos (challenge 6)', () => {
