@@ -10,8 +10,8 @@
  *   STATS_WINDOW_MINUTES=10 STATS_LATENESS_MINUTES=30 npm run estadisticas-sismos
  *
  * After each batch the watermark moves to the newest event time seen minus the allowed lateness;
- * windows ending before it are final, and a quake that arrives for one of them is reported as late
- * and left out. A revision (same id) replaces its earlier version. Each partition's committed
+ * windows ending at or before it are final, and a quake that arrives for one of them is reported
+ * as late and left out. A revision (same id) replaces its earlier version. Each partition's committed
  * offset is the lowest one still feeding an open window, and the commit's metadata holds a
  * checkpoint (watermark, how far the partition was handled), so a restart replays exactly the
  * records of the open windows and counts nothing twice, nor a quake that was late before it.
