@@ -1,6 +1,7 @@
 # The Node services of the pipeline: productor_sismos (challenge 4), consumidor_alertas
-# (challenge 5) and the bridge (the live dashboard), TypeScript run as is by tsx (a runtime dependency). docker-compose.yml builds it
-# once and picks the command per service.
+# (challenge 5), estadisticas_sismos (challenge 6) and the bridge (the live dashboard), TypeScript
+# run as is by tsx (a runtime dependency). docker-compose.yml builds it once and picks the command
+# per service.
 FROM node:20-slim
 
 WORKDIR /app

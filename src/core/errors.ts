@@ -52,6 +52,17 @@ export class MessageError extends SismosError {
   }
 }
 
+export type CheckpointErrorCode = 'CHECKPOINT_WINDOW_MISMATCH';
+
+/** Committed stats progress this run cannot resume from (it was counted differently). Retrying never helps. */
+export class CheckpointError extends SismosError {
+  declare readonly code: CheckpointErrorCode;
+
+  constructor(code: CheckpointErrorCode, message: string) {
+    super(code, message, false);
+  }
+}
+
 const MAX_DESCRIBED = 60;
 
 /** A short, printable description of an untrusted value for error messages: type and a clipped rendering. */

@@ -130,12 +130,25 @@ export async function committedOffsets(
   topic: string,
   at = brokers(),
 ): Promise<Map<number, number>> {
+  const commits = await committed(groupId, topic, at);
+  return new Map([...commits].map(([partition, { offset }]) => [partition, offset]));
+}
+
+/** The offsets `groupId` committed on `topic` with their metadata, by partition (-1 and null when none). */
+export async function committed(
+  groupId: string,
+  topic: string,
+  at = brokers(),
+): Promise<Map<number, { offset: number; metadata: string | null }>> {
   const admin = testKafka(at).admin();
   await admin.connect();
   try {
     const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
     return new Map(
-      (offsets?.partitions ?? []).map(({ partition, offset }) => [partition, Number(offset)]),
+      (offsets?.partitions ?? []).map(({ partition, offset, metadata }) => [
+        partition,
+        { offset: Number(offset), metadata },
+      ]),
     );
   } finally {
     await admin.disconnect();
@@ -153,4 +166,16 @@ export function produceQuakes(
     quakes.map((q) => ({ key: q.id, value: encodeMessage(q) })),
     at,
   );
+}
+
+/** One past the last offset of each partition of `topic`, now. */
+export async function endOffsets(topic: string, at = brokers()): Promise<Map<number, number>> {
+  const admin = testKafka(at).admin();
+  await admin.connect();
+  try {
+    const ends = await admin.fetchTopicOffsets(topic);
+    return new Map(ends.map(({ partition, high }) => [partition, Number(high)]));
+  } finally {
+    await admin.disconnect();
+  }
 }

@@ -3,10 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalBroker, startBroker } from '../../scripts/kafka-local.ts';
+import { parseFeedText } from '../../src/core/feed.ts';
+import { tumblingWindows, windowsOf } from '../../src/core/window.ts';
 import { type FakeUsgs, startFakeUsgs } from '../helpers/fake-usgs.ts';
 import { feedText, fixtureJson, revised } from '../helpers/fixtures.ts';
 import { createTopic, readAll } from '../helpers/kafka.ts';
 import { type Command, startCommand } from '../helpers/process.ts';
+import { expectWindows, lastByKey, waitUntilHandled } from '../helpers/stats.ts';
 
 const WEEK_FEED = '2018-06-12_4.5_week.geojson';
 // biome-ignore lint/suspicious/noExplicitAny: raw GeoJSON
@@ -41,11 +44,13 @@ async function stop(command: Command) {
 }
 
 describe('the pipeline across a broker crash', () => {
-  it('loses no quake and duplicates no record or alert when the broker is killed and restarted mid-stream', async () => {
+  it('loses no quake and duplicates no record, alert or window count when the broker is killed and restarted mid-stream', async () => {
     const path = '/summary/4.5_week.geojson';
     const logPath = join(mkdtempSync(join(tmpdir(), 'sismos-restart-')), 'alertas.log');
     await Promise.all(
-      ['sismos', 'sismos-alertas'].map((topic) => createTopic(topic, 3, broker.brokers)),
+      ['sismos', 'sismos-alertas', 'sismos-stats'].map((topic) =>
+        createTopic(topic, 3, broker.brokers),
+      ),
     );
     usgs.set(path, { body: feedText(WEEK_FEED, features.slice(0, 40)) });
     const common = { KAFKA_BROKERS: broker.brokers, KAFKA_SESSION_TIMEOUT_S: '6' };
@@ -61,9 +66,15 @@ describe('the pipeline across a broker crash', () => {
       ...common,
       ALERTAS_LOG: logPath,
     });
+    // The feed lists the newest quake first: a lateness of 8 days keeps every one of the week's.
+    const stats = startCommand('bridge/estadisticas_sismos.ts', {
+      ...common,
+      STATS_LATENESS_MINUTES: String(8 * 24 * 60),
+    });
 
     await producer.waitFor(/^poll \d+: 40 new, 0 revised, 0 unchanged, 0 rejected/m);
     await consumer.waitFor(/ALERTA SISMICA/);
+    await stats.waitFor(/^Batch \d+: /m);
     await broker.crash();
 
     // While the broker is down USGS publishes 31 more quakes and revises 3.
@@ -84,7 +95,8 @@ describe('the pipeline across a broker crash', () => {
       (out) => loggedIds(logPath).length >= features.length && updates(out).size >= 3,
       60_000,
     );
-    await Promise.all([stop(producer), stop(consumer)]);
+    await waitUntilHandled(stats, 'sismos', broker.brokers, 60_000);
+    await Promise.all([stop(producer), stop(consumer), stop(stats)]);
 
     // Every quake version is on `sismos` exactly once: 71 quakes, 3 of them twice (a revision).
     const records = await readAll('sismos', broker.brokers);
@@ -98,6 +110,12 @@ describe('the pipeline across a broker crash', () => {
     const alerts = await readAll('sismos-alertas', broker.brokers);
     expect(alerts.map((r) => r.key).sort()).toEqual(ids);
     expect(updates(consumer.stdout())).toEqual(new Set(revisions.map((f) => f.id)));
+    // Every quake counts once in its window, with its newest version: the last feed's.
+    const newest = parseFeedText(feedText(WEEK_FEED, [...revisions, ...features.slice(3)])).quakes;
+    expectWindows(
+      lastByKey(await readAll('sismos-stats', broker.brokers)),
+      windowsOf(newest, tumblingWindows()),
+    );
 
     // While the broker was away each service printed one line per failed try, naming the broker.
     // Mostly "cannot reach"; right after the restart, a broker still electing leaders answers with errors.
@@ -106,6 +124,17 @@ describe('the pipeline across a broker crash', () => {
       expect(line).toMatch(
         new RegExp(
           `^(cannot publish 34 quakes to sismos: ${unreachable}; they are sent at the next try|cannot read back sismos to learn what is already published: ${unreachable}); retrying in \\d+ (ms|s)$`,
+        ),
+      );
+    }
+    for (const line of stats
+      .stderr()
+      .trim()
+      .split('\n')
+      .filter((l) => l !== '')) {
+      expect(line).toMatch(
+        new RegExp(
+          `^(lost the consumer group: ${unreachable}; rejoining|cannot (read the committed offsets of group estadisticas-sismos|publish \\d+ windows? to sismos-stats|commit the offsets of sismos for group estadisticas-sismos): ${unreachable}; (retrying|counting again from the last commit))$`,
         ),
       );
     }

@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Partitioners } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SPARK_JOB, sparkEnv } from '../../scripts/spark-local.ts';
 import { parseFeedText } from '../../src/core/feed.ts';
@@ -9,7 +8,7 @@ import { encodeMessage } from '../../src/core/message.ts';
 import { decodeStatsMessage } from '../../src/core/stats-message.ts';
 import { tumblingWindows, type WindowStats, windowsOf } from '../../src/core/window.ts';
 import { fixtureText } from '../helpers/fixtures.ts';
-import { brokers, createTopic, readAll, testKafka, unique } from '../helpers/kafka.ts';
+import { brokers, createTopic, produce, readAll, unique } from '../helpers/kafka.ts';
 import { spawnAndWait } from '../helpers/process.ts';
 
 const checkpoints = mkdtempSync(join(tmpdir(), 'sismos-spark-'));
@@ -22,13 +21,10 @@ describe('spark_streaming_sismos (challenge 6 on Spark)', () => {
     const source = unique('sismos');
     const stats = unique('sismos-stats');
     await Promise.all([createTopic(source), createTopic(stats)]);
-    const producer = testKafka().producer({ createPartitioner: Partitioners.DefaultPartitioner });
-    await producer.connect();
-    await producer.send({
-      topic: source,
-      messages: quakes.map((q) => ({ key: q.id, value: encodeMessage(q) })),
-    });
-    await producer.disconnect();
+    await produce(
+      source,
+      quakes.map((q) => ({ key: q.id, value: encodeMessage(q) })),
+    );
 
     const run = await spawnAndWait(
       sparkEnv().PYSPARK_PYTHON as string,

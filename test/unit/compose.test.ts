@@ -37,11 +37,12 @@ describe('docker-compose.yml pipeline services', () => {
     expect(nodeService).toContain('restart: on-failure');
   });
 
-  it('runs productor_sismos and consumidor_alertas against the listener for containers', () => {
+  it('runs productor_sismos, consumidor_alertas and estadisticas_sismos against the listener for containers', () => {
     for (const [name, script] of [
       ['usgs-producer', 'bridge/productor_sismos.ts'],
       ['alerts', 'bridge/consumidor_alertas.ts'],
       ['bridge', 'bridge/server.ts'],
+      ['stats', 'bridge/estadisticas_sismos.ts'],
     ] as const) {
       const block = service(name);
       expect(block).toContain('<<: *node-service');
@@ -65,8 +66,60 @@ describe('docker-compose.yml pipeline services', () => {
     expect(block).toContain('- "127.0.0.1:8080:8080"');
   });
 
-  it('creates the dead-letter topic the alert consumer writes to', () => {
-    expect(/for topic in ([\w\s-]+?); do/.exec(compose)?.[1]?.split(/\s+/)).toContain('sismos-dlq');
+  it('creates the dead-letter topic the alert consumer writes to, and the stats topic', () => {
+    expect(/for topic in ([\w\s-]+?); do/.exec(compose)?.[1]?.split(/\s+/)).toEqual(
+      expect.arrayContaining(['sismos-dlq', 'sismos-stats']),
+    );
+  });
+
+  it('counts 5-minute windows with the same allowed lateness in both engines', () => {
+    for (const name of ['stats', 'spark']) {
+      expect(service(name)).toContain('STATS_WINDOW_MINUTES: 5');
+      expect(service(name)).toContain('STATS_LATENESS_MINUTES: 60');
+    }
+  });
+});
+
+describe('docker-compose.yml spark profile', () => {
+  const block = compose.slice(compose.indexOf('\n  spark:\n'), compose.indexOf('\nvolumes:\n'));
+  const job = readFileSync(
+    new URL('../../spark/spark_streaming_sismos.py', import.meta.url),
+    'utf8',
+  );
+  const pyspark = readFileSync(new URL('../../spark/requirements.txt', import.meta.url), 'utf8');
+  const version = /^pyspark==(\S+)$/m.exec(pyspark)?.[1];
+
+  it('is optional: only the spark profile starts it', () => {
+    expect(block).toContain('profiles: ["spark"]');
+    expect(service('stats')).not.toContain('profiles:');
+  });
+
+  it('runs the PySpark job in the Apache Spark image of the version the tests run, with the same Kafka connector', () => {
+    expect(version).toBeDefined();
+    expect(job).toContain(`SPARK_VERSION = "${version}"`);
+    expect(block).toMatch(
+      new RegExp(`image: apache/spark:${version}-scala2\\.12-java17-python3-ubuntu$`, 'm'),
+    );
+    expect(block).toContain('- /opt/spark/bin/spark-submit');
+    expect(block).toContain(`- org.apache.spark:spark-sql-kafka-0-10_2.12:${version}`);
+    // The job is the repository's file, mounted read-only.
+    const mount = /- \.\/spark:(\S+):ro$/m.exec(block)?.[1];
+    expect(block).toContain(`- ${mount}/spark_streaming_sismos.py`);
+  });
+
+  it('reaches Kafka on the listener for containers once it is healthy and the topics exist', () => {
+    expect(block).toContain('KAFKA_BROKERS: kafka:29092');
+    expect(block).toMatch(/kafka:\n\s+condition: service_healthy/);
+    expect(block).toMatch(/kafka-init:\n\s+condition: service_completed_successfully/);
+    expect(block).toContain('restart: on-failure');
+  });
+
+  it('keeps its checkpoints and the downloaded connector on a named volume', () => {
+    const mount = /- spark-work:(\S+)$/m.exec(block)?.[1];
+    expect(mount).toBeDefined();
+    expect(/SPARK_CHECKPOINT_DIR: (\S+)/.exec(block)?.[1]?.startsWith(`${mount}/`)).toBe(true);
+    expect(/spark\.jars\.ivy=(\S+)/.exec(block)?.[1]?.startsWith(`${mount}/`)).toBe(true);
+    expect(compose).toMatch(/^volumes:\n(?: {2}.*\n)*? {2}spark-work:/m);
   });
 });
 
@@ -96,6 +149,7 @@ describe('Dockerfile', () => {
     };
     visit('bridge/productor_sismos.ts');
     visit('bridge/consumidor_alertas.ts');
+    visit('bridge/estadisticas_sismos.ts');
     for (const file of files)
       expect(
         copied.some((dir) => file.startsWith(dir)),

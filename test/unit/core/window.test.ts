@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseFeedText } from '../../../src/core/feed.ts';
 import type { Quake } from '../../../src/core/quake.ts';
 import {
+  DEFAULT_LATENESS_MS,
   slidingWindows,
   tumblingWindows,
   WindowAggregator,
@@ -9,27 +10,13 @@ import {
   windowsOf,
 } from '../../../src/core/window.ts';
 import { fixtureText } from '../../helpers/fixtures.ts';
+import { makeQuake } from '../../helpers/quake.ts';
 
 const T0 = Date.UTC(2024, 0, 15, 10, 0);
 const MIN = 60_000;
 
 function quake(id: string, minutes: number, mag: number | null): Quake {
-  return {
-    id,
-    time: T0 + minutes * MIN,
-    updated: T0 + minutes * MIN,
-    mag,
-    magType: 'ml',
-    place: null,
-    lat: 0,
-    lon: 0,
-    depth: 10,
-    tsunami: false,
-    status: 'reviewed',
-    type: 'earthquake',
-    url: null,
-    alert: null,
-  };
+  return makeQuake({ id, time: T0 + minutes * MIN, updated: T0 + minutes * MIN, mag });
 }
 
 describe('window boundaries', () => {
@@ -175,6 +162,41 @@ describe('WindowAggregator', () => {
     windows.add(quake('d', 12, 1.0), { partition: 0, offset: '12' });
     windows.advanceWatermark(); // closes 10:00-10:05
     expect(windows.replayFrom()).toEqual(new Map([[0, '11']]));
+  });
+
+  it('allows an hour of lateness by default', () => {
+    expect(DEFAULT_LATENESS_MS).toBe(60 * MIN);
+    expect(tumblingWindows().allowedLatenessMs).toBe(DEFAULT_LATENESS_MS);
+    expect(slidingWindows(10 * MIN, 5 * MIN).allowedLatenessMs).toBe(DEFAULT_LATENESS_MS);
+  });
+
+  it('resumes with a watermark: windows it passed stay closed', () => {
+    const windows = new WindowAggregator(tumblingWindows(5 * MIN, 10 * MIN), T0 + 20 * MIN);
+    expect(windows.watermark).toBe(T0 + 20 * MIN);
+    expect(windows.add(quake('old', 14, 2.0)).late).toBe(true);
+    expect(windows.add(quake('open', 21, 2.0)).late).toBe(false);
+    expect(windows.lateCount).toBe(1);
+    // The watermark never moves back below the one it resumed with.
+    expect(windows.advanceWatermark()).toEqual([]);
+    expect(windows.watermark).toBe(T0 + 20 * MIN);
+  });
+
+  it('replays a record of a closed window without counting it late, and a replayed record of an open one as before', () => {
+    const windows = new WindowAggregator(tumblingWindows(5 * MIN, 10 * MIN), T0 + 20 * MIN);
+    const closed = windows.replay(quake('counted-before', 12, 5.0));
+    expect(closed).toEqual({ updated: [], late: true });
+    expect(windows.lateCount).toBe(0);
+    const open = windows.replay(quake('open', 22, 3.0), { partition: 0, offset: '7' });
+    expect(open.updated.map((w) => [w.start, w.count])).toEqual([[T0 + 20 * MIN, 1]]);
+    expect(windows.replayFrom()).toEqual(new Map([[0, '7']]));
+  });
+
+  it('takes a replayed quake out of its open window when its later version went to a closed one', () => {
+    const windows = new WindowAggregator(tumblingWindows(5 * MIN, 10 * MIN), T0 + 20 * MIN);
+    windows.replay(quake('moved', 22, 3.0));
+    const { updated } = windows.replay(quake('moved', 12, 3.0));
+    expect(updated.map((w) => [w.start, w.count])).toEqual([[T0 + 20 * MIN, 0]]);
+    expect(windows.lateCount).toBe(0);
   });
 
   it('agrees with the batch computation on a real week of quakes when nothing is late', () => {

@@ -1,0 +1,410 @@
+/**
+ * Challenge 6 — aggregations, embedded in TypeScript (spark/spark_streaming_sismos.py is the same
+ * job on Spark). Reads `sismos` in the consumer group `estadisticas-sismos` and, for each 5-minute
+ * window of event time (the quake's own time, not the record's), counts the quakes and computes
+ * their average and maximum magnitude. After each batch it prints the windows that changed as a
+ * table, like Spark's console sink, and publishes each of them to `sismos-stats`, keyed by the
+ * window start.
+ *
+ *   npm run estadisticas-sismos
+ *   STATS_WINDOW_MINUTES=10 STATS_LATENESS_MINUTES=30 npm run estadisticas-sismos
+ *
+ * After each batch the watermark moves to the newest event time seen minus the allowed lateness;
+ * windows ending at or before it are final, and a quake that arrives for one of them is reported
+ * as late and left out. A revision (same id) replaces its earlier version. Each partition's committed
+ * offset is the lowest one still feeding an open window, and the commit's metadata holds a
+ * checkpoint (watermark, how far the partition was handled), so a restart replays exactly the
+ * records of the open windows and counts nothing twice, nor a quake that was late before it.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { KafkaMessage } from 'kafkajs';
+import { retryDelayMs } from '../src/core/backoff.ts';
+import { CheckpointError, MessageError } from '../src/core/errors.ts';
+import type { Quake } from '../src/core/quake.ts';
+import { readQuakeRecord } from '../src/core/record.ts';
+import { encodeStatsMessage } from '../src/core/stats-message.ts';
+import { formatStatsTable } from '../src/core/stats-table.ts';
+import { printable } from '../src/core/text.ts';
+import {
+  DEFAULT_LATENESS_MS,
+  tumblingWindows,
+  WindowAggregator,
+  type WindowSpec,
+  type WindowStats,
+  windowStarts,
+} from '../src/core/window.ts';
+import { type CommittedPartition, WindowProgress } from '../src/core/window-checkpoint.ts';
+import { fail, formatDuration, formatUtc, plural } from './lib/console.ts';
+import { envNumber, envString } from './lib/env.ts';
+import { createKafka, describeKafkaError, kafkaBrokers, SERVICE_RETRY } from './lib/kafka.ts';
+import { createAckedProducer } from './lib/producer.ts';
+import { topics } from './lib/topics.ts';
+
+const NAME = 'estadisticas_sismos';
+/** Retry schedule while the broker cannot be reached at start-up. */
+const CONNECT_BACKOFF = { firstMs: 1000, maxMs: 30_000 };
+/** How many closed windows one line names. */
+const CLOSED_SHOWN = 6;
+const MINUTE_MS = 60_000;
+
+// ---- configuration, read once ----
+
+let spec: WindowSpec;
+let sessionTimeout: number;
+try {
+  spec = tumblingWindows(
+    envNumber('STATS_WINDOW_MINUTES', 5, { min: 1, max: 1440 }) * MINUTE_MS,
+    envNumber('STATS_LATENESS_MINUTES', DEFAULT_LATENESS_MS / MINUTE_MS, { min: 0, max: 43_200 }) *
+      MINUTE_MS,
+  );
+  sessionTimeout = envNumber('KAFKA_SESSION_TIMEOUT_S', 30, { min: 6, max: 300 }) * 1000;
+} catch (error) {
+  fail(NAME, error instanceof Error ? error.message : String(error));
+}
+const groupId = envString('STATS_GROUP', 'estadisticas-sismos');
+
+// ---- state ----
+
+const kafka = createKafka('estadisticas-sismos', SERVICE_RETRY);
+const producer = createAckedProducer(kafka);
+const consumer = kafka.consumer({
+  groupId,
+  sessionTimeout,
+  // Crashes kafkajs can recover from (a lost broker) restart the consumer; the CRASH handler says so.
+  retry: { ...SERVICE_RETRY.retry, restartOnFailure: async () => true },
+});
+
+/** The open windows and how far each partition was handled, as of the last commit plus this batch. */
+interface State {
+  readonly windows: WindowAggregator;
+  readonly progress: WindowProgress;
+  /** Windows whose figures changed since they were last published (held back during a replay). */
+  readonly changed: Map<number, WindowStats>;
+}
+/**
+ * Null until rebuilt from the committed offsets: at start-up, after every rebalance, and after a
+ * failed publish or commit. Rebuilding always starts again from the last commit, like a restart.
+ */
+let state: State | null = null;
+/** The partitions of `sismos` this member owns since the last rebalance. */
+let assigned: number[] = [];
+let batches = 0;
+let publishedThisRun = 0;
+let lateThisRun = 0;
+let joined = false;
+let stopping = false;
+
+// ---- resuming from the last commit ----
+
+/**
+ * Rebuilds the state from the group's committed offsets and their checkpoints, and moves every
+ * owned partition back to its committed offset, from where the open windows are replayed.
+ */
+async function resume(): Promise<void> {
+  let committed: CommittedPartition[];
+  let partitionCount: number;
+  try {
+    ({ committed, partitionCount } = await readCommitted());
+  } catch (error) {
+    throw problem(
+      `cannot read the committed offsets of group ${groupId}: ${describeKafkaError(error)}; retrying`,
+      error,
+    );
+  }
+  let progress: WindowProgress;
+  try {
+    progress = new WindowProgress(committed, spec.sizeMs);
+  } catch (error) {
+    if (!(error instanceof CheckpointError)) throw error;
+    fail(
+      NAME,
+      `group ${groupId}: ${error.message}; set STATS_WINDOW_MINUTES back, or count again from the start in a new group (STATS_GROUP)`,
+    );
+  }
+  state = { windows: new WindowAggregator(spec, progress.watermark), progress, changed: new Map() };
+  for (const { partition, from } of progress.partitions) {
+    consumer.seek({ topic: topics.sismos, partition, offset: from });
+  }
+  if (assigned.length < partitionCount) {
+    console.error(
+      `this member owns partitions ${assigned.join(',') || 'none'} of the ${partitionCount} of ${topics.sismos}: another member of group ${groupId} reads the others, so these windows count only part of the quakes; run one ${NAME} per group`,
+    );
+  }
+  console.log(describeResume(progress));
+}
+
+async function readCommitted(): Promise<{
+  committed: CommittedPartition[];
+  partitionCount: number;
+}> {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topics.sismos] });
+    const ends = await admin.fetchTopicOffsets(topics.sismos);
+    const commits = new Map((offsets?.partitions ?? []).map((p) => [p.partition, p]));
+    const committed = ends
+      .filter(({ partition }) => assigned.includes(partition))
+      .sort((a, b) => a.partition - b.partition)
+      .map(({ partition, low, high }) => {
+        const commit = commits.get(partition);
+        const offset = commit === undefined || BigInt(commit.offset) < 0n ? null : commit.offset;
+        return { partition, offset, metadata: commit?.metadata ?? null, low, high };
+      });
+    return { committed, partitionCount: ends.length };
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+function describeResume(progress: WindowProgress): string {
+  if (!progress.resumed) {
+    const starts = progress.partitions.map(({ partition, from }) => `[${partition}] @ ${from}`);
+    return `group ${groupId} has no checkpoint yet: counting ${topics.sismos} from ${starts.join(', ')}`;
+  }
+  const replays = progress.partitions.filter(({ from, replayTo }) => from !== replayTo);
+  const replaying =
+    replays.length === 0
+      ? 'nothing to replay'
+      : `replaying ${topics.sismos} ${replays.map(({ partition, from, replayTo }) => `[${partition}] @ ${from}–${BigInt(replayTo) - 1n}`).join(', ')} (counted before, to rebuild the open windows)`;
+  return `group ${groupId} resumes from its checkpoint: watermark ${watermarkText(progress.watermark)}; ${replaying}`;
+}
+
+// ---- one batch ----
+
+/**
+ * Adds one record to the windows. Returns the line reporting it as late, or null. A replayed record
+ * is one the previous run already handled and reported on.
+ */
+function handle(
+  current: State,
+  partition: number,
+  message: KafkaMessage,
+  replay: boolean,
+): string | null {
+  const where = `${topics.sismos} [${partition}] @ ${message.offset}`;
+  let quake: Quake;
+  try {
+    quake = readQuakeRecord(message.value);
+  } catch (error) {
+    if (!(error instanceof MessageError)) throw error;
+    if (!replay) {
+      const key = message.key === null ? '' : ` key=${message.key.toString()}`;
+      console.error(printable(`skipped ${where}${key}: ${error.message}`));
+    }
+    return null;
+  }
+  const { windows, changed } = current;
+  const position = { partition, offset: message.offset };
+  const { updated, late } = replay ? windows.replay(quake, position) : windows.add(quake, position);
+  for (const window of updated) changed.set(window.start, window);
+  if (!late || replay) return null;
+  const window = windowStarts(quake.time, spec).map((start) => new Date(start).toISOString());
+  return printable(
+    `late ${where}: ${quake.id} of ${formatUtc(quake.time)} belongs to the window ${window.join(', ')}, closed at the watermark ${watermarkText(windows.watermark)}; left out`,
+  );
+}
+
+/** Publishes the changed windows, keyed by their start, and returns them. */
+async function publish(current: State): Promise<WindowStats[]> {
+  const updates = [...current.changed.values()].sort((a, b) => a.start - b.start);
+  if (updates.length === 0) return updates;
+  try {
+    await producer.send(
+      topics.stats,
+      updates.map((window) => ({
+        key: new Date(window.start).toISOString(),
+        value: encodeStatsMessage(window),
+      })),
+    );
+  } catch (error) {
+    throw problem(
+      `cannot publish ${plural(updates.length, 'window')} to ${topics.stats}: ${describeKafkaError(error)}; counting again from the last commit`,
+      error,
+    );
+  }
+  current.changed.clear();
+  publishedThisRun += updates.length;
+  return updates;
+}
+
+function printBatch(
+  header: string,
+  updates: readonly WindowStats[],
+  closed: readonly WindowStats[],
+  late: readonly string[],
+): void {
+  const rule = '-'.repeat(Math.max(43, header.length));
+  const lines = [rule, header, rule];
+  lines.push(
+    updates.length === 0
+      ? 'no window changed'
+      : `${formatStatsTable(updates)}\n${plural(updates.length, 'window')} published to ${topics.stats}`,
+  );
+  if (closed.length > 0) {
+    const named = closed
+      .slice(0, CLOSED_SHOWN)
+      .map((w) => `${new Date(w.start).toISOString()} (${plural(w.count, 'quake')})`);
+    const more = closed.length > CLOSED_SHOWN ? ` and ${closed.length - CLOSED_SHOWN} more` : '';
+    lines.push(`closed, final: ${named.join(', ')}${more}`);
+  }
+  console.log([...lines, ...late].join('\n'));
+}
+
+function watermarkText(watermark: number): string {
+  return Number.isFinite(watermark) ? formatUtc(watermark) : 'none yet';
+}
+
+/** Prints the line (one per failure) and returns the error for kafkajs, which retries. */
+function problem(line: string, cause: unknown): Error {
+  console.error(printable(line));
+  return new Error(line, { cause });
+}
+
+/** Errors kafkajs answers by rejoining the group; they are not failures worth a line. */
+function isRebalance(error: unknown): boolean {
+  const type = (error as { type?: unknown } | null)?.type;
+  return (
+    type === 'REBALANCE_IN_PROGRESS' ||
+    type === 'ILLEGAL_GENERATION' ||
+    type === 'UNKNOWN_MEMBER_ID'
+  );
+}
+
+// ---- the consumer group and shutdown ----
+
+consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+  // Partitions may have moved: start again from what the group committed.
+  state = null;
+  joined = true;
+  assigned = payload.memberAssignment[topics.sismos] ?? [];
+  console.log(
+    `joined group ${groupId} on ${topics.sismos} (partitions ${assigned.join(',') || 'none'})`,
+  );
+});
+consumer.on(consumer.events.CRASH, ({ payload }) => {
+  if (stopping) return;
+  if (!payload.restart) fail(NAME, describeKafkaError(payload.error));
+  console.error(`lost the consumer group: ${describeKafkaError(payload.error)}; rejoining`);
+});
+
+async function stop(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  // disconnect() lets the batch in hand finish; it publishes and commits before returning.
+  await consumer.disconnect().catch(() => {});
+  await producer.close();
+  const left = joined ? `left group ${groupId}, offsets committed` : 'never joined the group';
+  console.log(
+    `${signal}: ${left}; ${plural(publishedThisRun, 'window update')} published, ${plural(lateThisRun, 'late quake')} this run.`,
+  );
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));
+
+async function start(): Promise<void> {
+  for (let failures = 1; !stopping; failures++) {
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topics.sismos], fromBeginning: true });
+      break;
+    } catch (error) {
+      const delay = retryDelayMs(failures, CONNECT_BACKOFF);
+      console.error(`${describeKafkaError(error)}; retrying in ${formatDuration(delay)}`);
+      await consumer.disconnect().catch(() => {});
+      await sleep(delay);
+    }
+  }
+  if (stopping) return;
+  await consumer.run({
+    autoCommit: false,
+    // Offsets are resolved only once the batch is published and committed; after a failure the
+    // state is rebuilt from the last commit and every partition sought back to it.
+    eachBatchAutoResolve: false,
+    eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isStale }) => {
+      // A batch fetched before the partitions were sought back is read again from the commit.
+      if (isStale()) return;
+      if (state === null) {
+        await resume();
+        return;
+      }
+      const current = state;
+      const { windows, progress } = current;
+      const { partition } = batch;
+      const wasReplaying = progress.replaying;
+      let replayed = 0;
+      const late: string[] = [];
+      for (const message of batch.messages) {
+        const replay = progress.isReplay(partition, message.offset);
+        if (replay) replayed++;
+        const lateLine = handle(current, partition, message, replay);
+        if (lateLine !== null) late.push(lateLine);
+        progress.handled(partition, message.offset);
+      }
+      progress.handled(partition, batch.lastOffset());
+      const range = `${topics.sismos} [${partition}] @ ${batch.firstOffset()}–${batch.lastOffset()}`;
+
+      // Until every partition is back where it was, the open windows are incomplete: the watermark
+      // stays, nothing is published and nothing committed.
+      if (progress.replaying) {
+        console.log(
+          [
+            `replayed ${range}: ${plural(replayed, 'record')} counted before, ${batch.messages.length - replayed} new; waiting for the other partitions`,
+            ...late,
+          ].join('\n'),
+        );
+        lateThisRun += late.length;
+        resolveOffset(batch.lastOffset());
+        await heartbeat();
+        return;
+      }
+      if (wasReplaying) {
+        console.log(
+          `replay done: ${plural(windows.openWindows().length, 'open window')} rebuilt, published again`,
+        );
+      }
+      const closed = windows.advanceWatermark();
+      let updates: WindowStats[];
+      try {
+        updates = await publish(current);
+      } catch (error) {
+        state = null;
+        throw error;
+      }
+      try {
+        await commitOffsetsIfNecessary({
+          topics: [
+            {
+              topic: topics.sismos,
+              partitions: progress.commits(windows.replayFrom(), windows.watermark),
+            },
+          ],
+        });
+      } catch (error) {
+        state = null;
+        if (isRebalance(error)) throw error;
+        throw problem(
+          `cannot commit the offsets of ${topics.sismos} for group ${groupId}: ${describeKafkaError(error)}; counting again from the last commit`,
+          error,
+        );
+      }
+      resolveOffset(batch.lastOffset());
+      batches++;
+      lateThisRun += late.length;
+      const replays = replayed === 0 ? '' : `, ${replayed} replayed`;
+      printBatch(
+        `Batch ${batches}: ${range} (${plural(batch.messages.length, 'record')}${replays}); watermark ${watermarkText(windows.watermark)}`,
+        updates,
+        closed,
+        late,
+      );
+      await heartbeat();
+    },
+  });
+}
+
+console.log(
+  `${NAME}: ${formatDuration(spec.sizeMs)} windows of ${topics.sismos}, allowed lateness ${formatDuration(spec.allowedLatenessMs)}, published to ${topics.stats} at ${kafkaBrokers().join(',')}; Ctrl+C to stop`,
+);
+await start();
