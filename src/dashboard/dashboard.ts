@@ -14,7 +14,7 @@ import type { Quake } from '../core/quake.ts';
 import { activity, HOUR_MS, summarize, topRegions } from '../core/stats.ts';
 import { isEmptyChange, NO_CHANGE, QuakeStore, type StoreChange } from '../core/store.ts';
 import type { Settings } from '../core/url-state.ts';
-import type { WindowStats } from '../core/window.ts';
+import { tumblingWindows, type WindowStats, windowsOf } from '../core/window.ts';
 import { AlertCards } from './alerts/alert-cards.ts';
 import { AlertCenter } from './alerts/alert-center.ts';
 import { Announcer } from './alerts/announcer.ts';
@@ -34,12 +34,15 @@ import { SettingsStore } from './state/settings-store.ts';
 import { ActivityChart } from './stats/activity-chart.ts';
 import { Kpis } from './stats/kpis.ts';
 import { TopRegions } from './stats/top-regions.ts';
+import { WindowChart } from './stats/window-chart.ts';
 import { byId } from './ui/dom.ts';
 import { applyTheme, followSystemTheme, initialTheme, mapTheme, type Theme } from './ui/theme.ts';
 
 const DEFAULT_TIMEOUT_MS = 20_000;
 /** Live frames are applied together at most this often, so a burst costs one redraw. */
 const LIVE_BATCH_MS = 200;
+/** Challenge 6's windows: the bridge sends them in live mode; the page computes them when it polls. */
+const WINDOW_SPEC = tumblingWindows();
 /** After losing a bridge it was connected to, the page waits this long before polling USGS itself. */
 const FALLBACK_AFTER_MS = 10_000;
 
@@ -86,6 +89,7 @@ export class Dashboard {
   readonly #kpis = new Kpis(byId('kpis'));
   readonly #chart = new ActivityChart(byId('activity'));
   readonly #regions = new TopRegions(byId('regions'));
+  readonly #windowChart = new WindowChart(byId('windows'));
   readonly #filters = new FilterPanel(byId('filters'));
   readonly #picker = new FeedPicker(byId<HTMLSelectElement>('feed-select'));
   readonly #status: FeedStatus;
@@ -143,7 +147,10 @@ export class Dashboard {
       onSnapshot: (snapshot) => this.#onSnapshot(snapshot),
       onQuake: (quake) => this.#queue(quake),
       onAlert: (quake) => this.#queue(quake),
-      onWindow: (window) => this.#windows.set(window.start, window),
+      onWindow: (window) => {
+        this.#windows.set(window.start, window);
+        this.#scheduleFlush();
+      },
       onSource: (ok, message) => {
         if (this.#link === null) return;
         this.#link = { ...this.#link, sourceProblem: ok ? null : message };
@@ -214,8 +221,13 @@ export class Dashboard {
   #queue(quake: Quake): void {
     const queued = this.#pending.get(quake.id);
     if (queued === undefined || quake.updated > queued.updated) this.#pending.set(quake.id, quake);
-    if (this.#flushTimer === undefined)
+    this.#scheduleFlush();
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushTimer === undefined) {
       this.#flushTimer = setTimeout(() => this.#flushLive(), LIVE_BATCH_MS);
+    }
   }
 
   #flushLive(): void {
@@ -389,6 +401,10 @@ export class Dashboard {
       this.#settings.settings.filter.windowMs ?? this.#source.spanMs ?? this.#dataSpan(reference);
     this.#kpis.update(summarize(this.#shown, reference), this.#store.size, i18n);
     this.#chart.update(activity(this.#shown, reference, span), i18n);
+    // All quakes, not only those shown: the same figures the Kafka stats service and Spark publish.
+    const live = this.#link !== null && !this.#link.fallback;
+    const windows = live ? this.#windows.values() : windowsOf(this.#store.values(), WINDOW_SPEC);
+    this.#windowChart.update(windows, WINDOW_SPEC, reference, i18n);
   }
 
   /** How far back a custom feed reaches: from its oldest quake to the reference time. */

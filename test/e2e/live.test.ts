@@ -100,6 +100,10 @@ describe('live mode', () => {
     await tab
       .locator('.alert-card[data-id="us-e2e-m54"]', { hasText: 'Valparaíso' })
       .waitFor({ timeout: 15_000 });
+    // The bridge's sismos-stats frame for the quake's window reaches the 5-minute window chart.
+    await tab
+      .locator('#windows rect.window-bar title', { hasText: 'maximum 5.4' })
+      .waitFor({ state: 'attached', timeout: 15_000 });
     expect(await tab.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe(
       'same page',
     );

@@ -53,6 +53,11 @@ export const es = {
   'chart.bin': 'barras de {bin}',
   'chart.label': '{count} sismos entre {from} y {to}',
   'chart.peak': 'máx. {count} por barra',
+  'windows.title': 'Ventanas de 5 minutos (todos)',
+  'windows.legend': '▮ sismos · ● media · — máx. · ┄ M4,5',
+  'windows.label':
+    '{from}–{to}: {count} sismos, media {avg}, máxima {max} ({without} sin magnitud)',
+  'windows.empty': '{from}–{to}: sin sismos',
   'regions.title': 'Regiones más activas',
   'regions.none': 'Sin regiones',
   'filters.title': 'Filtros',
@@ -183,6 +188,11 @@ export const en: Messages = {
   'chart.bin': 'bars of {bin}',
   'chart.label': '{count} quakes between {from} and {to}',
   'chart.peak': 'max {count} per bar',
+  'windows.title': '5-minute windows (all quakes)',
+  'windows.legend': '▮ quakes · ● avg · — max · ┄ M4.5',
+  'windows.label':
+    '{from}–{to}: {count} quakes, average {avg}, maximum {max} ({without} without magnitude)',
+  'windows.empty': '{from}–{to}: no quakes',
   'regions.title': 'Most active regions',
   'regions.none': 'No regions',
   'filters.title': 'Filters',
