@@ -12,7 +12,6 @@
  * send), so a replay after a crash between any two steps writes only what a sink is missing.
  * Unreadable records are reported, copied to `sismos-dlq` and skipped.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { KafkaMessage } from 'kafkajs';
 import { alertFields, DEFAULT_ALERT_THRESHOLD, formatAlertBox } from '../src/core/alert.ts';
 import {
@@ -22,23 +21,26 @@ import {
   alertOf,
 } from '../src/core/alert-ledger.ts';
 import { formatLogEntry } from '../src/core/alert-log.ts';
-import { retryDelayMs } from '../src/core/backoff.ts';
 import { MessageError } from '../src/core/errors.ts';
 import { decodeMessage, encodeMessage } from '../src/core/message.ts';
 import type { Quake } from '../src/core/quake.ts';
-import { readQuakeRecord } from '../src/core/record.ts';
 import { printable } from '../src/core/text.ts';
 import { type AlertLogFile, openAlertLog, readAlertLog } from './lib/alert-log-file.ts';
-import { fail, formatDuration, formatUtc, plural } from './lib/console.ts';
+import { fail, formatUtc, plural } from './lib/console.ts';
 import { envNumber, envString } from './lib/env.ts';
-import { createKafka, describeKafkaError, SERVICE_RETRY } from './lib/kafka.ts';
+import {
+  connectConsumer,
+  createKafka,
+  describeKafkaError,
+  reportCrashes,
+  SERVICE_RETRY,
+} from './lib/kafka.ts';
 import { createAckedProducer } from './lib/producer.ts';
 import { readBack } from './lib/read-back.ts';
 import { topics } from './lib/topics.ts';
 
 const NAME = 'consumidor_alertas';
 /** Retry schedule while the broker cannot be reached at start-up. */
-const CONNECT_BACKOFF = { firstMs: 1000, maxMs: 30_000 };
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 // ---- configuration, read once ----
@@ -94,7 +96,7 @@ async function handle(partition: number, message: KafkaMessage): Promise<boolean
   const where = `${topics.sismos} [${partition}] @ ${message.offset}`;
   let quake: Quake;
   try {
-    quake = readQuakeRecord(message.value);
+    quake = decodeMessage(message.value);
   } catch (error) {
     if (!(error instanceof MessageError)) throw error;
     await deadLetter(partition, message, error, where);
@@ -245,11 +247,7 @@ consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     `joined group ${groupId} on ${topics.sismos} (partitions ${partitions.join(',') || 'none'}); alerting at magnitude >= ${threshold}, Ctrl+C to stop`,
   );
 });
-consumer.on(consumer.events.CRASH, ({ payload }) => {
-  if (stopping) return;
-  if (!payload.restart) fail(NAME, describeKafkaError(payload.error));
-  console.error(`lost the consumer group: ${describeKafkaError(payload.error)}; rejoining`);
-});
+reportCrashes(consumer, NAME, () => stopping);
 
 async function stop(signal: string): Promise<void> {
   if (stopping) return;
@@ -266,19 +264,7 @@ process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
 
 async function start(): Promise<void> {
-  for (let failures = 1; !stopping; failures++) {
-    try {
-      await consumer.connect();
-      await consumer.subscribe({ topics: [topics.sismos], fromBeginning: true });
-      break;
-    } catch (error) {
-      const delay = retryDelayMs(failures, CONNECT_BACKOFF);
-      console.error(`${describeKafkaError(error)}; retrying in ${formatDuration(delay)}`);
-      await consumer.disconnect().catch(() => {});
-      await sleep(delay);
-    }
-  }
-  if (stopping) return;
+  if (!(await connectConsumer(consumer, topics.sismos, () => stopping))) return;
   await consumer.run({
     autoCommit: false,
     // Offsets are resolved one by one, after the record's alert is durable; never a whole batch at once.

@@ -16,12 +16,10 @@
  * checkpoint (watermark, how far the partition was handled), so a restart replays exactly the
  * records of the open windows and counts nothing twice, nor a quake that was late before it.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { KafkaMessage } from 'kafkajs';
-import { retryDelayMs } from '../src/core/backoff.ts';
 import { CheckpointError, MessageError } from '../src/core/errors.ts';
+import { decodeMessage } from '../src/core/message.ts';
 import type { Quake } from '../src/core/quake.ts';
-import { readQuakeRecord } from '../src/core/record.ts';
 import { encodeStatsMessage } from '../src/core/stats-message.ts';
 import { formatStatsTable } from '../src/core/stats-table.ts';
 import { printable } from '../src/core/text.ts';
@@ -36,13 +34,19 @@ import {
 import { type CommittedPartition, WindowProgress } from '../src/core/window-checkpoint.ts';
 import { fail, formatDuration, formatUtc, plural } from './lib/console.ts';
 import { envNumber, envString } from './lib/env.ts';
-import { createKafka, describeKafkaError, kafkaBrokers, SERVICE_RETRY } from './lib/kafka.ts';
+import {
+  connectConsumer,
+  createKafka,
+  describeKafkaError,
+  kafkaBrokers,
+  reportCrashes,
+  SERVICE_RETRY,
+} from './lib/kafka.ts';
 import { createAckedProducer } from './lib/producer.ts';
 import { topics } from './lib/topics.ts';
 
 const NAME = 'estadisticas_sismos';
 /** Retry schedule while the broker cannot be reached at start-up. */
-const CONNECT_BACKOFF = { firstMs: 1000, maxMs: 30_000 };
 /** How many closed windows one line names. */
 const CLOSED_SHOWN = 6;
 const MINUTE_MS = 60_000;
@@ -185,7 +189,7 @@ function handle(
   const where = `${topics.sismos} [${partition}] @ ${message.offset}`;
   let quake: Quake;
   try {
-    quake = readQuakeRecord(message.value);
+    quake = decodeMessage(message.value);
   } catch (error) {
     if (!(error instanceof MessageError)) throw error;
     if (!replay) {
@@ -282,11 +286,7 @@ consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     `joined group ${groupId} on ${topics.sismos} (partitions ${assigned.join(',') || 'none'})`,
   );
 });
-consumer.on(consumer.events.CRASH, ({ payload }) => {
-  if (stopping) return;
-  if (!payload.restart) fail(NAME, describeKafkaError(payload.error));
-  console.error(`lost the consumer group: ${describeKafkaError(payload.error)}; rejoining`);
-});
+reportCrashes(consumer, NAME, () => stopping);
 
 async function stop(signal: string): Promise<void> {
   if (stopping) return;
@@ -304,19 +304,7 @@ process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
 
 async function start(): Promise<void> {
-  for (let failures = 1; !stopping; failures++) {
-    try {
-      await consumer.connect();
-      await consumer.subscribe({ topics: [topics.sismos], fromBeginning: true });
-      break;
-    } catch (error) {
-      const delay = retryDelayMs(failures, CONNECT_BACKOFF);
-      console.error(`${describeKafkaError(error)}; retrying in ${formatDuration(delay)}`);
-      await consumer.disconnect().catch(() => {});
-      await sleep(delay);
-    }
-  }
-  if (stopping) return;
+  if (!(await connectConsumer(consumer, topics.sismos, () => stopping))) return;
   await consumer.run({
     autoCommit: false,
     // Offsets are resolved only once the batch is published and committed; after a failure the

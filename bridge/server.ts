@@ -22,7 +22,7 @@ import { Hub } from './lib/hub.ts';
 import { createKafka, describeKafkaError } from './lib/kafka.ts';
 import { clusterEpoch, type KafkaSource, startKafkaSource } from './lib/kafka-source.ts';
 import { originAllowed, parseOrigins } from './lib/origin.ts';
-import { RelayLog } from './lib/relay-log.ts';
+import { RelayLog, type RelayRecord } from './lib/relay-log.ts';
 import { topics } from './lib/topics.ts';
 
 const config = {
@@ -131,19 +131,13 @@ interface Running {
 async function startKafka(): Promise<Running> {
   const kafka = createKafka('sismos-bridge');
   const epoch = await clusterEpoch(kafka);
-  const relay = newRelay(epoch);
-  const hub = newHub(relay, 'kafka');
+  const { relay, hub, sink } = relayAndHub(epoch, 'kafka');
   const source: KafkaSource = await startKafkaSource(relay, {
     kafka,
     groupId: envString('BRIDGE_GROUP', `sismos-bridge-${hostname()}-${config.port}`),
     topics: { quake: topics.sismos, alert: topics.alertas, stats: topics.stats },
     windowMs: config.windowMs,
-    onRecord: (record) => {
-      const entry = relay.append(record);
-      if (entry !== null) hub.publish(entry);
-    },
-    onStatus: (ok, message) => hub.sourceStatus(ok, message),
-    log,
+    ...sink,
   });
   return {
     relay,
@@ -161,8 +155,7 @@ async function startDirect(): Promise<Running> {
     name: 'BRIDGE_FEED',
     url: 'BRIDGE_FEED_URL',
   });
-  const relay = newRelay(`d-${randomUUID().slice(0, 8)}`);
-  const hub = newHub(relay, 'direct');
+  const { relay, hub, sink } = relayAndHub(`d-${randomUUID().slice(0, 8)}`, 'direct');
   const source = startDirectSource(relay, {
     feed,
     intervalMs: envNumber('BRIDGE_POLL_S', feed.refreshMs / 1000, { min: 0.05 }) * 1000,
@@ -178,12 +171,7 @@ async function startDirect(): Promise<Running> {
       alert: `${topics.alertas}:0`,
       stats: `${topics.stats}:0`,
     },
-    onRecord: (record) => {
-      const entry = relay.append(record);
-      if (entry !== null) hub.publish(entry);
-    },
-    onStatus: (ok, message) => hub.sourceStatus(ok, message),
-    log,
+    ...sink,
   });
   return {
     relay,
@@ -196,23 +184,30 @@ async function startDirect(): Promise<Running> {
   };
 }
 
-function newRelay(epoch: string): RelayLog {
-  return new RelayLog({
+/** The relay log and the clients of one stream, and the sink a source feeds them through. */
+function relayAndHub(epoch: string, mode: 'kafka' | 'direct') {
+  const relay = new RelayLog({
     epoch,
     capacity: config.capacity,
     windowMs: config.windowMs,
     snapshotLimit: config.snapshotLimit,
   });
-}
-
-function newHub(relay: RelayLog, mode: 'kafka' | 'direct'): Hub {
-  return new Hub(relay, {
+  const hub = new Hub(relay, {
     mode,
     maxBufferedBytes: config.maxBufferedBytes,
     stallMs: config.stallMs,
     heartbeatMs: config.heartbeatMs,
     log,
   });
+  const sink = {
+    onRecord: (record: RelayRecord) => {
+      const entry = relay.append(record);
+      if (entry !== null) hub.publish(entry);
+    },
+    onStatus: (ok: boolean, message: string) => hub.sourceStatus(ok, message),
+    log,
+  };
+  return { relay, hub, sink };
 }
 
 function refuse(

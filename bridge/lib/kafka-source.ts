@@ -112,7 +112,7 @@ export async function startKafkaSource(
                   offset: BigInt(message.offset),
                   kind,
                   quake: null,
-                  window: decodeStatsMessage(value?.toString() ?? ''),
+                  window: decodeStatsMessage(value),
                 }
               : {
                   position,

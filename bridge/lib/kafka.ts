@@ -1,4 +1,7 @@
-import { Kafka, type KafkaConfig, logLevel } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type Consumer, Kafka, type KafkaConfig, logLevel } from 'kafkajs';
+import { retryDelayMs } from '../../src/core/backoff.ts';
+import { fail, formatDuration } from './console.ts';
 import { envString } from './env.ts';
 
 /** Bootstrap servers from KAFKA_BROKERS (comma-separated); the course's localhost:9092 by default. */
@@ -71,4 +74,43 @@ function rootMessage(error: unknown): string {
     current = current.originalError;
   }
   return current instanceof Error ? current.message : String(current);
+}
+
+/** How long a long-running consumer waits between attempts to reach the broker at start-up. */
+const CONNECT_BACKOFF = { firstMs: 1000, maxMs: 30_000 };
+
+/**
+ * Connects `consumer` and subscribes it to `topic` from the earliest uncommitted offset, retrying
+ * with backoff and one line per failure until it works. Returns false if `stopping()` turned true first.
+ */
+export async function connectConsumer(
+  consumer: Consumer,
+  topic: string,
+  stopping: () => boolean,
+): Promise<boolean> {
+  for (let failures = 1; !stopping(); failures++) {
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      return true;
+    } catch (error) {
+      const delay = retryDelayMs(failures, CONNECT_BACKOFF);
+      console.error(`${describeKafkaError(error)}; retrying in ${formatDuration(delay)}`);
+      await consumer.disconnect().catch(() => {});
+      await sleep(delay);
+    }
+  }
+  return false;
+}
+
+/**
+ * Reports a crashed consumer group in one line. kafkajs rejoins by itself after a retriable
+ * failure; a failure it will not retry ends the command with the reason.
+ */
+export function reportCrashes(consumer: Consumer, name: string, stopping: () => boolean): void {
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (stopping()) return;
+    if (!payload.restart) fail(name, describeKafkaError(payload.error));
+    console.error(`lost the consumer group: ${describeKafkaError(payload.error)}; rejoining`);
+  });
 }

@@ -63,39 +63,12 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * Throws MessageError naming the field and the value.
  */
 export function decodeMessage(value: string | Uint8Array | null | undefined): Quake {
-  if (value == null || value.length === 0) {
-    throw new MessageError('MESSAGE_EMPTY', 'message has no value', null, value);
-  }
-  let text: string;
-  try {
-    text = typeof value === 'string' ? value : utf8.decode(value);
-  } catch {
-    throw new MessageError('MESSAGE_NOT_UTF8', 'message is not UTF-8 text', null, value);
-  }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    throw new MessageError(
-      'MESSAGE_NOT_JSON',
-      `message is not JSON: ${describeValue(text)}`,
-      null,
-      text,
-    );
-  }
-  return quakeFromMessage(doc);
+  return quakeFromMessage(readJson(value, 'message'));
 }
 
 /** Validates an already decoded challenge-4 message (e.g. one inside a bridge frame) into a Quake. */
-export function quakeFromMessage(doc: unknown): Quake {
-  if (!isObject(doc)) {
-    throw new MessageError(
-      'MESSAGE_NOT_JSON',
-      `message is not a JSON object: ${describeValue(doc)}`,
-      null,
-      doc,
-    );
-  }
+export function quakeFromMessage(value: unknown): Quake {
+  const doc = requireObject(value, 'message');
   const id = requireField(doc, 'id', (v) => stringOrNull(v) !== null, 'a non-empty string');
   const time = timeField(doc, 'timestamp', true);
   const updated = timeField(doc, 'actualizado', false) ?? time;
@@ -127,6 +100,70 @@ export function quakeFromMessage(doc: unknown): Quake {
     url: optionalUrl(doc),
     alert: null,
   };
+}
+
+/**
+ * The largest record value read as a message. A challenge-4 message is well under 1 KiB; anything
+ * this big is not one, and is refused before being parsed.
+ */
+export const MAX_MESSAGE_BYTES = 64 * 1024;
+
+function byteLength(value: string | Uint8Array): number {
+  return typeof value === 'string' ? new TextEncoder().encode(value).length : value.length;
+}
+
+/**
+ * The JSON inside a record value: `what` ("message", "stats message") names it in the MessageError
+ * thrown for an empty value, one over `maxBytes`, bytes that are not UTF-8, or text that is not JSON.
+ */
+export function readJson(
+  value: string | Uint8Array | null | undefined,
+  what: string,
+  maxBytes = MAX_MESSAGE_BYTES,
+): unknown {
+  if (value == null || value.length === 0) {
+    throw new MessageError('MESSAGE_EMPTY', `${what} has no value`, null, value);
+  }
+  // A string of n characters takes n to 3n bytes: only count them when it matters.
+  const size =
+    typeof value !== 'string' || value.length * 3 > maxBytes ? byteLength(value) : value.length;
+  if (size > maxBytes) {
+    throw new MessageError(
+      'MESSAGE_TOO_LARGE',
+      `${what} of ${size} bytes is larger than the ${maxBytes} bytes it may have`,
+      null,
+      null,
+    );
+  }
+  let text: string;
+  try {
+    text = typeof value === 'string' ? value : utf8.decode(value);
+  } catch {
+    throw new MessageError('MESSAGE_NOT_UTF8', `${what} is not UTF-8 text`, null, value);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new MessageError(
+      'MESSAGE_NOT_JSON',
+      `${what} is not JSON: ${describeValue(text)}`,
+      null,
+      text,
+    );
+  }
+}
+
+/** `value` as an object, or a MessageError saying the `what` is not a JSON object. */
+export function requireObject(value: unknown, what: string): Record<string, unknown> {
+  if (!isObject(value)) {
+    throw new MessageError(
+      'MESSAGE_NOT_JSON',
+      `${what} is not a JSON object: ${describeValue(value)}`,
+      null,
+      value,
+    );
+  }
+  return value;
 }
 
 /** Returns `doc[name]` when `valid`; otherwise throws MessageError naming the field, what it must be and what it is. */

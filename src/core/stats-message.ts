@@ -1,6 +1,5 @@
-import { describeValue, MessageError } from './errors.ts';
-import { isFiniteNumber, isObject } from './guards.ts';
-import { requireField } from './message.ts';
+import { isFiniteNumber } from './guards.ts';
+import { readJson, requireField, requireObject } from './message.ts';
 import type { WindowStats } from './window.ts';
 
 /**
@@ -37,31 +36,13 @@ export function encodeStatsMessage(stats: WindowStats): string {
 }
 
 /** Reads a `sismos-stats` value; throws MessageError naming the field and value. */
-export function decodeStatsMessage(text: string): WindowStats {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    throw new MessageError(
-      'MESSAGE_NOT_JSON',
-      `stats message is not JSON: ${describeValue(text)}`,
-      null,
-      text,
-    );
-  }
-  return windowFromMessage(doc);
+export function decodeStatsMessage(value: string | Uint8Array | null | undefined): WindowStats {
+  return windowFromMessage(readJson(value, 'stats message'));
 }
 
 /** Validates an already decoded sismos-stats message (e.g. one inside a bridge frame). */
-export function windowFromMessage(doc: unknown): WindowStats {
-  if (!isObject(doc)) {
-    throw new MessageError(
-      'MESSAGE_NOT_JSON',
-      `stats message is not a JSON object: ${describeValue(doc)}`,
-      null,
-      doc,
-    );
-  }
+export function windowFromMessage(value: unknown): WindowStats {
+  const doc = requireObject(value, 'stats message');
   const start = time(doc, 'inicio');
   const end = time(doc, 'fin');
   const count = requireField(doc, 'cantidad', isCount, 'a whole number >= 0') as number;

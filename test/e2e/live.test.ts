@@ -1,32 +1,26 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/kafka-local.ts';
 import { parseFeedText } from '../../src/core/feed.ts';
-import { launchChromium } from '../helpers/browser.ts';
 import {
   dashboardUrl,
   openDashboard,
   type RawFeature,
   rawFeed,
   state,
+  withBrowserAndUsgs,
 } from '../helpers/dashboard.ts';
-import { type FakeUsgs, startFakeUsgs } from '../helpers/fake-usgs.ts';
 import { brokers, createTopic, produceQuakes, unique } from '../helpers/kafka.ts';
 import { type Command, startCommand } from '../helpers/process.ts';
 
-let browser: Browser;
-let usgs: FakeUsgs;
+const env = withBrowserAndUsgs();
 const running: Command[] = [];
 
-beforeAll(async () => {
-  [browser, usgs] = await Promise.all([launchChromium(), startFakeUsgs()]);
-});
 afterAll(async () => {
   for (const command of running) command.child.kill('SIGTERM');
-  await Promise.all([browser?.close(), usgs?.close(), ...running.map((command) => command.exited)]);
+  await Promise.all(running.map((command) => command.exited));
 });
 
 /** The recorded day of 2016, moved so that it ends a minute ago (the bridge keeps the last 24 h). */
@@ -76,13 +70,13 @@ async function startBridge(
 describe('live mode', () => {
   it('served by the bridge (direct mode), the page goes live and shows a new quake and its alert without a reload', async () => {
     const raw = recentDay();
-    usgs.set('/live/all_day.geojson', { body: JSON.stringify(raw) });
+    env.usgs.set('/live/all_day.geojson', { body: JSON.stringify(raw) });
     const { url } = await startBridge({
       KAFKA_BROKERS: '',
-      BRIDGE_FEED_URL: usgs.url('/live/all_day.geojson'),
+      BRIDGE_FEED_URL: env.usgs.url('/live/all_day.geojson'),
       BRIDGE_POLL_S: '0.2',
     });
-    const { page: tab, problems } = await openDashboard(browser);
+    const { page: tab, problems } = await openDashboard(env.browser);
     await tab.goto(`${url}?lang=en`);
     await tab.waitForFunction(
       () => document.body.dataset.connection === 'live' && document.body.dataset.markers === '151',
@@ -93,7 +87,7 @@ describe('live mode', () => {
     await tab.locator('#feed-status', { hasText: 'Live · bridge' }).waitFor({ timeout: 15_000 });
 
     const strong = strongQuake(raw.features[0] as RawFeature);
-    usgs.set('/live/all_day.geojson', {
+    env.usgs.set('/live/all_day.geojson', {
       body: JSON.stringify({ ...raw, features: [strong, ...raw.features] }),
     });
     await tab.waitForFunction(() => document.body.dataset.markers === '152');
@@ -111,14 +105,14 @@ describe('live mode', () => {
   });
 
   it('falls back to polling USGS when its bridge is unreachable, and says so', async () => {
-    usgs.set('/fallback/all_day.geojson', {
+    env.usgs.set('/fallback/all_day.geojson', {
       body: JSON.stringify(rawFeed('2016-11-03_all_day.geojson')),
     });
-    const { page: tab, problems } = await openDashboard(browser);
+    const { page: tab, problems } = await openDashboard(env.browser);
     const nowhere = `ws://127.0.0.1:${await freePort()}/ws`;
     await tab.goto(
       dashboardUrl({
-        feed: usgs.url('/fallback/all_day.geojson'),
+        feed: env.usgs.url('/fallback/all_day.geojson'),
         bridge: nowhere,
         poll: '500',
         lang: 'en',
@@ -148,10 +142,10 @@ describe('live mode', () => {
     };
     await Promise.all(Object.values(topics).map((topic) => createTopic(topic)));
     const kafka = { KAFKA_BROKERS: brokers(), ...topics };
-    usgs.set('/chain/all_day.geojson', { body: JSON.stringify(raw) });
+    env.usgs.set('/chain/all_day.geojson', { body: JSON.stringify(raw) });
     const producer = start('bridge/productor_sismos.ts', {
       ...kafka,
-      USGS_FEED_URL: usgs.url('/chain/all_day.geojson'),
+      USGS_FEED_URL: env.usgs.url('/chain/all_day.geojson'),
       POLL_INTERVAL_S: '0.3',
     });
     start('bridge/consumidor_alertas.ts', {
@@ -162,13 +156,13 @@ describe('live mode', () => {
     await producer.waitFor(/151 new/);
     const { url } = await startBridge({ ...kafka, BRIDGE_GROUP: unique('bridge') });
 
-    const { page: tab, problems } = await openDashboard(browser);
+    const { page: tab, problems } = await openDashboard(env.browser);
     await tab.goto(`${url}?lang=en`);
     await tab.waitForFunction(
       () => document.body.dataset.connection === 'live' && document.body.dataset.markers === '151',
     );
 
-    usgs.set('/chain/all_day.geojson', {
+    env.usgs.set('/chain/all_day.geojson', {
       body: JSON.stringify({
         ...raw,
         features: [strongQuake(raw.features[0] as RawFeature), ...raw.features],
@@ -192,11 +186,11 @@ describe('live mode', () => {
     await Promise.all(Object.values(topics).map((topic) => createTopic(topic)));
     const raw = recentDay();
     const quakes = parseFeedText(JSON.stringify(raw)).quakes;
-    const env = { KAFKA_BROKERS: brokers(), ...topics, BRIDGE_GROUP: unique('bridge') };
+    const bridgeEnv = { KAFKA_BROKERS: brokers(), ...topics, BRIDGE_GROUP: unique('bridge') };
     await produceQuakes(topics.SISMOS_TOPIC, quakes.slice(0, 100));
     const port = await freePort();
-    const first = await startBridge(env, port);
-    const { page: tab, problems } = await openDashboard(browser);
+    const first = await startBridge(bridgeEnv, port);
+    const { page: tab, problems } = await openDashboard(env.browser);
     await tab.goto(`${first.url}?lang=en`);
     await tab.waitForFunction(
       () => document.body.dataset.connection === 'live' && document.body.dataset.markers === '100',
@@ -206,7 +200,7 @@ describe('live mode', () => {
     await first.bridge.exited;
     await tab.waitForFunction(() => document.body.dataset.connection === 'reconnecting');
     await produceQuakes(topics.SISMOS_TOPIC, quakes.slice(100, 151));
-    await startBridge(env, port);
+    await startBridge(bridgeEnv, port);
     await tab.waitForFunction(
       () => document.body.dataset.connection === 'live' && document.body.dataset.markers === '151',
       undefined,

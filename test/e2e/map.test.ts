@@ -1,6 +1,4 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/browser.ts';
+import { describe, expect, it } from 'vitest';
 import {
   dashboardUrl,
   openDashboard,
@@ -8,18 +6,10 @@ import {
   state,
   waitForPolls,
   waitForUpdates,
+  withBrowserAndUsgs,
 } from '../helpers/dashboard.ts';
-import { type FakeUsgs, startFakeUsgs } from '../helpers/fake-usgs.ts';
 
-let browser: Browser;
-let usgs: FakeUsgs;
-
-beforeAll(async () => {
-  [browser, usgs] = await Promise.all([launchChromium(), startFakeUsgs()]);
-});
-afterAll(async () => {
-  await Promise.all([browser?.close(), usgs?.close()]);
-});
+const env = withBrowserAndUsgs();
 
 /** How many pixels of the offline basemap's tiles are painted (land, coasts, graticule). */
 function paintedBasemapPixels(): number {
@@ -34,8 +24,8 @@ function paintedBasemapPixels(): number {
 
 describe('index.html opened from disk', () => {
   it('draws one marker per quake of the ?feed= URL, on one canvas, without CSP violations', async () => {
-    const { page, problems, external } = await openDashboard(browser);
-    const feed = usgs.url('/fixtures/2016-11-03_all_day.geojson');
+    const { page, problems, external } = await openDashboard(env.browser);
+    const feed = env.usgs.url('/fixtures/2016-11-03_all_day.geojson');
     await page.goto(dashboardUrl({ feed }));
     await waitForUpdates(page, 1);
 
@@ -49,7 +39,7 @@ describe('index.html opened from disk', () => {
   });
 
   it('with no network at all, still draws the world basemap and explains the failure', async () => {
-    const { page, problems, external } = await openDashboard(browser);
+    const { page, problems, external } = await openDashboard(env.browser);
     // The default feed is the real USGS, which the test's network refuses.
     await page.goto(dashboardUrl({ tiles: 'carto', lang: 'en' }));
     await waitForPolls(page, 1);
@@ -74,10 +64,10 @@ describe('index.html opened from disk', () => {
   });
 
   it('shows a popup with every detail of a clicked quake, as text', async () => {
-    const { page, problems } = await openDashboard(browser);
+    const { page, problems } = await openDashboard(env.browser);
     // Reduced motion: the map jumps to a selected quake instead of flying there.
     await page.emulateMedia({ reducedMotion: 'reduce' });
-    const feed = usgs.url('/fixtures/2023-10-11_significant_month.geojson');
+    const feed = env.usgs.url('/fixtures/2023-10-11_significant_month.geojson');
     await page.goto(dashboardUrl({ feed, lang: 'en' }));
     await waitForUpdates(page, 1);
     const target = rawFeed('2023-10-11_significant_month.geojson').features.find(

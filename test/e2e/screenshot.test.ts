@@ -2,11 +2,13 @@ import { mkdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/browser.ts';
-import { dashboardUrl, openDashboard, waitForUpdates } from '../helpers/dashboard.ts';
-import { type FakeUsgs, startFakeUsgs } from '../helpers/fake-usgs.ts';
+import { describe, expect, it } from 'vitest';
+import {
+  dashboardUrl,
+  openDashboard,
+  waitForUpdates,
+  withBrowserAndUsgs,
+} from '../helpers/dashboard.ts';
 
 /** docs/screenshot.png is rewritten only on request, so test runs leave the tree clean. */
 const TARGET =
@@ -14,21 +16,13 @@ const TARGET =
     ? fileURLToPath(new URL('../../docs/screenshot.png', import.meta.url))
     : join(tmpdir(), 'sismos-screenshot.png');
 
-let browser: Browser;
-let usgs: FakeUsgs;
-
-beforeAll(async () => {
-  [browser, usgs] = await Promise.all([launchChromium(), startFakeUsgs()]);
-});
-afterAll(async () => {
-  await Promise.all([browser?.close(), usgs?.close()]);
-});
+const env = withBrowserAndUsgs();
 
 describe('docs/screenshot.png', () => {
   it('shows the dashboard on a recorded week of quakes (UPDATE_SCREENSHOT=1 to rewrite it)', async () => {
-    const { page, problems } = await openDashboard(browser, { width: 1440, height: 900 });
+    const { page, problems } = await openDashboard(env.browser, { width: 1440, height: 900 });
     await page.emulateMedia({ colorScheme: 'light', reducedMotion: 'reduce' });
-    const feed = usgs.url('/fixtures/2023-04-07_all_week.geojson');
+    const feed = env.usgs.url('/fixtures/2023-04-07_all_week.geojson');
     await page.goto(dashboardUrl({ feed, lang: 'es' }));
     await waitForUpdates(page, 1);
     // Every basemap tile in view has been drawn.

@@ -1,19 +1,14 @@
 import { readFileSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/browser.ts';
-import { dashboardUrl, openDashboard, rawFeed, waitForUpdates } from '../helpers/dashboard.ts';
-import { type FakeUsgs, startFakeUsgs } from '../helpers/fake-usgs.ts';
+import { describe, expect, it } from 'vitest';
+import {
+  dashboardUrl,
+  openDashboard,
+  rawFeed,
+  waitForUpdates,
+  withBrowserAndUsgs,
+} from '../helpers/dashboard.ts';
 
-let browser: Browser;
-let usgs: FakeUsgs;
-
-beforeAll(async () => {
-  [browser, usgs] = await Promise.all([launchChromium(), startFakeUsgs()]);
-});
-afterAll(async () => {
-  await Promise.all([browser?.close(), usgs?.close()]);
-});
+const env = withBrowserAndUsgs();
 
 const HOSTILE = '<img src=x onerror=alert(1)>, Fiji';
 const FORMULA = '=HYPERLINK("http://evil.example","click")';
@@ -32,14 +27,14 @@ function hostileFeed(): string {
 
 describe('text from USGS is untrusted', () => {
   it('a place with markup is shown as text everywhere and runs nothing', async () => {
-    const { page, problems, external } = await openDashboard(browser);
+    const { page, problems, external } = await openDashboard(env.browser);
     const dialogs: string[] = [];
     page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
       void dialog.dismiss();
     });
-    usgs.set('/hostile.geojson', { body: hostileFeed() });
-    await page.goto(dashboardUrl({ feed: usgs.url('/hostile.geojson'), lang: 'en' }));
+    env.usgs.set('/hostile.geojson', { body: hostileFeed() });
+    await page.goto(dashboardUrl({ feed: env.usgs.url('/hostile.geojson'), lang: 'en' }));
     await waitForUpdates(page, 1);
 
     const raw = rawFeed('2016-11-03_all_day.geojson');
@@ -59,9 +54,9 @@ describe('text from USGS is untrusted', () => {
   });
 
   it('a javascript: event URL gives no link', async () => {
-    const { page } = await openDashboard(browser);
-    usgs.set('/hostile.geojson', { body: hostileFeed() });
-    await page.goto(dashboardUrl({ feed: usgs.url('/hostile.geojson'), lang: 'en' }));
+    const { page } = await openDashboard(env.browser);
+    env.usgs.set('/hostile.geojson', { body: hostileFeed() });
+    await page.goto(dashboardUrl({ feed: env.usgs.url('/hostile.geojson'), lang: 'en' }));
     await waitForUpdates(page, 1);
     const id = rawFeed('2016-11-03_all_day.geojson').features[2]!.id;
     await page.locator(`[role="option"][data-id="${id}"]`).click();
@@ -72,9 +67,9 @@ describe('text from USGS is untrusted', () => {
 
 describe('export', () => {
   it('downloads the filtered quakes as CSV with formulas neutralised, and as GeoJSON', async () => {
-    const { page, problems } = await openDashboard(browser);
-    usgs.set('/hostile.geojson', { body: hostileFeed() });
-    await page.goto(dashboardUrl({ feed: usgs.url('/hostile.geojson'), lang: 'en', min: '1' }));
+    const { page, problems } = await openDashboard(env.browser);
+    env.usgs.set('/hostile.geojson', { body: hostileFeed() });
+    await page.goto(dashboardUrl({ feed: env.usgs.url('/hostile.geojson'), lang: 'en', min: '1' }));
     await waitForUpdates(page, 1);
     const raw = rawFeed('2016-11-03_all_day.geojson');
     const kept = raw.features.filter((f, i) => (i === 0 ? 6.3 : (f.properties.mag ?? -9)) >= 1);

@@ -1,34 +1,24 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { alertFields } from '../../src/core/alert.ts';
 import { parseFeedText } from '../../src/core/feed.ts';
-import { launchChromium } from '../helpers/browser.ts';
 import {
   dashboardUrl,
   openDashboard,
   rawFeed,
   state,
   waitForUpdates,
+  withBrowserAndUsgs,
 } from '../helpers/dashboard.ts';
-import { type FakeUsgs, startFakeUsgs } from '../helpers/fake-usgs.ts';
 import { fixtureText } from '../helpers/fixtures.ts';
 
-let browser: Browser;
-let usgs: FakeUsgs;
-
-beforeAll(async () => {
-  [browser, usgs] = await Promise.all([launchChromium(), startFakeUsgs()]);
-});
-afterAll(async () => {
-  await Promise.all([browser?.close(), usgs?.close()]);
-});
+const env = withBrowserAndUsgs();
 
 const DAY = '2016-11-03_all_day.geojson';
 
 describe('settings', () => {
   it('live in the URL hash and survive a reload', async () => {
-    const { page, problems } = await openDashboard(browser);
-    await page.goto(dashboardUrl({ feed: usgs.url(`/fixtures/${DAY}`), lang: 'en' }));
+    const { page, problems } = await openDashboard(env.browser);
+    await page.goto(dashboardUrl({ feed: env.usgs.url(`/fixtures/${DAY}`), lang: 'en' }));
     await waitForUpdates(page, 1);
     await page.locator('.chip[data-mag="1"]').click();
     await page.locator('input[data-type="quarry blast"]').uncheck();
@@ -61,8 +51,8 @@ describe('settings', () => {
   });
 
   it('switch language with Intl formats, and theme, remembered across reloads', async () => {
-    const { page } = await openDashboard(browser);
-    await page.goto(dashboardUrl({ feed: usgs.url(`/fixtures/${DAY}`), lang: 'es' }));
+    const { page } = await openDashboard(env.browser);
+    await page.goto(dashboardUrl({ feed: env.usgs.url(`/fixtures/${DAY}`), lang: 'es' }));
     await waitForUpdates(page, 1);
     expect(await page.locator('.kpi-mean .kpi-value').textContent()).toBe('1,43');
     await page.locator('#lang-toggle').click();
@@ -81,9 +71,9 @@ describe('settings', () => {
 
 describe('the list', () => {
   it('is navigable with the keyboard and opens the chosen quake on the map', async () => {
-    const { page, problems } = await openDashboard(browser);
+    const { page, problems } = await openDashboard(env.browser);
     await page.emulateMedia({ reducedMotion: 'reduce' });
-    await page.goto(dashboardUrl({ feed: usgs.url(`/fixtures/${DAY}`), lang: 'en' }));
+    await page.goto(dashboardUrl({ feed: env.usgs.url(`/fixtures/${DAY}`), lang: 'en' }));
     await waitForUpdates(page, 1);
     const list = page.locator('#quake-list');
     await list.focus();
@@ -112,8 +102,8 @@ describe('the list', () => {
 describe('alerts', () => {
   it('raise a card with the course alert box content and announce it, once per quake', async () => {
     const name = '2023-10-11_significant_month.geojson';
-    const { page, problems } = await openDashboard(browser);
-    await page.goto(dashboardUrl({ feed: usgs.url(`/fixtures/${name}`), lang: 'es' }));
+    const { page, problems } = await openDashboard(env.browser);
+    await page.goto(dashboardUrl({ feed: env.usgs.url(`/fixtures/${name}`), lang: 'es' }));
     await waitForUpdates(page, 1);
     const quakes = parseFeedText(fixtureText(name)).quakes;
     const alerting = quakes.filter((q) => (q.mag ?? 0) >= 4.5).sort((a, b) => b.time - a.time);
@@ -151,10 +141,10 @@ describe('the 180° meridian', () => {
     west!.geometry.coordinates = [179, -17.5, 10];
     east!.geometry.coordinates = [-178.5, -17.5, 10];
     raw.features = [west!, east!];
-    usgs.set('/fiji.geojson', { body: JSON.stringify(raw) });
-    const { page, problems } = await openDashboard(browser);
+    env.usgs.set('/fiji.geojson', { body: JSON.stringify(raw) });
+    const { page, problems } = await openDashboard(env.browser);
     await page.emulateMedia({ reducedMotion: 'reduce' });
-    await page.goto(dashboardUrl({ feed: usgs.url('/fiji.geojson'), lang: 'en' }));
+    await page.goto(dashboardUrl({ feed: env.usgs.url('/fiji.geojson'), lang: 'en' }));
     await waitForUpdates(page, 1);
 
     // Centre the map on the quake at 179°E, close its popup, then click 2.5° further east,

@@ -1,6 +1,5 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
   dashboardUrl,
   openDashboard,
@@ -9,18 +8,10 @@ import {
   state,
   stats,
   waitForUpdates,
+  withBrowserAndUsgs,
 } from '../helpers/dashboard.ts';
-import { type FakeUsgs, startFakeUsgs } from '../helpers/fake-usgs.ts';
 
-let browser: Browser;
-let usgs: FakeUsgs;
-
-beforeAll(async () => {
-  [browser, usgs] = await Promise.all([launchChromium(), startFakeUsgs()]);
-});
-afterAll(async () => {
-  await Promise.all([browser?.close(), usgs?.close()]);
-});
+const env = withBrowserAndUsgs();
 
 const HOUR = 3_600_000;
 const DAY_FEED = '2016-11-03_all_day.geojson';
@@ -57,8 +48,8 @@ describe('live statistics', () => {
     '2018-06-12_4.5_week.geojson',
     '2023-10-11_significant_month.geojson',
   ] as const)('match values computed from the raw feed %s', async (name) => {
-    const { page, problems } = await openDashboard(browser);
-    await page.goto(dashboardUrl({ feed: usgs.url(`/fixtures/${name}`), lang: 'en' }));
+    const { page, problems } = await openDashboard(env.browser);
+    await page.goto(dashboardUrl({ feed: env.usgs.url(`/fixtures/${name}`), lang: 'en' }));
     await waitForUpdates(page, 1);
     const raw = rawFeed(name);
     await expectStats(page, raw.features, raw.metadata.generated);
@@ -66,8 +57,8 @@ describe('live statistics', () => {
   });
 
   it('draw the hourly activity of a day feed, and the most active regions', async () => {
-    const { page } = await openDashboard(browser);
-    await page.goto(dashboardUrl({ feed: usgs.url(`/fixtures/${DAY_FEED}`), lang: 'en' }));
+    const { page } = await openDashboard(env.browser);
+    await page.goto(dashboardUrl({ feed: env.usgs.url(`/fixtures/${DAY_FEED}`), lang: 'en' }));
     await waitForUpdates(page, 1);
     const raw = rawFeed(DAY_FEED);
     const generated = raw.metadata.generated;
@@ -88,8 +79,8 @@ describe('live statistics', () => {
 
 describe('filters', () => {
   it('change the markers, the list and the statistics together', async () => {
-    const { page, problems } = await openDashboard(browser);
-    await page.goto(dashboardUrl({ feed: usgs.url(`/fixtures/${DAY_FEED}`), lang: 'en' }));
+    const { page, problems } = await openDashboard(env.browser);
+    await page.goto(dashboardUrl({ feed: env.usgs.url(`/fixtures/${DAY_FEED}`), lang: 'en' }));
     await waitForUpdates(page, 1);
     const raw = rawFeed(DAY_FEED);
     const generated = raw.metadata.generated;

@@ -1,6 +1,4 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/browser.ts';
+import { describe, expect, it } from 'vitest';
 import {
   dashboardUrl,
   openDashboard,
@@ -9,18 +7,10 @@ import {
   stats,
   waitForPolls,
   waitForUpdates,
+  withBrowserAndUsgs,
 } from '../helpers/dashboard.ts';
-import { type FakeUsgs, startFakeUsgs } from '../helpers/fake-usgs.ts';
 
-let browser: Browser;
-let usgs: FakeUsgs;
-
-beforeAll(async () => {
-  [browser, usgs] = await Promise.all([launchChromium(), startFakeUsgs()]);
-});
-afterAll(async () => {
-  await Promise.all([browser?.close(), usgs?.close()]);
-});
+const env = withBrowserAndUsgs();
 
 const NAME = '2016-11-03_all_day.geojson';
 let feedCount = 0;
@@ -29,13 +19,13 @@ let feedCount = 0;
 function servedFeed() {
   const path = `/feed-${++feedCount}/all_day.geojson`;
   const raw = rawFeed(NAME);
-  usgs.set(path, { body: JSON.stringify(raw) });
-  return { path, url: usgs.url(path), raw };
+  env.usgs.set(path, { body: JSON.stringify(raw) });
+  return { path, url: env.usgs.url(path), raw };
 }
 
 describe('automatic updates', () => {
   it('apply a changed feed in place: one quake added, one revised, one removed, no reload', async () => {
-    const { page, problems } = await openDashboard(browser);
+    const { page, problems } = await openDashboard(env.browser);
     const { path, url, raw } = servedFeed();
     await page.goto(dashboardUrl({ feed: url, poll: '200', lang: 'en' }));
     await waitForUpdates(page, 1);
@@ -55,7 +45,7 @@ describe('automatic updates', () => {
     newVersion.properties.mag = 4.9;
     newVersion.properties.updated += 60_000;
     newVersion.geometry.coordinates = [-70.1, -33.2, 12];
-    usgs.set(path, {
+    env.usgs.set(path, {
       body: JSON.stringify({
         ...raw,
         metadata: { ...raw.metadata, generated: raw.metadata.generated + 60_000 },
@@ -82,7 +72,7 @@ describe('automatic updates', () => {
   });
 
   it('leave every marker alone when the feed did not change', async () => {
-    const { page } = await openDashboard(browser);
+    const { page } = await openDashboard(env.browser);
     const { url } = servedFeed();
     await page.goto(dashboardUrl({ feed: url, poll: '100' }));
     await waitForUpdates(page, 4);
@@ -106,11 +96,11 @@ describe('a failing feed', () => {
   ] as const)(
     'after %s keeps the last good data, says so, and recovers',
     async (_, answer, message) => {
-      const { page, problems } = await openDashboard(browser);
+      const { page, problems } = await openDashboard(env.browser);
       const { path, url, raw } = servedFeed();
       await page.goto(dashboardUrl({ feed: url, poll: '150', timeout: '500', lang: 'en' }));
       await waitForUpdates(page, 1);
-      usgs.set(path, answer);
+      env.usgs.set(path, answer);
       await page.waitForFunction(() => document.body.dataset.phase === 'stale');
 
       const notice = (await page.locator('#stale').textContent()) ?? '';
@@ -122,7 +112,7 @@ describe('a failing feed', () => {
       expect(await page.locator('#feed-status').getAttribute('data-phase')).toBe('stale');
 
       const polls = Number((await state(page)).polls);
-      usgs.set(path, { body: JSON.stringify(raw) });
+      env.usgs.set(path, { body: JSON.stringify(raw) });
       await waitForPolls(page, polls + 1);
       await page.waitForFunction(() => document.body.dataset.phase === 'live');
       expect(await page.locator('#stale').isHidden()).toBe(true);

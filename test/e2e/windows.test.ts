@@ -1,26 +1,21 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/browser.ts';
-import { dashboardUrl, openDashboard, rawFeed, waitForUpdates } from '../helpers/dashboard.ts';
-import { type FakeUsgs, startFakeUsgs } from '../helpers/fake-usgs.ts';
+import { describe, expect, it } from 'vitest';
+import {
+  dashboardUrl,
+  openDashboard,
+  rawFeed,
+  waitForUpdates,
+  withBrowserAndUsgs,
+} from '../helpers/dashboard.ts';
 
-let browser: Browser;
-let usgs: FakeUsgs;
-
-beforeAll(async () => {
-  [browser, usgs] = await Promise.all([launchChromium(), startFakeUsgs()]);
-});
-afterAll(async () => {
-  await Promise.all([browser?.close(), usgs?.close()]);
-});
+const env = withBrowserAndUsgs();
 
 const FIVE_MINUTES = 300_000;
 
 describe('the 5-minute window chart (challenge 6) when the page polls', () => {
   it('shows the 24 windows up to the feed time with the counts, averages and maxima of the feed', async () => {
-    const { page, problems } = await openDashboard(browser);
+    const { page, problems } = await openDashboard(env.browser);
     await page.goto(
-      dashboardUrl({ feed: usgs.url('/fixtures/2016-11-03_all_day.geojson'), lang: 'en' }),
+      dashboardUrl({ feed: env.usgs.url('/fixtures/2016-11-03_all_day.geojson'), lang: 'en' }),
     );
     await waitForUpdates(page, 1);
     const bars = await page.$$eval('#windows rect.window-bar', (rects) =>

@@ -1,5 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
-import { INDEX_FILE_URL, openPage, type PageProblems } from './browser.ts';
+import { afterAll, beforeAll } from 'vitest';
+import { INDEX_FILE_URL, launchChromium, openPage, type PageProblems } from './browser.ts';
+import { type FakeUsgs, startFakeUsgs } from './fake-usgs.ts';
 import { type FixtureName, fixtureJson } from './fixtures.ts';
 
 export interface DashboardPage {
@@ -86,4 +88,22 @@ export function rawFeed(name: FixtureName): {
   [key: string]: unknown;
 } {
   return fixtureJson(name);
+}
+
+/** The browser and the fake USGS a test file shares. */
+export interface BrowserAndUsgs {
+  readonly browser: Browser;
+  readonly usgs: FakeUsgs;
+}
+
+/** Starts headless Chromium and a fake USGS before the file's tests, and stops both after them. */
+export function withBrowserAndUsgs(): BrowserAndUsgs {
+  const env = {} as { browser: Browser; usgs: FakeUsgs };
+  beforeAll(async () => {
+    [env.browser, env.usgs] = await Promise.all([launchChromium(), startFakeUsgs()]);
+  });
+  afterAll(async () => {
+    await Promise.all([env.browser?.close(), env.usgs?.close()]);
+  });
+  return env;
 }

@@ -20,3 +20,20 @@ export function makeQuake(overrides: Partial<Quake> = {}): Quake {
     ...overrides,
   };
 }
+
+/** The value fields of a `sismos` record, in order: the eight of challenge 4, then the README's extras. */
+export const MESSAGE_FIELDS = [
+  'id',
+  'magnitud',
+  'lugar',
+  'latitud',
+  'longitud',
+  'profundidad_km',
+  'timestamp',
+  'tsunami',
+  'actualizado',
+  'tipo_magnitud',
+  'tipo_evento',
+  'estado',
+  'url',
+];

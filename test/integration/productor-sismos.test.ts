@@ -4,27 +4,13 @@ import { type FakeUsgs, startFakeUsgs } from '../helpers/fake-usgs.ts';
 import { feedText, fixtureJson, fixtureText, revised } from '../helpers/fixtures.ts';
 import { brokers, createTopic, readAll, unique } from '../helpers/kafka.ts';
 import { type Command, startCommand } from '../helpers/process.ts';
+import { MESSAGE_FIELDS } from '../helpers/quake.ts';
 
 const PRODUCER = 'bridge/productor_sismos.ts';
 const HOUR_FEED = '2017-12-03_all_hour.geojson';
 const raw = fixtureJson(HOUR_FEED);
 // biome-ignore lint/suspicious/noExplicitAny: raw GeoJSON
 const features: any[] = raw.features;
-const FIELDS = [
-  'id',
-  'magnitud',
-  'lugar',
-  'latitud',
-  'longitud',
-  'profundidad_km',
-  'timestamp',
-  'tsunami',
-  'actualizado',
-  'tipo_magnitud',
-  'tipo_evento',
-  'estado',
-  'url',
-];
 
 let usgs: FakeUsgs;
 beforeAll(async () => {
@@ -107,7 +93,7 @@ describe('productor_sismos (challenge 4)', () => {
     expect(records.map((r) => r.key).sort()).toEqual(features.map((f) => f.id).sort());
     for (const record of records) {
       const value = JSON.parse(record.value ?? '');
-      expect(Object.keys(value)).toEqual(FIELDS);
+      expect(Object.keys(value)).toEqual(MESSAGE_FIELDS);
       expect(value).toEqual(expectedMessage(features.find((f) => f.id === record.key)));
     }
   });

@@ -1,23 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { alertFields, formatAlertBox, isAlert } from '../../../src/core/alert.ts';
-import type { Quake } from '../../../src/core/quake.ts';
+import { makeQuake } from '../../helpers/quake.ts';
 
-const tokyo: Quake = {
-  id: 'us7000abcd',
-  time: Date.UTC(2024, 0, 15, 10, 30),
-  updated: Date.UTC(2024, 0, 15, 10, 30),
-  mag: 5.2,
-  magType: 'mww',
-  place: '10km S of Tokyo, Japan',
-  lat: 35.6,
-  lon: 139.7,
-  depth: 10.5,
-  tsunami: false,
-  status: 'reviewed',
-  type: 'earthquake',
-  url: null,
-  alert: null,
-};
+/** The seed's example: M5.2, 10km S of Tokyo, Japan. */
+const tokyo = makeQuake();
 
 describe('isAlert', () => {
   it('selects magnitude 4.5 and above by default, and never a quake without magnitude', () => {

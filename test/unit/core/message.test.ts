@@ -1,27 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { MessageError } from '../../../src/core/errors.ts';
 import { parseFeedText } from '../../../src/core/feed.ts';
-import { decodeMessage, encodeMessage, toMessage } from '../../../src/core/message.ts';
+import {
+  decodeMessage,
+  encodeMessage,
+  MAX_MESSAGE_BYTES,
+  readJson,
+  toMessage,
+} from '../../../src/core/message.ts';
 import { catchError } from '../../helpers/catch.ts';
 import { FIXTURES, fixtureText } from '../../helpers/fixtures.ts';
-
-const CHALLENGE_4_FIELDS = [
-  'id',
-  'magnitud',
-  'lugar',
-  'latitud',
-  'longitud',
-  'profundidad_km',
-  'timestamp',
-  'tsunami',
-];
-const DOCUMENTED_EXTRAS = ['actualizado', 'tipo_magnitud', 'tipo_evento', 'estado', 'url'];
+import { MESSAGE_FIELDS, makeQuake } from '../../helpers/quake.ts';
 
 const week = parseFeedText(fixtureText('2023-04-07_all_week.geojson')).quakes;
 
 describe('toMessage', () => {
   it('has the eight challenge-4 fields plus only the documented extras', () => {
-    expect(Object.keys(toMessage(week[0]!))).toEqual([...CHALLENGE_4_FIELDS, ...DOCUMENTED_EXTRAS]);
+    expect(Object.keys(toMessage(week[0]!))).toEqual(MESSAGE_FIELDS);
   });
 
   it('writes the seed example exactly: ISO timestamp with milliseconds, boolean tsunami', () => {
@@ -130,6 +125,20 @@ describe('decodeMessage', () => {
     const error = catchError(() => decodeMessage(JSON.stringify({ ...valid, [field]: value })));
     expect(error).toMatchObject({ code: 'MESSAGE_BAD_FIELD', field, value });
     expect((error as Error).message).toContain(message);
+  });
+
+  it('refuses a value over the size limit before parsing it, naming both sizes', () => {
+    const huge = encodeMessage(makeQuake({ place: 'x'.repeat(MAX_MESSAGE_BYTES) }));
+    const error = catchError(() => decodeMessage(Buffer.from(huge)));
+    expect(error).toMatchObject({ code: 'MESSAGE_TOO_LARGE', retriable: false });
+    expect((error as Error).message).toBe(
+      `message of ${huge.length} bytes is larger than the 65536 bytes it may have`,
+    );
+    // Characters are not bytes: 40 "ñ" are 80 bytes.
+    expect(catchError(() => readJson('ñ'.repeat(40), 'message', 64))).toMatchObject({
+      code: 'MESSAGE_TOO_LARGE',
+    });
+    expect(readJson('"ñññ"', 'message', 8)).toBe('ñññ');
   });
 
   it('clips huge values in error messages', () => {
