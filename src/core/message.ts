@@ -130,7 +130,7 @@ export function readJson(
   if (size > maxBytes) {
     throw new MessageError(
       'MESSAGE_TOO_LARGE',
-      `${what} of ${size} bytes is larger than the ${maxBytes} bytes it may have`,
+      `${what} of ${size} bytes is larger than the ${maxBytes} bytes a ${what} may have`,
       null,
       null,
     );

@@ -298,7 +298,7 @@ describe('consumidor_alertas (challenge 5)', () => {
       `skipped ${topic} [0] @ 4 key=not-utf8: message is not UTF-8 text; copied to ${dlq}`,
       expect.stringMatching(
         new RegExp(
-          `^skipped ${topic} \\[0\\] @ 5 key=huge: message of 100\\d\\d\\d bytes is larger than the 65536 bytes a quake message may have; copied to ${dlq}$`,
+          `^skipped ${topic} \\[0\\] @ 5 key=huge: message of 100\\d\\d\\d bytes is larger than the 65536 bytes a message may have; copied to ${dlq}$`,
         ),
       ),
     ]);

@@ -132,7 +132,7 @@ describe('decodeMessage', () => {
     const error = catchError(() => decodeMessage(Buffer.from(huge)));
     expect(error).toMatchObject({ code: 'MESSAGE_TOO_LARGE', retriable: false });
     expect((error as Error).message).toBe(
-      `message of ${huge.length} bytes is larger than the 65536 bytes it may have`,
+      `message of ${huge.length} bytes is larger than the 65536 bytes a message may have`,
     );
     // Characters are not bytes: 40 "ñ" are 80 bytes.
     expect(catchError(() => readJson('ñ'.repeat(40), 'message', 64))).toMatchObject({
