@@ -26,6 +26,7 @@ export function sameFeatures(previous: string | null, next: string): boolean {
 export function generatedOf(text: string): number | null {
   const end = text.indexOf(FEATURES_KEY);
   const head = end === -1 ? text : text.slice(0, end);
-  const match = /"generated"\s*:\s*(\d{1,16})\b/.exec(head);
+  // Up to 15 digits: a Date holds at most 8.64e15 ms.
+  const match = /"generated"\s*:\s*(\d{1,15})\b/.exec(head);
   return match === null ? null : Number(match[1]);
 }

@@ -20,6 +20,14 @@ export function finiteOrNull(value: unknown): number | null {
   return isFiniteNumber(value) ? value : null;
 }
 
+/** The largest epoch milliseconds a JavaScript Date holds (year 275760), either side of 1970. */
+const MAX_DATE_MS = 8.64e15;
+
+/** Whole epoch milliseconds that a Date holds, so the time can be written as ISO 8601. */
+export function isEpochMs(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= MAX_DATE_MS;
+}
+
 /** A non-empty string, or null. */
 export function stringOrNull(value: unknown): string | null {
   return typeof value === 'string' && value.length > 0 ? value : null;

@@ -172,6 +172,55 @@ describe('parseFeed with bad features', () => {
     ]);
   });
 
+  it('rejects times a Date cannot hold or that are not whole milliseconds, which no message could carry', () => {
+    const feed = parseFeed(
+      collection([
+        feature({ properties: { time: 1e300 } }),
+        feature({ properties: { time: -8.64e15 - 1 } }),
+        feature({ properties: { time: 1_700_000_000_000.5 } }),
+        feature({ properties: { updated: 8.64e15 + 1 } }),
+        feature({ id: 'edge', properties: { time: 8.64e15, updated: -8.64e15 } }),
+      ]),
+    );
+    expect(feed.rejects.map((r) => r.reason)).toEqual([
+      'properties.time must be epoch milliseconds, got number 1e+300',
+      'properties.time must be epoch milliseconds, got number -8640000000000001',
+      'properties.time must be epoch milliseconds, got number 1700000000000.5',
+      'properties.updated must be epoch milliseconds, got number 8640000000000001',
+    ]);
+    expect(feed.quakes.map((q) => q.id)).toEqual(['edge']);
+  });
+
+  it('rejects a text field longer than 1000 characters, so every quake fits in a Kafka message', () => {
+    const long = 'x'.repeat(1001);
+    const feed = parseFeed(
+      collection([
+        feature({ id: long }),
+        feature({ properties: { place: long } }),
+        feature({ properties: { magType: long } }),
+        feature({ properties: { status: long } }),
+        feature({ properties: { type: long } }),
+        feature({ properties: { url: `https://x/${long}` } }),
+        feature({ id: 'fits', properties: { place: 'x'.repeat(1000) } }),
+      ]),
+    );
+    expect(feed.rejects.map((r) => r.reason)).toEqual([
+      'id has 1001 characters, more than the 1000 a quake may have',
+      'properties.place has 1001 characters, more than the 1000 a quake may have',
+      'properties.magType has 1001 characters, more than the 1000 a quake may have',
+      'properties.status has 1001 characters, more than the 1000 a quake may have',
+      'properties.type has 1001 characters, more than the 1000 a quake may have',
+      'properties.url has 1011 characters, more than the 1000 a quake may have',
+    ]);
+    expect(feed.quakes.map((q) => q.id)).toEqual(['fits']);
+  });
+
+  it('reads metadata.generated only when it is a time a Date can hold', () => {
+    for (const generated of [1e300, 8.64e15 + 1, 0.5, Number.NaN]) {
+      expect(parseFeed(collection([], { generated })).metadata.generated).toBeNull();
+    }
+  });
+
   it('keeps one quake per duplicate id, the newest revision, in the position of the first', () => {
     const feed = parseFeed(
       collection([
@@ -240,12 +289,21 @@ describe('feeds that are not a FeatureCollection', () => {
   });
 
   it.each([
-    [null, 'got null'],
-    [[], 'got array of 0'],
-    [{ type: 'Feature' }, 'got type "Feature"'],
-    [{ type: 'FeatureCollection', features: {} }, 'got type "FeatureCollection"'],
-    ['text', 'got string "text"'],
-  ])('%j is one FEED_NOT_COLLECTION error', (doc, detail) => {
+    ['null', null, 'got null'],
+    ['[]', [], 'got array of 0'],
+    ['{"type":"Feature"}', { type: 'Feature' }, 'got type "Feature"'],
+    [
+      '{"type":"FeatureCollection","features":{}}',
+      { type: 'FeatureCollection', features: {} },
+      'got type "FeatureCollection"',
+    ],
+    ['"text"', 'text', 'got string "text"'],
+    [
+      'a type of 100,000 characters',
+      { type: 'x'.repeat(100_000) },
+      `got type "${'x'.repeat(60)}…"`,
+    ],
+  ])('%s is one FEED_NOT_COLLECTION error', (_, doc, detail) => {
     const error = catchError(() => parseFeed(doc));
     expect(error).toMatchObject({ code: 'FEED_NOT_COLLECTION' });
     expect((error as Error).message).toBe(`feed is not a GeoJSON FeatureCollection (${detail})`);
