@@ -4,6 +4,8 @@
  * `metadata.generated` changes while the features often do not.
  */
 
+import { isEpochMs } from './guards.ts';
+
 const FEATURES_KEY = '"features":';
 
 /**
@@ -26,7 +28,7 @@ export function sameFeatures(previous: string | null, next: string): boolean {
 export function generatedOf(text: string): number | null {
   const end = text.indexOf(FEATURES_KEY);
   const head = end === -1 ? text : text.slice(0, end);
-  // Up to 15 digits: a Date holds at most 8.64e15 ms.
-  const match = /"generated"\s*:\s*(\d{1,15})\b/.exec(head);
-  return match === null ? null : Number(match[1]);
+  const match = /"generated"\s*:\s*(\d{1,16})\b/.exec(head);
+  const generated = match === null ? null : Number(match[1]);
+  return isEpochMs(generated) ? generated : null;
 }

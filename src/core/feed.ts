@@ -54,9 +54,13 @@ export function parseFeedText(text: string): ParsedFeed {
  */
 export function parseFeed(doc: unknown): ParsedFeed {
   if (!isObject(doc) || doc.type !== 'FeatureCollection' || !Array.isArray(doc.features)) {
+    const detail =
+      isObject(doc) && doc.type === 'FeatureCollection'
+        ? `its features must be an array, got ${describeValue(doc.features)}`
+        : `got ${describeShape(doc)}`;
     throw new FeedError(
       'FEED_NOT_COLLECTION',
-      `feed is not a GeoJSON FeatureCollection (got ${describeShape(doc)})`,
+      `feed is not a GeoJSON FeatureCollection (${detail})`,
     );
   }
   const quakes: Quake[] = [];
@@ -114,8 +118,11 @@ function toQuake(feature: unknown): Quake | string {
     return `id must be a non-empty string, got ${describeValue(id)}`;
   }
   if (!isObject(p)) return `properties must be an object, got ${describeValue(p)}`;
-  if (!isObject(g) || g.type !== 'Point' || !Array.isArray(g.coordinates)) {
+  if (!isObject(g) || g.type !== 'Point') {
     return `geometry must be a GeoJSON Point, got ${describeShape(g)}`;
+  }
+  if (!Array.isArray(g.coordinates)) {
+    return `geometry.coordinates must be [longitude, latitude, depth], got ${describeValue(g.coordinates)}`;
   }
   const [lon, lat, depth] = g.coordinates as unknown[];
   if (!isLongitude(lon))

@@ -55,8 +55,6 @@ const QUAKE_KEYS = [
   'url',
   'alert',
 ];
-/** The largest epoch milliseconds a JavaScript Date holds (year 275760). */
-const MAX_DATE_MS = 8.64e15;
 
 /**
  * What is wrong with `quake` as a Quake, checked here without the code under test: the shape,
@@ -73,8 +71,12 @@ export function quakeProblems(quake: unknown): string[] {
   const text = (v: unknown) => typeof v === 'string' && v.length > 0;
   const textOrNull = (v: unknown) => v === null || text(v);
   const finite = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+  // A time the message's ISO 8601 can write: a Date, with a four-digit year.
   const epochMs = (v: unknown) =>
-    typeof v === 'number' && Number.isInteger(v) && Math.abs(v) <= MAX_DATE_MS;
+    typeof v === 'number' &&
+    Number.isInteger(v) &&
+    Math.abs(v) <= 8.64e15 &&
+    /^\d{4}-/.test(new Date(v).toISOString());
   const lower = (v: unknown) => typeof v !== 'string' || v === v.toLowerCase();
 
   check(
@@ -82,8 +84,8 @@ export function quakeProblems(quake: unknown): string[] {
     `keys ${Object.keys(q).join(',')}`,
   );
   check(text(q.id), 'id is not a non-empty string');
-  check(epochMs(q.time), `time ${String(q.time)} is not a Date's epoch ms`);
-  check(epochMs(q.updated), `updated ${String(q.updated)} is not a Date's epoch ms`);
+  check(epochMs(q.time), `time ${String(q.time)} is not the epoch ms of a year 0000-9999`);
+  check(epochMs(q.updated), `updated ${String(q.updated)} is not the epoch ms of a year 0000-9999`);
   check(q.mag === null || finite(q.mag), `mag ${String(q.mag)}`);
   check(textOrNull(q.magType), 'magType');
   check(textOrNull(q.place), 'place');

@@ -13,6 +13,7 @@ import {
   buildHostileText,
   type DocMutation,
   docMutations,
+  garbage,
   hostileText,
   mutateDoc,
 } from '../../helpers/hostile-feed.ts';
@@ -28,6 +29,9 @@ const FEEDS = [
 const docs = new Map(FEEDS.map((name) => [name, fixtureJson(name)]));
 // biome-ignore lint/suspicious/noExplicitAny: raw GeoJSON
 const featuresOf = (name: (typeof FEEDS)[number]): any[] => docs.get(name).features;
+
+/** Each property runs a bounded number of cases; this leaves room for a loaded machine. */
+const TIMEOUT_MS = 30_000;
 
 /** A user sees the reason in one line: it must stay short whatever the input was. */
 const MAX_REASON = 500;
@@ -66,46 +70,54 @@ function untouched(count: number, mutations: readonly DocMutation[]): number[] {
 }
 
 describe('parseFeed on mutated recorded feeds (JavaScript values)', () => {
-  it('returns only valid quakes, keeps every untouched feature, and throws nothing but FeedError', () => {
-    const feedAndMutations = fc
-      .constantFrom(...FEEDS)
-      .chain((name) => fc.tuple(fc.constant(name), docMutations(featuresOf(name).length, false)));
-    fc.assert(
-      fc.property(feedAndMutations, ([name, mutations]) => {
-        const doc = mutateDoc(docs.get(name), mutations) as { features?: unknown };
-        const feed = parsedOrFeedError(() => parseFeed(doc));
-        if (feed === null) return;
-        const features = doc.features as unknown[];
-        expectValid(feed, features.length);
-        // One bad feature never costs the others: each untouched one is still a quake, unless a
-        // mutated feature now claims its id.
-        const original = parseFeed(docs.get(name)).quakes;
-        const ids = features.map((f) => (f as { id?: unknown } | null)?.id);
-        for (const i of untouched(features.length, mutations)) {
-          const quake = original[i];
-          if (quake === undefined || ids.filter((id) => id === quake.id).length > 1) continue;
-          expect(feed.quakes.find((q) => q.id === quake.id)).toEqual(quake);
-        }
-      }),
-      runs(400),
-    );
-  });
+  it(
+    'returns only valid quakes, keeps every untouched feature, and throws nothing but FeedError',
+    () => {
+      const feedAndMutations = fc
+        .constantFrom(...FEEDS)
+        .chain((name) => fc.tuple(fc.constant(name), docMutations(featuresOf(name).length, false)));
+      fc.assert(
+        fc.property(feedAndMutations, ([name, mutations]) => {
+          const doc = mutateDoc(docs.get(name), mutations) as { features?: unknown };
+          const feed = parsedOrFeedError(() => parseFeed(doc));
+          if (feed === null) return;
+          const features = doc.features as unknown[];
+          expectValid(feed, features.length);
+          // One bad feature never costs the others: each untouched one is still a quake, unless a
+          // mutated feature now claims its id.
+          const original = parseFeed(docs.get(name)).quakes;
+          const ids = features.map((f) => (f as { id?: unknown } | null)?.id);
+          for (const i of untouched(features.length, mutations)) {
+            const quake = original[i];
+            if (quake === undefined || ids.filter((id) => id === quake.id).length > 1) continue;
+            expect(feed.quakes.find((q) => q.id === quake.id)).toEqual(quake);
+          }
+        }),
+        runs(200),
+      );
+    },
+    TIMEOUT_MS,
+  );
 });
 
 describe('parseFeedText on mutated recorded feeds (text)', () => {
-  it('returns only valid quakes or throws a short FeedError, for truncations, invalid tokens, garbage, huge strings and deep nesting', () => {
-    const feedAndMutations = fc
-      .constantFrom(...FEEDS)
-      .chain((name) => fc.tuple(fc.constant(name), hostileText(featuresOf(name).length)));
-    fc.assert(
-      fc.property(feedAndMutations, ([name, hostile]) => {
-        const text = buildHostileText(docs.get(name), hostile);
-        const feed = parsedOrFeedError(() => parseFeedText(text));
-        if (feed !== null) expectValid(feed, (JSON.parse(text).features as unknown[]).length);
-      }),
-      runs(300),
-    );
-  });
+  it(
+    'returns only valid quakes or throws a short FeedError, for truncations, invalid tokens, garbage, huge strings and deep nesting',
+    () => {
+      const feedAndMutations = fc
+        .constantFrom(...FEEDS)
+        .chain((name) => fc.tuple(fc.constant(name), hostileText(featuresOf(name).length)));
+      fc.assert(
+        fc.property(feedAndMutations, ([name, hostile]) => {
+          const text = buildHostileText(docs.get(name), hostile);
+          const feed = parsedOrFeedError(() => parseFeedText(text));
+          if (feed !== null) expectValid(feed, (JSON.parse(text).features as unknown[]).length);
+        }),
+        runs(150),
+      );
+    },
+    TIMEOUT_MS,
+  );
 
   it('refuses NaN and Infinity written as tokens, which JSON does not have', () => {
     const text = fixtureText('2017-12-03_all_hour.geojson');
@@ -133,48 +145,42 @@ describe('parseFeedText on mutated recorded feeds (text)', () => {
     expect(feed.quakes).toHaveLength(7);
   });
 
-  it('throws a short FeedError for 10 MB of garbage, of random bytes or of JSON that is no feed', () => {
-    const TEN_MB = 10 * 1024 * 1024;
-    const bytes = fc.record({ seed: fc.integer(), json: fc.boolean() });
-    fc.assert(
-      fc.property(bytes, ({ seed, json }) => {
-        const text = json ? jsonGarbage(seed, TEN_MB) : byteGarbage(seed, TEN_MB);
-        expect(text.length).toBeGreaterThanOrEqual(TEN_MB / 2);
-        expect(parsedOrFeedError(() => parseFeedText(text))).toBeNull();
-      }),
-      runs(4),
-    );
-  });
+  it(
+    'throws a short FeedError for 10 MB of garbage, of random bytes or of JSON that is no feed',
+    () => {
+      const TEN_MB = 10 * 1024 * 1024;
+      const bytes = fc.record({ seed: fc.integer(), json: fc.boolean() });
+      fc.assert(
+        fc.property(bytes, ({ seed, json }) => {
+          const text = json ? jsonGarbage(seed, TEN_MB) : garbage(TEN_MB, seed);
+          expect(text.length).toBeGreaterThanOrEqual(TEN_MB / 2);
+          expect(parsedOrFeedError(() => parseFeedText(text))).toBeNull();
+        }),
+        runs(4),
+      );
+    },
+    TIMEOUT_MS,
+  );
 });
 
 describe('the re-poll shortcut on hostile texts', () => {
-  it('sameFeatures never throws, and generatedOf gives null or a time a Date can hold', () => {
-    const original = fixtureText('2016-11-03_all_day.geojson');
-    fc.assert(
-      fc.property(hostileText(featuresOf('2016-11-03_all_day.geojson').length), (hostile) => {
-        const text = buildHostileText(docs.get('2016-11-03_all_day.geojson'), hostile);
-        expect(typeof sameFeatures(original, text)).toBe('boolean');
-        const generated = generatedOf(text);
-        if (generated !== null) expect(new Date(generated).toISOString()).toMatch(/Z$/);
-      }),
-      runs(200),
-    );
-  });
+  it(
+    'sameFeatures never throws, and generatedOf gives null or a time a message can carry',
+    () => {
+      const original = fixtureText('2016-11-03_all_day.geojson');
+      fc.assert(
+        fc.property(hostileText(featuresOf('2016-11-03_all_day.geojson').length), (hostile) => {
+          const text = buildHostileText(docs.get('2016-11-03_all_day.geojson'), hostile);
+          expect(typeof sameFeatures(original, text)).toBe('boolean');
+          const generated = generatedOf(text);
+          if (generated !== null) expect(new Date(generated).toISOString()).toMatch(/^\d{4}-.*Z$/);
+        }),
+        runs(100),
+      );
+    },
+    TIMEOUT_MS,
+  );
 });
-
-/** `size` pseudo-random bytes from `seed`, read as a browser or fetch() reads a body (lossy UTF-8). */
-function byteGarbage(seed: number, size: number): string {
-  const bytes = new Uint8Array(size);
-  let x = seed | 1;
-  for (let i = 0; i < size; i++) {
-    // xorshift32
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    bytes[i] = x & 0xff;
-  }
-  return new TextDecoder().decode(bytes);
-}
 
 /** About `size` characters of valid JSON from `seed` that is not a FeatureCollection. */
 function jsonGarbage(seed: number, size: number): string {

@@ -124,6 +124,11 @@ describe('parseFeed with bad features', () => {
     ['null geometry', null, 'geometry must be a GeoJSON Point, got null'],
     ['a polygon', { type: 'Polygon', coordinates: [] }, 'got type "Polygon"'],
     [
+      'a point whose coordinates are not an array',
+      { type: 'Point', coordinates: 'x' },
+      'geometry.coordinates must be [longitude, latitude, depth], got string "x"',
+    ],
+    [
       'latitude 91',
       { type: 'Point', coordinates: [10, 91, 5] },
       'latitude must be a number in [-90, 90], got number 91',
@@ -172,21 +177,29 @@ describe('parseFeed with bad features', () => {
     ]);
   });
 
-  it('rejects times a Date cannot hold or that are not whole milliseconds, which no message could carry', () => {
+  it('rejects times that are not whole milliseconds of the years 0000 to 9999, which no message could carry', () => {
     const feed = parseFeed(
       collection([
         feature({ properties: { time: 1e300 } }),
-        feature({ properties: { time: -8.64e15 - 1 } }),
+        feature({ properties: { time: Date.UTC(10_000, 0, 1) } }),
+        feature({ properties: { time: -62_167_219_200_001 } }),
         feature({ properties: { time: 1_700_000_000_000.5 } }),
-        feature({ properties: { updated: 8.64e15 + 1 } }),
-        feature({ id: 'edge', properties: { time: 8.64e15, updated: -8.64e15 } }),
+        feature({ properties: { updated: 8.64e15 } }),
+        feature({
+          id: 'edge',
+          properties: {
+            time: Date.UTC(9999, 11, 31, 23, 59, 59, 999),
+            updated: -62_167_219_200_000,
+          },
+        }),
       ]),
     );
     expect(feed.rejects.map((r) => r.reason)).toEqual([
       'properties.time must be epoch milliseconds, got number 1e+300',
-      'properties.time must be epoch milliseconds, got number -8640000000000001',
+      'properties.time must be epoch milliseconds, got number 253402300800000',
+      'properties.time must be epoch milliseconds, got number -62167219200001',
       'properties.time must be epoch milliseconds, got number 1700000000000.5',
-      'properties.updated must be epoch milliseconds, got number 8640000000000001',
+      'properties.updated must be epoch milliseconds, got number 8640000000000000',
     ]);
     expect(feed.quakes.map((q) => q.id)).toEqual(['edge']);
   });
@@ -215,8 +228,8 @@ describe('parseFeed with bad features', () => {
     expect(feed.quakes.map((q) => q.id)).toEqual(['fits']);
   });
 
-  it('reads metadata.generated only when it is a time a Date can hold', () => {
-    for (const generated of [1e300, 8.64e15 + 1, 0.5, Number.NaN]) {
+  it('reads metadata.generated only when it is a time a message could carry', () => {
+    for (const generated of [1e300, 8.64e15, 0.5, Number.NaN]) {
       expect(parseFeed(collection([], { generated })).metadata.generated).toBeNull();
     }
   });
@@ -295,7 +308,12 @@ describe('feeds that are not a FeatureCollection', () => {
     [
       '{"type":"FeatureCollection","features":{}}',
       { type: 'FeatureCollection', features: {} },
-      'got type "FeatureCollection"',
+      'its features must be an array, got object',
+    ],
+    [
+      '{"type":"FeatureCollection"}',
+      { type: 'FeatureCollection' },
+      'its features must be an array, got missing',
     ],
     ['"text"', 'text', 'got string "text"'],
     [
