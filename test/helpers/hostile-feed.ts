@@ -215,6 +215,9 @@ export function docMutations(
   return fc.array(mutation, { minLength: 1, maxLength: max });
 }
 
+/** A position in a text, as a fraction of its length, spread evenly (doubles cluster near 0). */
+const fraction = fc.integer({ min: 0, max: 1_000_000 }).map((n) => n / 1_000_000);
+
 const ODD_TOKENS = [
   'NaN',
   'Infinity',
@@ -234,7 +237,7 @@ const ODD_TOKENS = [
 export const textMutation: fc.Arbitrary<TextMutation> = fc.oneof(
   fc.record({
     kind: fc.constant('truncate' as const),
-    at: fc.double({ min: 0, max: 1, noNaN: true }),
+    at: fraction,
   }),
   fc.record({
     kind: fc.constant('token' as const),
@@ -243,13 +246,13 @@ export const textMutation: fc.Arbitrary<TextMutation> = fc.oneof(
   }),
   fc.record({
     kind: fc.constant('splice' as const),
-    at: fc.double({ min: 0, max: 1, noNaN: true }),
+    at: fraction,
     length: fc.nat(50),
     with: fc.string({ unit: 'binary', maxLength: 30 }),
   }),
   fc.record({
     kind: fc.constant('deep' as const),
-    at: fc.double({ min: 0, max: 1, noNaN: true }),
+    at: fraction,
     depth: fc.integer({ min: 1_000, max: 200_000 }),
   }),
 );
@@ -385,4 +388,92 @@ export function hostileText(features: number): fc.Arbitrary<HostileText> {
 /** The text of feed `doc` (decoded JSON) made hostile as `hostile` says. */
 export function buildHostileText(doc: unknown, hostile: HostileText): string {
   return mutateText(feedText(mutateDoc(doc, hostile.doc, true)), hostile.text);
+}
+
+/** A hostile feed with a name saying how it is broken. */
+export interface HostileCase {
+  readonly name: string;
+  readonly text: string;
+}
+
+const feature = (i: number, ...rest: (string | number)[]): Path => ['features', i, ...rest];
+const set = (path: Path, value: unknown): DocMutation => ({
+  path,
+  op: 'set',
+  value: { kind: 'value', value },
+});
+const remove = (path: Path): DocMutation => ({ path, op: 'delete' });
+
+/**
+ * One hostile feed of each kind, made from the recorded feed `doc` (at least 10 features), for
+ * the tests of the services that read feeds: the random ones come from hostileText().
+ */
+export function hostileCases(doc: unknown): HostileCase[] {
+  const text = buildHostileText(doc, { doc: [], text: [] });
+  const build = (mutations: DocMutation[], damage: TextMutation[] = []) =>
+    buildHostileText(doc, { doc: mutations, text: damage });
+  return [
+    { name: 'cut off in the middle', text: text.slice(0, text.length / 2) },
+    {
+      name: 'NaN and Infinity written as tokens',
+      text: text
+        .replace(/"mag":[\d.]+/, '"mag":NaN')
+        .replace(/("coordinates":\[[^\]]*,)[\d.-]+\]/, '$1Infinity]'),
+    },
+    {
+      name: 'NaN and Infinity as values, times a Date cannot hold',
+      text: build([
+        set(feature(0, 'properties', 'time'), 1e300),
+        set(feature(1, 'properties', 'updated'), 8.64e15 + 1),
+        set(['metadata', 'generated'], 1e20),
+        set(feature(2, 'properties', 'mag'), '1e999'),
+      ]).replace('"1e999"', '1e999'),
+    },
+    {
+      name: 'types swapped',
+      text: build([
+        set(feature(3, 'properties', 'mag'), '5.2'),
+        set(feature(4, 'geometry', 'coordinates'), 'x'),
+        set(feature(5, 'properties'), []),
+        set(feature(6, 'id'), 42),
+      ]),
+    },
+    {
+      name: 'a place of 2 MB and a feature nested 100,000 deep',
+      text: build([
+        {
+          path: feature(7, 'properties', 'place'),
+          op: 'set',
+          value: { kind: 'huge', char: 'x', length: 2_000_000 },
+        },
+        { path: feature(8), op: 'set', value: { kind: 'deep', depth: 100_000, arrays: false } },
+      ]),
+    },
+    {
+      name: 'keys missing',
+      text: build([
+        remove(feature(0, 'id')),
+        remove(feature(1, 'properties', 'time')),
+        remove(feature(2, 'geometry')),
+        remove(['metadata']),
+      ]),
+    },
+    { name: 'no features at all', text: build([remove(['features'])]) },
+    { name: 'a document nested 200,000 deep', text: '['.repeat(200_000) + ']'.repeat(200_000) },
+    { name: '10 MB of garbage', text: garbage(10 * 1024 * 1024) },
+  ];
+}
+
+/** `size` bytes of deterministic noise, decoded as fetch() decodes a body (lossy UTF-8). */
+export function garbage(size: number, seed = 1): string {
+  const bytes = new Uint8Array(size);
+  let x = seed | 1;
+  for (let i = 0; i < size; i++) {
+    // xorshift32
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    bytes[i] = x & 0xff;
+  }
+  return new TextDecoder().decode(bytes);
 }
