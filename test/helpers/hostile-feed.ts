@@ -4,6 +4,9 @@
  * failing case reads well and replays from its seed; `mutateDoc` and `mutateText` build the feed.
  */
 import fc from 'fast-check';
+import { FeedError } from '../../src/core/errors.ts';
+import { parseFeedText } from '../../src/core/feed.ts';
+import type { Quake } from '../../src/core/quake.ts';
 
 /** A value to put somewhere in a feed; huge and deep values are built on demand, not printed. */
 export type Hostile =
@@ -476,4 +479,14 @@ export function garbage(size: number, seed = 1): string {
     bytes[i] = x & 0xff;
   }
   return new TextDecoder().decode(bytes);
+}
+
+/** The quakes the parser accepts from `text`, or null when it refuses the whole feed (FeedError). */
+export function acceptedQuakes(text: string): Quake[] | null {
+  try {
+    return parseFeedText(text).quakes;
+  } catch (error) {
+    if (error instanceof FeedError) return null;
+    throw error;
+  }
 }

@@ -6,12 +6,15 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FeedError } from '../../src/core/errors.ts';
-import { parseFeedText } from '../../src/core/feed.ts';
 import { decodeMessage, encodeMessage } from '../../src/core/message.ts';
 import { type FakeUsgs, startFakeUsgs } from '../helpers/fake-usgs.ts';
 import { fixtureJson, fixtureText } from '../helpers/fixtures.ts';
-import { buildHostileText, hostileCases, hostileText } from '../helpers/hostile-feed.ts';
+import {
+  acceptedQuakes,
+  buildHostileText,
+  hostileCases,
+  hostileText,
+} from '../helpers/hostile-feed.ts';
 import { brokers, createTopic, readAll, unique } from '../helpers/kafka.ts';
 import { startCommand } from '../helpers/process.ts';
 import { quakeProblems } from '../helpers/quake.ts';
@@ -28,16 +31,6 @@ beforeAll(async () => {
   usgs = await startFakeUsgs();
 });
 afterAll(() => usgs.close());
-
-/** What the parser makes of a text: its quakes, or null when the whole feed is refused. */
-function verdict(text: string) {
-  try {
-    return parseFeedText(text).quakes;
-  } catch (error) {
-    if (error instanceof FeedError) return null;
-    throw error;
-  }
-}
 
 describe('productor_sismos with hostile feeds', () => {
   it('keeps polling, explains each bad feed in one line and publishes only valid quakes', async () => {
@@ -68,7 +61,7 @@ describe('productor_sismos with hostile feeds', () => {
     // The recorded feed, every hostile one, and the recorded feed again: each poll ends in one line.
     await producer.waitFor(() => polls() + failures() >= cases.length + 2, 120_000);
 
-    const verdicts = cases.map((c) => ({ ...c, quakes: verdict(c.text) }));
+    const verdicts = cases.map((c) => ({ ...c, quakes: acceptedQuakes(c.text) }));
     const refused = verdicts.filter((c) => c.quakes === null);
     expect(failures(), `refused: ${refused.map((c) => c.name).join('; ')}`).toBe(refused.length);
     const at = usgs.url(path).replace(/[.?]/g, '\\$&');
@@ -87,7 +80,7 @@ describe('productor_sismos with hostile feeds', () => {
     // quake of the recorded feed.
     const accepted = new Set(
       [original, ...cases.map((c) => c.text)].flatMap((text) =>
-        (verdict(text) ?? []).map(encodeMessage),
+        (acceptedQuakes(text) ?? []).map(encodeMessage),
       ),
     );
     const records = await readAll(topic);
