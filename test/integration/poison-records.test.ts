@@ -164,9 +164,13 @@ describe('poison and oversized records', () => {
     await stop(bridge);
 
     // Only the valid records reached the client, each at the cursor just past the poison.
-    expect(client.frames.map((f) => f.type).sort()).toEqual(
-      ['alert', 'hello', 'quake', 'snapshot', 'stats'].sort(),
-    );
+    // (The bridge may also say it joined its group: a `source` frame.)
+    expect(
+      client.frames
+        .map((f) => f.type)
+        .filter((type) => type !== 'source')
+        .sort(),
+    ).toEqual(['alert', 'hello', 'quake', 'snapshot', 'stats'].sort());
     expect(quake.quake.id).toBe('after');
     expect(alert.quake.id).toBe('after');
     expect(stats.window.cantidad).toBe(1);
@@ -179,11 +183,8 @@ describe('poison and oversized records', () => {
     ];
     expect(skipped).toHaveLength(expected.length);
     for (const [topic, offset, reason] of expected) {
-      expect(skipped).toContainEqual(
-        expect.stringMatching(
-          new RegExp(`^bridge: skipped ${topic}:0 offset ${offset}: ${escape(String(reason))}`),
-        ),
-      );
+      const line = `bridge: skipped ${topic}:0 offset ${offset}: ${reason}`;
+      expect(skipped.filter((l) => l.startsWith(line))).toHaveLength(1);
     }
   });
 
@@ -217,7 +218,3 @@ describe('poison and oversized records', () => {
     });
   });
 });
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
