@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { decodeCursor, encodeCursor } from '../../src/core/protocol.ts';
 
 /** A frame as the bridge sent it (see docs/protocol.md). */
 // biome-ignore lint/suspicious/noExplicitAny: frames are checked field by field in the tests
@@ -73,4 +74,35 @@ export async function connectBridge(
       await closed;
     },
   };
+}
+
+/**
+ * What breaks the chain of an unfiltered client's frames, in the order received, from the cursor
+ * `from` on: each quake, alert and stats frame must move the cursor on by exactly one record of
+ * one partition (no gap, no duplicate); a snapshot starts the chain again. Empty when whole.
+ */
+export function cursorBreaks(from: string, frames: readonly Frame[]): string[] {
+  const breaks: string[] = [];
+  let previous = decodeCursor(from);
+  if (previous === null) return [`${from} is not a cursor`];
+  for (const frame of frames) {
+    if (typeof frame.cursor !== 'string') continue;
+    const next = decodeCursor(frame.cursor);
+    if (next === null || next.epoch !== previous.epoch) {
+      breaks.push(`a ${frame.type} frame has the cursor ${frame.cursor}`);
+      continue;
+    }
+    if (frame.type !== 'snapshot') {
+      const before = previous.next;
+      const moved = [...next.next].filter(([p, offset]) => offset !== (before.get(p) ?? 0n));
+      const [position, offset] = moved[0] ?? ['', 0n];
+      if (moved.length !== 1 || offset !== (before.get(position) ?? 0n) + 1n) {
+        breaks.push(
+          `a ${frame.type} frame moved the cursor from ${encodeCursor(previous)} to ${frame.cursor}`,
+        );
+      }
+    }
+    previous = next;
+  }
+  return breaks;
 }
