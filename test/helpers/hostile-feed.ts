@@ -234,6 +234,9 @@ const ODD_TOKENS = [
   '01',
   '1.',
   '-',
+  // Times past what a message carries (year 10000) and past what a Date holds.
+  '253402300800000',
+  '9999999999999999',
 ];
 
 /** Damage to a feed's text: truncation, invalid number tokens, garbage, deep nesting. */

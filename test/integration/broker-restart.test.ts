@@ -198,5 +198,6 @@ describe('the pipeline across a broker crash', () => {
         ),
       );
     }
-  });
+    // A crash, a restart and five services: about 40 s alone, longer on a loaded machine.
+  }, 180_000);
 });
