@@ -92,5 +92,5 @@ describe('the dashboard with hostile feeds', () => {
       }
     }
     expect(problems).toEqual({ cspViolations: [], errors: [] });
-  });
+  }, 120_000);
 });

@@ -108,7 +108,7 @@ describe('poison and oversized records', () => {
         value === null || dropped !== undefined ? null : Buffer.from(value),
       );
     });
-  });
+  }, 120_000);
 
   it('estadisticas_sismos skips each in one line and counts the valid quakes around them', async () => {
     const topic = await topicWith('sismos', [message(before), ...records(POISON), message(after)]);
@@ -128,7 +128,7 @@ describe('poison and oversized records', () => {
       POISON.map((p, i) => `skipped ${topic} [0] @ ${i + 1} key=${p.key}: ${p.reason}`),
     );
     expectWindows(lastByKey(await readAll(stats)), windowsOf([before, after], tumblingWindows()));
-  });
+  }, 120_000);
 
   it('the bridge skips each on every topic it relays in one line, and relays the valid record after it', async () => {
     const STATS_POISON = poisonRecords('stats');
@@ -186,7 +186,7 @@ describe('poison and oversized records', () => {
       const line = `bridge: skipped ${topic}:0 offset ${offset}: ${reason}`;
       expect(skipped.filter((l) => l.startsWith(line))).toHaveLength(1);
     }
-  });
+  }, 120_000);
 
   describe('productor_sismos reading back what it published', () => {
     let usgs: FakeUsgs;
@@ -215,6 +215,6 @@ describe('poison and oversized records', () => {
       );
       expect(producer.stdout()).toMatch(/^poll 1: 6 new, 0 revised, 2 unchanged, 0 rejected;/m);
       expect(producer.stderr()).toBe('');
-    });
+    }, 120_000);
   });
 });
