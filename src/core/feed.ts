@@ -106,7 +106,7 @@ function toMetadata(value: unknown): FeedMetadata {
  * The longest text field a quake keeps (USGS's are under 100 characters). Six such fields, even
  * escaped in JSON, stay within MAX_MESSAGE_BYTES, so every quake travels as a Kafka message.
  */
-export const MAX_TEXT = 1000;
+const MAX_TEXT = 1000;
 
 const PAGER_LEVELS: ReadonlySet<string> = new Set(['green', 'yellow', 'orange', 'red']);
 
@@ -135,10 +135,10 @@ function toQuake(feature: unknown): Quake | string {
     return `properties.mag must be a number or null, got ${describeValue(p.mag)}`;
   }
   if (!isEpochMs(p.time)) {
-    return `properties.time must be epoch milliseconds, got ${describeValue(p.time)}`;
+    return `properties.time must be whole epoch milliseconds of a year from 0000 to 9999, got ${describeValue(p.time)}`;
   }
   if (p.updated != null && !isEpochMs(p.updated)) {
-    return `properties.updated must be epoch milliseconds, got ${describeValue(p.updated)}`;
+    return `properties.updated must be whole epoch milliseconds of a year from 0000 to 9999, got ${describeValue(p.updated)}`;
   }
   const texts: [string, unknown][] = [
     ['id', id],

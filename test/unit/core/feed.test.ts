@@ -171,7 +171,7 @@ describe('parseFeed with bad features', () => {
     expect(feed.rejects.map((r) => r.reason)).toEqual([
       'id must be a non-empty string, got missing',
       'id must be a non-empty string, got number 42',
-      'properties.time must be epoch milliseconds, got string "2023-01-01"',
+      'properties.time must be whole epoch milliseconds of a year from 0000 to 9999, got string "2023-01-01"',
       'feature is not an object (got string "garbage")',
       'feature is not an object (got null)',
     ]);
@@ -195,11 +195,11 @@ describe('parseFeed with bad features', () => {
       ]),
     );
     expect(feed.rejects.map((r) => r.reason)).toEqual([
-      'properties.time must be epoch milliseconds, got number 1e+300',
-      'properties.time must be epoch milliseconds, got number 253402300800000',
-      'properties.time must be epoch milliseconds, got number -62167219200001',
-      'properties.time must be epoch milliseconds, got number 1700000000000.5',
-      'properties.updated must be epoch milliseconds, got number 8640000000000000',
+      'properties.time must be whole epoch milliseconds of a year from 0000 to 9999, got number 1e+300',
+      'properties.time must be whole epoch milliseconds of a year from 0000 to 9999, got number 253402300800000',
+      'properties.time must be whole epoch milliseconds of a year from 0000 to 9999, got number -62167219200001',
+      'properties.time must be whole epoch milliseconds of a year from 0000 to 9999, got number 1700000000000.5',
+      'properties.updated must be whole epoch milliseconds of a year from 0000 to 9999, got number 8640000000000000',
     ]);
     expect(feed.quakes.map((q) => q.id)).toEqual(['edge']);
   });
