@@ -32,6 +32,7 @@ import {
   connectConsumer,
   createKafka,
   describeKafkaError,
+  isTooLarge,
   reportCrashes,
   SERVICE_RETRY,
 } from './lib/kafka.ts';
@@ -176,7 +177,11 @@ async function alert(
   console.log(printable(`  ${quake.id} ${magnitude(quake.mag)} → ${sinks.join(', ')}${already}`));
 }
 
-/** Reports an unreadable record in one line and copies it, as it was, to the dead-letter topic. */
+/**
+ * Reports an unreadable record in one line and copies it, as it was, to the dead-letter topic. A
+ * value larger than the dead-letter topic takes is left out of the copy (a header gives its size):
+ * retrying could never succeed, and the group would stall on it.
+ */
 async function deadLetter(
   partition: number,
   message: KafkaMessage,
@@ -184,24 +189,31 @@ async function deadLetter(
   where: string,
 ): Promise<void> {
   const key = message.key === null ? '' : ` key=${message.key.toString()}`;
+  const headers = {
+    'sismos-error': `${error.code}: ${error.message}`,
+    'sismos-source': `${topics.sismos}/${partition}@${message.offset}`,
+  };
+  let copied = '';
   try {
-    await producer.send(topics.dlq, [
-      {
-        key: message.key,
-        value: message.value,
-        headers: {
-          'sismos-error': `${error.code}: ${error.message}`,
-          'sismos-source': `${topics.sismos}/${partition}@${message.offset}`,
-        },
-      },
-    ]);
+    try {
+      await producer.send(topics.dlq, [{ key: message.key, value: message.value, headers }]);
+    } catch (sendError) {
+      if (!isTooLarge(sendError)) throw sendError;
+      const size = `${message.value?.length ?? 0} bytes`;
+      await producer.send(topics.dlq, [
+        { key: message.key, value: null, headers: { ...headers, 'sismos-value-dropped': size } },
+      ]);
+      copied = ' without its value, which is larger than the topic takes';
+    }
   } catch (sendError) {
     throw problem(
       `cannot copy the unreadable record ${where} to ${topics.dlq}: ${describeKafkaError(sendError)}; retrying, offset not committed`,
       sendError,
     );
   }
-  console.error(printable(`skipped ${where}${key}: ${error.message}; copied to ${topics.dlq}`));
+  console.error(
+    printable(`skipped ${where}${key}: ${error.message}; copied to ${topics.dlq}${copied}`),
+  );
 }
 
 /** Learns which alerts `sismos-alertas` holds, reading it from the start. */

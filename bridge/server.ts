@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   const started = Date.now();
 
   const server = createServer((request, response) => {
-    void route(request, response, async () => ({
+    route(request, response, async () => ({
       mode: config.kafka === null ? 'direct' : 'kafka',
       uptimeSeconds: Math.round((Date.now() - started) / 1000),
       clients: hub.clients,
@@ -55,10 +55,16 @@ async function main(): Promise<void> {
       relay: {
         records: relay.size,
         capacity: config.capacity,
-        cursor: Object.fromEntries(relay.cursor().next),
+        // Offsets are BigInts, which JSON cannot write: as strings, like the lag.
+        cursor: Object.fromEntries([...relay.cursor().next].map(([p, o]) => [p, o.toString()])),
       },
       source: await source.health(),
-    }));
+    })).catch((error: unknown) => {
+      // A failed request must never take the bridge down (an unhandled rejection would).
+      log(`bridge: ${request.method} ${request.url} failed: ${String(error)}`);
+      if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'text/plain' });
+      response.end('internal error\n');
+    });
   });
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 4096, clientTracking: false });
   server.on('upgrade', (request, socket, head) => {

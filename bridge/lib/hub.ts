@@ -148,9 +148,20 @@ export class Hub {
   }
 
   #onMessage(session: Session, text: string, isBinary: boolean): void {
+    // Frames that were on their way when the bridge closed the client are not answered.
+    if (session.socket.readyState !== WebSocket.OPEN) return;
     try {
       if (isBinary) throw new Error('binary frames are not part of the protocol');
       const frame = parseSubscribe(text);
+      // A client that does not read what it was sent gets nothing more queued, snapshots included.
+      const { bufferedAmount } = session.socket;
+      if (bufferedAmount > this.#options.maxBufferedBytes) {
+        this.#closeSlow(
+          session,
+          `${bufferedAmount} bytes waiting (limit ${this.#options.maxBufferedBytes}) when it asked for a snapshot`,
+        );
+        return;
+      }
       session.filters = frame.filters;
       session.pausedSince = null;
       this.#start(session, frame.cursor, null);

@@ -62,6 +62,16 @@ export function describeKafkaError(error: unknown): string {
   return `Kafka at ${brokers} failed: ${reason}`;
 }
 
+/** True when the broker refused a record as larger than its topic's max.message.bytes. */
+export function isTooLarge(error: unknown): boolean {
+  for (let current = error; current instanceof Error; ) {
+    const type = (current as { type?: unknown }).type;
+    if (type === 'MESSAGE_TOO_LARGE' || type === 'RECORD_LIST_TOO_LARGE') return true;
+    current = current.cause ?? ('originalError' in current ? current.originalError : undefined);
+  }
+  return false;
+}
+
 function rootMessage(error: unknown): string {
   let current: unknown = error;
   // kafkajs wraps the network error in retry errors; the innermost message is the useful one.

@@ -76,6 +76,7 @@ export function describeValue(value: unknown): string {
   return `${typeof value} ${clip(String(value))}`;
 }
 
-function clip(text: string): string {
+/** `text` cut to a length an error message can show. */
+export function clip(text: string): string {
   return text.length > MAX_DESCRIBED ? `${text.slice(0, MAX_DESCRIBED)}…` : text;
 }

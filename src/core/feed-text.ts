@@ -4,6 +4,8 @@
  * `metadata.generated` changes while the features often do not.
  */
 
+import { isEpochMs } from './guards.ts';
+
 const FEATURES_KEY = '"features":';
 
 /**
@@ -27,5 +29,6 @@ export function generatedOf(text: string): number | null {
   const end = text.indexOf(FEATURES_KEY);
   const head = end === -1 ? text : text.slice(0, end);
   const match = /"generated"\s*:\s*(\d{1,16})\b/.exec(head);
-  return match === null ? null : Number(match[1]);
+  const generated = match === null ? null : Number(match[1]);
+  return isEpochMs(generated) ? generated : null;
 }

@@ -1,6 +1,7 @@
-import { describeValue, FeedError } from './errors.ts';
+import { clip, describeValue, FeedError } from './errors.ts';
 import {
   finiteOrNull,
+  isEpochMs,
   isFiniteNumber,
   isLatitude,
   isLongitude,
@@ -53,9 +54,13 @@ export function parseFeedText(text: string): ParsedFeed {
  */
 export function parseFeed(doc: unknown): ParsedFeed {
   if (!isObject(doc) || doc.type !== 'FeatureCollection' || !Array.isArray(doc.features)) {
+    const detail =
+      isObject(doc) && doc.type === 'FeatureCollection'
+        ? `its features must be an array, got ${describeValue(doc.features)}`
+        : `got ${describeShape(doc)}`;
     throw new FeedError(
       'FEED_NOT_COLLECTION',
-      `feed is not a GeoJSON FeatureCollection (got ${describeShape(doc)})`,
+      `feed is not a GeoJSON FeatureCollection (${detail})`,
     );
   }
   const quakes: Quake[] = [];
@@ -90,12 +95,18 @@ export function parseFeed(doc: unknown): ParsedFeed {
 function toMetadata(value: unknown): FeedMetadata {
   const meta = isObject(value) ? value : {};
   return {
-    generated: finiteOrNull(meta.generated),
+    generated: isEpochMs(meta.generated) ? meta.generated : null,
     url: typeof meta.url === 'string' ? meta.url : null,
     title: typeof meta.title === 'string' ? meta.title : null,
     declaredCount: finiteOrNull(meta.count),
   };
 }
+
+/**
+ * The longest text field a quake keeps (USGS's are under 100 characters). Six such fields, even
+ * escaped in JSON, stay within MAX_MESSAGE_BYTES, so every quake travels as a Kafka message.
+ */
+const MAX_TEXT = 1000;
 
 const PAGER_LEVELS: ReadonlySet<string> = new Set(['green', 'yellow', 'orange', 'red']);
 
@@ -107,8 +118,11 @@ function toQuake(feature: unknown): Quake | string {
     return `id must be a non-empty string, got ${describeValue(id)}`;
   }
   if (!isObject(p)) return `properties must be an object, got ${describeValue(p)}`;
-  if (!isObject(g) || g.type !== 'Point' || !Array.isArray(g.coordinates)) {
+  if (!isObject(g) || g.type !== 'Point') {
     return `geometry must be a GeoJSON Point, got ${describeShape(g)}`;
+  }
+  if (!Array.isArray(g.coordinates)) {
+    return `geometry.coordinates must be [longitude, latitude, depth], got ${describeValue(g.coordinates)}`;
   }
   const [lon, lat, depth] = g.coordinates as unknown[];
   if (!isLongitude(lon))
@@ -120,11 +134,23 @@ function toQuake(feature: unknown): Quake | string {
   if (p.mag != null && !isFiniteNumber(p.mag)) {
     return `properties.mag must be a number or null, got ${describeValue(p.mag)}`;
   }
-  if (!isFiniteNumber(p.time)) {
-    return `properties.time must be epoch milliseconds, got ${describeValue(p.time)}`;
+  if (!isEpochMs(p.time)) {
+    return `properties.time must be whole epoch milliseconds of a year from 0000 to 9999, got ${describeValue(p.time)}`;
   }
-  if (p.updated != null && !isFiniteNumber(p.updated)) {
-    return `properties.updated must be epoch milliseconds, got ${describeValue(p.updated)}`;
+  if (p.updated != null && !isEpochMs(p.updated)) {
+    return `properties.updated must be whole epoch milliseconds of a year from 0000 to 9999, got ${describeValue(p.updated)}`;
+  }
+  const texts: [string, unknown][] = [
+    ['id', id],
+    ['properties.place', p.place],
+    ['properties.magType', p.magType],
+    ['properties.status', p.status],
+    ['properties.type', p.type],
+    ['properties.url', p.url],
+  ];
+  const long = texts.find(([, value]) => typeof value === 'string' && value.length > MAX_TEXT);
+  if (long !== undefined) {
+    return `${long[0]} has ${(long[1] as string).length} characters, more than the ${MAX_TEXT} a quake may have`;
   }
   const alert = lowerOrNull(p.alert);
   return {
@@ -152,6 +178,6 @@ function featureId(feature: unknown): string | null {
 
 function describeShape(value: unknown): string {
   if (isObject(value) && typeof value.type === 'string')
-    return `type ${JSON.stringify(value.type)}`;
+    return `type ${JSON.stringify(clip(value.type))}`;
   return describeValue(value);
 }

@@ -20,6 +20,20 @@ export function finiteOrNull(value: unknown): number | null {
   return isFiniteNumber(value) ? value : null;
 }
 
+/** 0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z: the times ISO 8601 writes with four-digit years. */
+const FIRST_MS = -62_167_219_200_000;
+const LAST_MS = 253_402_300_799_999;
+
+/**
+ * Whole epoch milliseconds of a year from 0000 to 9999, so the time can be written as the
+ * ISO 8601 `timestamp` of a message (a Date reaches further, with six-digit years no reader takes).
+ */
+export function isEpochMs(value: unknown): value is number {
+  return (
+    typeof value === 'number' && Number.isInteger(value) && value >= FIRST_MS && value <= LAST_MS
+  );
+}
+
 /** A non-empty string, or null. */
 export function stringOrNull(value: unknown): string | null {
   return typeof value === 'string' && value.length > 0 ? value : null;

@@ -16,6 +16,8 @@ export interface FakeUsgs {
   url(path: string): string;
   /** Answers `path` with `answer` from now on. */
   set(path: string, answer: Answer): void;
+  /** Answers the next requests of `path` with `answers`, one each, in order; then as before. */
+  queue(path: string, answers: readonly Answer[]): void;
   /** How many requests `path` received. */
   hits(path: string): number;
   close(): Promise<void>;
@@ -27,6 +29,7 @@ export interface FakeUsgs {
  */
 export async function startFakeUsgs(): Promise<FakeUsgs> {
   const answers = new Map<string, Answer>();
+  const queued = new Map<string, Answer[]>();
   const hits = new Map<string, number>();
   const hanging = new Set<import('node:http').ServerResponse>();
   const server: Server = createServer((request, response) => {
@@ -34,7 +37,7 @@ export async function startFakeUsgs(): Promise<FakeUsgs> {
     hits.set(path, (hits.get(path) ?? 0) + 1);
     response.setHeader('Access-Control-Allow-Origin', '*');
     response.setHeader('Cache-Control', 'no-store');
-    const answer = answers.get(path) ?? fixtureAnswer(path);
+    const answer = queued.get(path)?.shift() ?? answers.get(path) ?? fixtureAnswer(path);
     if (answer.hang) {
       hanging.add(response);
       response.on('close', () => hanging.delete(response));
@@ -48,6 +51,7 @@ export async function startFakeUsgs(): Promise<FakeUsgs> {
   return {
     url: (path) => `http://127.0.0.1:${port}${path}`,
     set: (path, answer) => answers.set(path, answer),
+    queue: (path, more) => queued.set(path, [...(queued.get(path) ?? []), ...more]),
     hits: (path) => hits.get(path) ?? 0,
     close: () =>
       new Promise((resolve) => {

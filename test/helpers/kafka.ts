@@ -25,11 +25,21 @@ export function unique(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
 }
 
-export async function createTopic(topic: string, numPartitions = 3, at = brokers()): Promise<void> {
+/** Creates `topic`; `config` sets topic configs, e.g. { 'max.message.bytes': '2097152' }. */
+export async function createTopic(
+  topic: string,
+  numPartitions = 3,
+  at = brokers(),
+  config: { readonly [name: string]: string } = {},
+): Promise<void> {
   const admin = testKafka(at).admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions }], waitForLeaders: false });
+    const configEntries = Object.entries(config).map(([name, value]) => ({ name, value }));
+    await admin.createTopics({
+      topics: [{ topic, numPartitions, configEntries }],
+      waitForLeaders: false,
+    });
     await waitForLeaders(admin, topic, numPartitions);
   } finally {
     await admin.disconnect();

@@ -1,3 +1,4 @@
+import { decodeMessage, encodeMessage } from '../../src/core/message.ts';
 import type { Quake } from '../../src/core/quake.ts';
 
 /** A valid quake (the seed's Tokyo example) with any fields replaced. */
@@ -37,3 +38,75 @@ export const MESSAGE_FIELDS = [
   'estado',
   'url',
 ];
+
+const QUAKE_KEYS = [
+  'id',
+  'time',
+  'updated',
+  'mag',
+  'magType',
+  'place',
+  'lat',
+  'lon',
+  'depth',
+  'tsunami',
+  'status',
+  'type',
+  'url',
+  'alert',
+];
+
+/**
+ * What is wrong with `quake` as a Quake, checked here without the code under test: the shape,
+ * each field's type and range, and that it travels as a challenge-4 message and reads back the
+ * same (so every Kafka reader accepts it). Empty when it is a valid quake.
+ */
+export function quakeProblems(quake: unknown): string[] {
+  if (typeof quake !== 'object' || quake === null) return [`not an object: ${String(quake)}`];
+  const q = quake as Record<string, unknown>;
+  const problems: string[] = [];
+  const check = (ok: boolean, what: string) => {
+    if (!ok) problems.push(what);
+  };
+  const text = (v: unknown) => typeof v === 'string' && v.length > 0;
+  const textOrNull = (v: unknown) => v === null || text(v);
+  const finite = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+  // A time the message's ISO 8601 can write: a Date, with a four-digit year.
+  const epochMs = (v: unknown) =>
+    typeof v === 'number' &&
+    Number.isInteger(v) &&
+    Math.abs(v) <= 8.64e15 &&
+    /^\d{4}-/.test(new Date(v).toISOString());
+  const lower = (v: unknown) => typeof v !== 'string' || v === v.toLowerCase();
+
+  check(
+    JSON.stringify(Object.keys(q).sort()) === JSON.stringify([...QUAKE_KEYS].sort()),
+    `keys ${Object.keys(q).join(',')}`,
+  );
+  check(text(q.id), 'id is not a non-empty string');
+  check(epochMs(q.time), `time ${String(q.time)} is not the epoch ms of a year 0000-9999`);
+  check(epochMs(q.updated), `updated ${String(q.updated)} is not the epoch ms of a year 0000-9999`);
+  check(q.mag === null || finite(q.mag), `mag ${String(q.mag)}`);
+  check(textOrNull(q.magType), 'magType');
+  check(textOrNull(q.place), 'place');
+  check(finite(q.lat) && Math.abs(q.lat as number) <= 90, `lat ${String(q.lat)}`);
+  check(finite(q.lon) && Math.abs(q.lon as number) <= 180, `lon ${String(q.lon)}`);
+  check(q.depth === null || finite(q.depth), `depth ${String(q.depth)}`);
+  check(typeof q.tsunami === 'boolean', 'tsunami');
+  check(textOrNull(q.status) && lower(q.status), 'status');
+  check(text(q.type) && lower(q.type), 'type');
+  check(q.url === null || (typeof q.url === 'string' && /^https?:\/\/\S+$/i.test(q.url)), 'url');
+  check([null, 'green', 'yellow', 'orange', 'red'].includes(q.alert as string | null), 'alert');
+  if (problems.length > 0) return problems;
+  try {
+    const back: Record<string, unknown> = { ...decodeMessage(encodeMessage(quake as Quake)) };
+    const changed = QUAKE_KEYS.filter((key) => key !== 'alert' && back[key] !== q[key]);
+    check(
+      changed.length === 0,
+      `${changed.join(', ')} read back changed from its challenge-4 message`,
+    );
+  } catch (error) {
+    problems.push(`its challenge-4 message is refused: ${(error as Error).message}`);
+  }
+  return problems;
+}

@@ -1,4 +1,3 @@
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/kafka-local.ts';
 import { parseFeedText } from '../../src/core/feed.ts';
@@ -6,7 +5,7 @@ import type { Quake } from '../../src/core/quake.ts';
 import { fixtureText } from '../helpers/fixtures.ts';
 import { brokers, createTopic, produce, produceQuakes, unique } from '../helpers/kafka.ts';
 import { type Command, startCommand } from '../helpers/process.ts';
-import { connectBridge, type Frame } from '../helpers/ws-client.ts';
+import { connectBridge, type Frame, rawWebSocket } from '../helpers/ws-client.ts';
 
 const feed = parseFeedText(fixtureText('2023-04-07_all_week.geojson')).quakes;
 const NOW = Date.now();
@@ -179,16 +178,10 @@ describe('bridge in Kafka mode', () => {
   });
 
   it('closes a client that never reads, holding at most the cap for it, while the others get every record', async () => {
-    const url = new URL(base);
     const reader = await connectBridge(base);
     await reader.next((f) => f.type === 'snapshot');
     // A raw WebSocket handshake, then the socket is never read again.
-    const stalled = connect(Number(url.port), url.hostname);
-    await new Promise<void>((resolve) => stalled.once('connect', resolve));
-    stalled.write(
-      'GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
-        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nOrigin: null\r\n\r\n',
-    );
+    const { socket: stalled } = await rawWebSocket(base);
     stalled.pause();
     // Big enough to fill the socket buffers and then the 64 KiB cap several times over.
     const flood = Array.from({ length: 4000 }, (_, i) => ({

@@ -1,15 +1,22 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalBroker, startBroker } from '../../scripts/kafka-local.ts';
+import { freePort, type LocalBroker, startBroker } from '../../scripts/kafka-local.ts';
 import { parseFeedText } from '../../src/core/feed.ts';
 import { tumblingWindows, windowsOf } from '../../src/core/window.ts';
 import { type FakeUsgs, startFakeUsgs } from '../helpers/fake-usgs.ts';
 import { feedText, fixtureJson, revised } from '../helpers/fixtures.ts';
-import { createTopic, readAll } from '../helpers/kafka.ts';
-import { type Command, startCommand } from '../helpers/process.ts';
+import { createTopic, endOffsets, readAll } from '../helpers/kafka.ts';
+import { loggedIds, stopCommand } from '../helpers/pipeline.ts';
+import { startCommand } from '../helpers/process.ts';
 import { expectWindows, lastByKey, waitUntilHandled } from '../helpers/stats.ts';
+import {
+  type BridgeClient,
+  connectBridge,
+  cursorBreaks,
+  type Frame,
+} from '../helpers/ws-client.ts';
 
 const WEEK_FEED = '2018-06-12_4.5_week.geojson';
 // biome-ignore lint/suspicious/noExplicitAny: raw GeoJSON
@@ -25,35 +32,48 @@ afterAll(async () => {
   await Promise.all([broker?.stop(), usgs?.close()]);
 });
 
-function loggedIds(path: string): string[] {
-  let text = '';
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    return [];
-  }
-  return text
-    .split('\n')
-    .filter((line) => line.startsWith('# alerta '))
-    .map((line) => JSON.parse(line.slice('# alerta '.length)).id);
-}
+const TOPICS = ['sismos', 'sismos-alertas', 'sismos-stats'];
 
-async function stop(command: Command) {
-  command.child.kill('SIGTERM');
-  expect(await command.exited).toBe(0);
+/** The frames a client got that carry records (not hello, snapshot or source). */
+const dataFrames = (frames: readonly Frame[]) =>
+  frames.filter((f) => 'quake' in f || 'window' in f);
+
+/** Resolves once `client`'s last cursor has every topic's end offsets: it got every record. */
+async function waitUntilAtEnd(client: BridgeClient, at: string): Promise<void> {
+  const ends = new Map<string, number>();
+  for (const topic of TOPICS) {
+    for (const [partition, end] of await endOffsets(topic, at))
+      ends.set(`${topic}:${partition}`, end);
+  }
+  const expected = [...ends].map(([position, end]) => `${position}=${end}`).sort();
+  await client.next((frame) => {
+    const cursor = typeof frame.cursor === 'string' ? frame.cursor : '';
+    const got = cursor
+      .slice(cursor.indexOf(';') + 1)
+      .split(',')
+      .sort();
+    return JSON.stringify(got) === JSON.stringify(expected);
+  }, 60_000);
 }
 
 describe('the pipeline across a broker crash', () => {
-  it('loses no quake and duplicates no record, alert or window count when the broker is killed and restarted mid-stream', async () => {
+  it('loses no quake and duplicates no record, alert, window count or WebSocket frame when the broker is killed and restarted mid-stream', async () => {
     const path = '/summary/4.5_week.geojson';
     const logPath = join(mkdtempSync(join(tmpdir(), 'sismos-restart-')), 'alertas.log');
-    await Promise.all(
-      ['sismos', 'sismos-alertas', 'sismos-stats'].map((topic) =>
-        createTopic(topic, 3, broker.brokers),
-      ),
-    );
+    await Promise.all(TOPICS.map((topic) => createTopic(topic, 3, broker.brokers)));
     usgs.set(path, { body: feedText(WEEK_FEED, features.slice(0, 40)) });
     const common = { KAFKA_BROKERS: broker.brokers, KAFKA_SESSION_TIMEOUT_S: '6' };
+    // The bridge and two dashboards first, so they see every record as it comes: one stays
+    // connected throughout, the other leaves while the broker is down and resumes by cursor.
+    const port = await freePort();
+    const bridge = startCommand('bridge/server.ts', { ...common, BRIDGE_PORT: String(port) });
+    await bridge.waitFor(/Sismos bridge \(Kafka/);
+    const ws = `ws://127.0.0.1:${port}/ws`;
+    const [steady, leaving] = await Promise.all([connectBridge(ws), connectBridge(ws)]);
+    const [start] = await Promise.all([
+      steady.next((f) => f.type === 'snapshot'),
+      leaving.next((f) => f.type === 'snapshot'),
+    ]);
     const producer = startCommand('bridge/productor_sismos.ts', {
       ...common,
       USGS_FEED_URL: usgs.url(path),
@@ -75,7 +95,10 @@ describe('the pipeline across a broker crash', () => {
     await producer.waitFor(/^poll \d+: 40 new, 0 revised, 0 unchanged, 0 rejected/m);
     await consumer.waitFor(/ALERTA SISMICA/);
     await stats.waitFor(/^Batch \d+: /m);
+    await leaving.next((f) => f.type === 'alert');
     await broker.crash();
+    await leaving.close();
+    const leftAt = leaving.lastCursor() as string;
 
     // While the broker is down USGS publishes 31 more quakes and revises 3.
     const revisions = [0, 1, 2].map((i) => revised(features[i], features[i].properties.mag + 0.3));
@@ -84,6 +107,7 @@ describe('the pipeline across a broker crash', () => {
     });
     await producer.waitForStderr(/^cannot publish 34 quakes to sismos: .*; retrying in/m);
     await broker.start();
+    const resumed = await connectBridge(`${ws}?cursor=${encodeURIComponent(leftAt)}`);
 
     await producer.waitFor(/^poll \d+: 0 new, 0 revised, 71 unchanged, 0 rejected/m, 60_000);
     // Done when every quake is alerted and every revision was seen (as an update of its alert).
@@ -96,7 +120,15 @@ describe('the pipeline across a broker crash', () => {
       60_000,
     );
     await waitUntilHandled(stats, 'sismos', broker.brokers, 60_000);
-    await Promise.all([stop(producer), stop(consumer), stop(stats)]);
+    await Promise.all([stopCommand(producer), stopCommand(consumer), stopCommand(stats)]);
+    // Every record of the three topics reaches both dashboards.
+    await Promise.all([
+      waitUntilAtEnd(steady, broker.brokers),
+      waitUntilAtEnd(resumed, broker.brokers),
+    ]);
+    const health = await (await fetch(`http://127.0.0.1:${port}/healthz`)).json();
+    await Promise.all([steady.close(), resumed.close()]);
+    await stopCommand(bridge);
 
     // Every quake version is on `sismos` exactly once: 71 quakes, 3 of them twice (a revision).
     const records = await readAll('sismos', broker.brokers);
@@ -112,10 +144,31 @@ describe('the pipeline across a broker crash', () => {
     expect(updates(consumer.stdout())).toEqual(new Set(revisions.map((f) => f.id)));
     // Every quake counts once in its window, with its newest version: the last feed's.
     const newest = parseFeedText(feedText(WEEK_FEED, [...revisions, ...features.slice(3)])).quakes;
-    expectWindows(
-      lastByKey(await readAll('sismos-stats', broker.brokers)),
-      windowsOf(newest, tumblingWindows()),
-    );
+    const windows = await readAll('sismos-stats', broker.brokers);
+    expectWindows(lastByKey(windows), windowsOf(newest, tumblingWindows()));
+
+    // Each dashboard got every record once, in order, without a gap: the one that stayed
+    // connected through the crash, and the one that resumed by cursor (no new snapshot).
+    expect(cursorBreaks(start.cursor, steady.frames)).toEqual([]);
+    const resumedFrames = [...leaving.frames, ...resumed.frames];
+    expect(resumed.frames.filter((f) => f.type === 'snapshot')).toEqual([]);
+    expect(cursorBreaks(start.cursor, resumedFrames)).toEqual([]);
+    const version = (f: Frame) =>
+      `${f.type} ${f.quake?.id ?? f.window.inicio} ${f.quake?.actualizado ?? ''}`;
+    const stored = [
+      ...versions.map((v) => `quake ${v}`),
+      ...alerts.map((r) => `alert ${r.key} ${JSON.parse(r.value ?? '').actualizado}`),
+      ...windows.map((r) => `stats ${r.key} `),
+    ].sort();
+    expect(dataFrames(steady.frames).map(version).sort()).toEqual(stored);
+    expect(dataFrames(resumedFrames).map(version).sort()).toEqual(stored);
+    // The bridge recovered by itself: consuming again, nothing left to relay.
+    expect(health.source).toMatchObject({ state: 'consuming' });
+    expect(Object.values(health.source.lag).every((lag) => lag === '0')).toBe(true);
+    for (const line of bridge.stdout().match(/^bridge: .*$/gm) ?? []) {
+      expect(line).toMatch(/^bridge: Kafka consumer failed \(.+\); reconnecting$/);
+    }
+    expect(bridge.stderr()).toBe('');
 
     // While the broker was away each service printed one line per failed try, naming the broker.
     // Mostly "cannot reach"; right after the restart, a broker still electing leaders answers with errors.
@@ -145,5 +198,6 @@ describe('the pipeline across a broker crash', () => {
         ),
       );
     }
-  });
+    // A crash, a restart and five services: about 40 s alone, longer on a loaded machine.
+  }, 180_000);
 });

@@ -29,5 +29,8 @@ describe('generatedOf', () => {
     expect(generatedOf(text)).toBe(JSON.parse(text).metadata.generated);
     expect(generatedOf(regenerated)).toBe(JSON.parse(text).metadata.generated + 60_000);
     expect(generatedOf('{"features":[{"generated":5}]}')).toBeNull();
+    // Past the year 9999 a number is no generation time (a Date cannot even hold this one).
+    expect(generatedOf('{"metadata":{"generated":9999999999999999},"features":[]}')).toBeNull();
+    expect(generatedOf('{"metadata":{"generated":253402300800000},"features":[]}')).toBeNull();
   });
 });

@@ -124,6 +124,11 @@ describe('parseFeed with bad features', () => {
     ['null geometry', null, 'geometry must be a GeoJSON Point, got null'],
     ['a polygon', { type: 'Polygon', coordinates: [] }, 'got type "Polygon"'],
     [
+      'a point whose coordinates are not an array',
+      { type: 'Point', coordinates: 'x' },
+      'geometry.coordinates must be [longitude, latitude, depth], got string "x"',
+    ],
+    [
       'latitude 91',
       { type: 'Point', coordinates: [10, 91, 5] },
       'latitude must be a number in [-90, 90], got number 91',
@@ -166,10 +171,67 @@ describe('parseFeed with bad features', () => {
     expect(feed.rejects.map((r) => r.reason)).toEqual([
       'id must be a non-empty string, got missing',
       'id must be a non-empty string, got number 42',
-      'properties.time must be epoch milliseconds, got string "2023-01-01"',
+      'properties.time must be whole epoch milliseconds of a year from 0000 to 9999, got string "2023-01-01"',
       'feature is not an object (got string "garbage")',
       'feature is not an object (got null)',
     ]);
+  });
+
+  it('rejects times that are not whole milliseconds of the years 0000 to 9999, which no message could carry', () => {
+    const feed = parseFeed(
+      collection([
+        feature({ properties: { time: 1e300 } }),
+        feature({ properties: { time: Date.UTC(10_000, 0, 1) } }),
+        feature({ properties: { time: -62_167_219_200_001 } }),
+        feature({ properties: { time: 1_700_000_000_000.5 } }),
+        feature({ properties: { updated: 8.64e15 } }),
+        feature({
+          id: 'edge',
+          properties: {
+            time: Date.UTC(9999, 11, 31, 23, 59, 59, 999),
+            updated: -62_167_219_200_000,
+          },
+        }),
+      ]),
+    );
+    expect(feed.rejects.map((r) => r.reason)).toEqual([
+      'properties.time must be whole epoch milliseconds of a year from 0000 to 9999, got number 1e+300',
+      'properties.time must be whole epoch milliseconds of a year from 0000 to 9999, got number 253402300800000',
+      'properties.time must be whole epoch milliseconds of a year from 0000 to 9999, got number -62167219200001',
+      'properties.time must be whole epoch milliseconds of a year from 0000 to 9999, got number 1700000000000.5',
+      'properties.updated must be whole epoch milliseconds of a year from 0000 to 9999, got number 8640000000000000',
+    ]);
+    expect(feed.quakes.map((q) => q.id)).toEqual(['edge']);
+  });
+
+  it('rejects a text field longer than 1000 characters, so every quake fits in a Kafka message', () => {
+    const long = 'x'.repeat(1001);
+    const feed = parseFeed(
+      collection([
+        feature({ id: long }),
+        feature({ properties: { place: long } }),
+        feature({ properties: { magType: long } }),
+        feature({ properties: { status: long } }),
+        feature({ properties: { type: long } }),
+        feature({ properties: { url: `https://x/${long}` } }),
+        feature({ id: 'fits', properties: { place: 'x'.repeat(1000) } }),
+      ]),
+    );
+    expect(feed.rejects.map((r) => r.reason)).toEqual([
+      'id has 1001 characters, more than the 1000 a quake may have',
+      'properties.place has 1001 characters, more than the 1000 a quake may have',
+      'properties.magType has 1001 characters, more than the 1000 a quake may have',
+      'properties.status has 1001 characters, more than the 1000 a quake may have',
+      'properties.type has 1001 characters, more than the 1000 a quake may have',
+      'properties.url has 1011 characters, more than the 1000 a quake may have',
+    ]);
+    expect(feed.quakes.map((q) => q.id)).toEqual(['fits']);
+  });
+
+  it('reads metadata.generated only when it is a time a message could carry', () => {
+    for (const generated of [1e300, 8.64e15, 0.5, Number.NaN]) {
+      expect(parseFeed(collection([], { generated })).metadata.generated).toBeNull();
+    }
   });
 
   it('keeps one quake per duplicate id, the newest revision, in the position of the first', () => {
@@ -240,12 +302,26 @@ describe('feeds that are not a FeatureCollection', () => {
   });
 
   it.each([
-    [null, 'got null'],
-    [[], 'got array of 0'],
-    [{ type: 'Feature' }, 'got type "Feature"'],
-    [{ type: 'FeatureCollection', features: {} }, 'got type "FeatureCollection"'],
-    ['text', 'got string "text"'],
-  ])('%j is one FEED_NOT_COLLECTION error', (doc, detail) => {
+    ['null', null, 'got null'],
+    ['[]', [], 'got array of 0'],
+    ['{"type":"Feature"}', { type: 'Feature' }, 'got type "Feature"'],
+    [
+      '{"type":"FeatureCollection","features":{}}',
+      { type: 'FeatureCollection', features: {} },
+      'its features must be an array, got object',
+    ],
+    [
+      '{"type":"FeatureCollection"}',
+      { type: 'FeatureCollection' },
+      'its features must be an array, got missing',
+    ],
+    ['"text"', 'text', 'got string "text"'],
+    [
+      'a type of 100,000 characters',
+      { type: 'x'.repeat(100_000) },
+      `got type "${'x'.repeat(60)}…"`,
+    ],
+  ])('%s is one FEED_NOT_COLLECTION error', (_, doc, detail) => {
     const error = catchError(() => parseFeed(doc));
     expect(error).toMatchObject({ code: 'FEED_NOT_COLLECTION' });
     expect((error as Error).message).toBe(`feed is not a GeoJSON FeatureCollection (${detail})`);
