@@ -66,8 +66,9 @@ export class Dashboard {
   /** The next good poll is the first of this feed: nothing in it is "new". */
   #initial = true;
   #fresh: ReadonlySet<string> = new Set();
-  /** The quakes that pass the filters, in list order, as of the last refresh. */
+  /** The quakes that pass the filters, in list order, and the oldest quake time, as of the last refresh. */
   #shown: Quake[] = [];
+  #oldest = Number.POSITIVE_INFINITY;
   #failure: Failure | null = null;
   #retryAt: number | null = null;
   #sort: SortOrder = 'time';
@@ -89,7 +90,8 @@ export class Dashboard {
   /** Tells when the frame after an update is rendered (see #measure). */
   readonly #frames = new MessageChannel();
   #frameWaiting = false;
-  #frameDone: (end: number) => void = () => {};
+  #frameStart = 0;
+  #frameDone: (frameStart: number, end: number) => void = () => {};
 
   readonly #map: QuakeMap;
   readonly #list: QuakeList;
@@ -134,7 +136,7 @@ export class Dashboard {
     setInterval(() => this.#pruneLive(), 60_000);
     this.#frames.port1.onmessage = () => {
       this.#frameWaiting = false;
-      this.#frameDone(performance.now());
+      this.#frameDone(this.#frameStart, performance.now());
     };
   }
 
@@ -344,9 +346,10 @@ export class Dashboard {
     if (change.added.length > 0) {
       this.#fresh = first ? new Set() : new Set(change.added.map((quake) => quake.id));
     }
-    if (first || !isEmptyChange(change)) this.#refresh(change, !first);
-    else if (moved) this.#refreshClock();
-    this.#raiseAlerts(first);
+    if (first || !isEmptyChange(change)) {
+      this.#refresh(change, !first);
+      this.#raiseAlerts(first);
+    } else if (moved) this.#refreshClock();
     this.#showStatus();
     this.#publish();
     this.#measure(!isEmptyChange(change));
@@ -355,28 +358,36 @@ export class Dashboard {
   /**
    * Records how long the update took to reach the screen as the measure `sismos:ingest`: from its
    * text (or live frames) to the end of the next frame, which shows every marker, the list and
-   * the statistics. The detail splits it into parsing (with the store's diff), updating the page
-   * (markers painted included) and the frame. The benchmark reads it (docs/benchmarks.md).
+   * the statistics. The detail numbers the update (as data-updates does) and splits the time into
+   * parsing (with the store's diff), updating the page (markers painted included), waiting for
+   * the display's next frame (up to 17 ms at 60 Hz; not work) and rendering that frame.
+   * The benchmark reads it (docs/benchmarks.md).
    */
   #measure(changed: boolean): void {
     const start = this.#arrived;
     const updated = performance.now();
     const detail = {
+      update: this.#counts.updates,
       quakes: this.#store.size,
       changed,
       parseMs: this.#parsed - start,
       updateMs: updated - this.#parsed,
+      waitMs: 0,
       frameMs: 0,
     };
-    this.#frameDone = (end) => {
-      detail.frameMs = end - updated;
+    this.#frameDone = (frameStart, end) => {
+      detail.waitMs = Math.max(0, frameStart - updated);
+      detail.frameMs = end - Math.max(frameStart, updated);
       performance.clearMeasures('sismos:ingest');
       performance.measure('sismos:ingest', { start, end, detail });
     };
     if (this.#frameWaiting) return;
     this.#frameWaiting = true;
     // A message posted from requestAnimationFrame arrives once that frame is rendered.
-    requestAnimationFrame(() => this.#frames.port2.postMessage(null));
+    requestAnimationFrame(() => {
+      this.#frameStart = performance.now();
+      this.#frames.port2.postMessage(null);
+    });
   }
 
   #fail(failure: Failure, retryInMs: number): void {
@@ -396,8 +407,13 @@ export class Dashboard {
     if (change === null) this.#map.filter(visible);
     else this.#map.apply(change, visible, highlight);
     const shown: Quake[] = [];
-    for (const quake of this.#store.values()) if (visible(quake)) shown.push(quake);
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const quake of this.#store.values()) {
+      if (visible(quake)) shown.push(quake);
+      if (quake.time < oldest) oldest = quake.time;
+    }
     this.#shown = shown;
+    this.#oldest = oldest;
     const i18n = this.#i18n;
     this.#list.setItems(sortQuakes(shown, this.#sort), this.#fresh);
     byId('list-count').textContent = i18n.t('list.count', {
@@ -442,16 +458,16 @@ export class Dashboard {
     this.#windowChart.update(windows, WINDOW_SPEC, reference, i18n);
   }
 
-  *#quakesBetween({ from, to }: { from: number; to: number }): Generator<Quake> {
+  #quakesBetween({ from, to }: { from: number; to: number }): Quake[] {
+    const quakes: Quake[] = [];
     for (const quake of this.#store.values())
-      if (quake.time >= from && quake.time < to) yield quake;
+      if (quake.time >= from && quake.time < to) quakes.push(quake);
+    return quakes;
   }
 
   /** How far back a custom feed reaches: from its oldest quake to the reference time. */
   #dataSpan(reference: number): number {
-    let oldest = reference;
-    for (const quake of this.#store.values()) if (quake.time < oldest) oldest = quake.time;
-    return Math.max(HOUR_MS, reference - oldest);
+    return Math.max(HOUR_MS, reference - Math.min(this.#oldest, reference));
   }
 
   #raiseAlerts(backlog: boolean): void {
