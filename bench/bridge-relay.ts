@@ -29,7 +29,7 @@ import { figure, figuresTable, format, median, ratios, renderTable } from './lib
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const RECORDS = 100_000;
-const CLIENT_COUNTS = [1, 100] as const;
+const CLIENT_COUNTS = (process.env.BENCH_CLIENTS ?? '1,100').split(',').map(Number);
 const RATE = 1000;
 const LATENCY_SECONDS = 10;
 const WARM_UP_SECONDS = 2;
@@ -152,7 +152,11 @@ async function startBridge(
   brokers: string,
   topics: Topics,
 ): Promise<{ url: string; stop: () => Promise<void> }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'bridge/server.ts'], {
+  // BENCH_CPU_PROF=dir writes a CPU profile of each bridge run there (node --cpu-prof).
+  const profile = process.env.BENCH_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+    : [];
+  const proc = spawn(process.execPath, [...profile, '--import', 'tsx', 'bridge/server.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,
