@@ -11,8 +11,8 @@
  * commits: throughput = records ÷ (last record at the reader − commit). The reader is a bare
  * consumer in a child process, or the bridge in its own process with its clients in a third.
  *
- * Latency: each record's id carries the time it was sent; the bare consumer, or the WebSocket
- * client, notes when it arrives.
+ * Latency: each record's id carries the time it was sent; the bare consumer and a WebSocket
+ * client of the bridge, reading the same records at the same time, note when each arrives.
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +31,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const RECORDS = 100_000;
 const CLIENT_COUNTS = (process.env.BENCH_CLIENTS ?? '1,100').split(',').map(Number);
 const RATE = 1000;
-const LATENCY_SECONDS = 10;
+const LATENCY_SECONDS = 20;
 const WARM_UP_SECONDS = 2;
 const PHASE_TIMEOUT_MS = 180_000;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -256,25 +256,39 @@ interface Latency {
   readonly max: number;
 }
 
-async function latency(
-  brokers: string,
-  reader: (topics: Topics) => Promise<{ child: Child; stop: () => Promise<void> }>,
-): Promise<Latency> {
+/**
+ * Latency of the bare consumer and of a WebSocket client of the bridge, measured together on the
+ * same records at the same time, so that the shared machine's noise hits both alike.
+ */
+async function latencies(brokers: string): Promise<{ bare: Latency; bridge: Latency }> {
   const topics = await freshTopics(brokers);
-  const { child: measuring, stop } = await reader(topics);
+  const bridge = await startBridge(brokers, topics);
+  const client = child('lib/ws-clients.ts', [bridge.url, '1', 'latency']);
+  const bare = child('lib/bare-consumer.ts', [
+    brokers,
+    topics.quake,
+    freshTopic('bench-bare'),
+    'latency',
+  ]);
   const producer = kafka(brokers).producer({ createPartitioner: Partitioners.DefaultPartitioner });
-  await producer.connect();
   try {
+    await Promise.all([client.next('ready'), bare.next('ready'), producer.connect()]);
     await produceSteadily(producer, topics.quake, WARM_UP_SECONDS);
-    measuring.process.send({ type: 'reset' });
+    for (const reader of [client, bare]) reader.process.send({ type: 'reset' });
     await produceSteadily(producer, topics.quake, LATENCY_SECONDS);
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    const report = measuring.next<Latency & { type: 'latency' }>('latency');
-    measuring.process.send({ type: 'report' });
-    return await report;
+    const [fromBare, fromBridge] = await Promise.all(
+      [bare, client].map((reader) => {
+        const report = reader.next<Latency & { type: 'latency' }>('latency');
+        reader.process.send({ type: 'report' });
+        return report;
+      }),
+    );
+    return { bare: fromBare as Latency, bridge: fromBridge as Latency };
   } finally {
     await producer.disconnect();
-    await stop();
+    await Promise.all([client.stop(), bare.stop()]);
+    await bridge.stop();
   }
 }
 
@@ -303,35 +317,11 @@ async function main(): Promise<void> {
       const bareLatency: Latency[] = [];
       const bridgeLatency: Latency[] = [];
       for (let run = 1; run <= RUNS; run++) {
-        bareLatency.push(
-          await latency(brokers, async (topics) => {
-            const reader = child('lib/bare-consumer.ts', [
-              brokers,
-              topics.quake,
-              freshTopic('bench-bare'),
-              'latency',
-            ]);
-            await reader.next('ready');
-            return { child: reader, stop: () => reader.stop() };
-          }),
-        );
-        bridgeLatency.push(
-          await latency(brokers, async (topics) => {
-            const bridge = await startBridge(brokers, topics);
-            const reader = child('lib/ws-clients.ts', [bridge.url, '1', 'latency']);
-            await reader.next('ready');
-            return {
-              child: reader,
-              stop: async () => {
-                await reader.stop();
-                await bridge.stop();
-              },
-            };
-          }),
-        );
-        const [b, w] = [bareLatency.at(-1) as Latency, bridgeLatency.at(-1) as Latency];
+        const { bare: b, bridge: w } = await latencies(brokers);
+        bareLatency.push(b);
+        bridgeLatency.push(w);
         console.log(
-          `latency run ${run}/${RUNS}: bare consumer p50 ${format(b.p50)} p99 ${format(b.p99)} ms; WebSocket client p50 ${format(w.p50)} p99 ${format(w.p99)} ms`,
+          `latency run ${run}/${RUNS}: bare consumer p50 ${format(b.p50)} p99 ${format(b.p99)} ms; WebSocket client p50 ${format(w.p50)} p99 ${format(w.p99)} ms (${w.count} records)`,
         );
       }
       const perSecond = (values: number[]) =>

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
-import { toMessage } from '../../src/core/message.ts';
+import { encodeMessage, toMessage } from '../../src/core/message.ts';
 import {
   CloseCode,
   type Cursor,
@@ -14,8 +14,9 @@ import {
   parseSubscribe,
   type ServerFrame,
 } from '../../src/core/protocol.ts';
+import type { Quake } from '../../src/core/quake.ts';
 import { toStatsMessage } from '../../src/core/stats-message.ts';
-import type { Entry, RelayLog, RelayRecord } from './relay-log.ts';
+import type { Entry, RelayLog } from './relay-log.ts';
 import { type FrameRun, frameRun, textFrame } from './ws-frame.ts';
 
 export interface HubOptions {
@@ -379,17 +380,14 @@ function frameOf(run: Run, seq: number): Buffer {
   return run.bytes.subarray(i === 0 ? 0 : (run.ends[i - 1] as number), run.ends[i] as number);
 }
 
-function frameText({ record, cursor }: Entry): string {
+/** The frame of a record: JSON.stringify of its ServerFrame, with the message serialised on its own. */
+export function frameText({ record, cursor }: Entry): string {
+  const tail = `,"cursor":${JSON.stringify(cursor)}}`;
   if (record.window !== null) {
-    return JSON.stringify({
-      type: 'stats',
-      window: toStatsMessage(record.window),
-      cursor,
-    } satisfies ServerFrame);
+    return `{"type":"stats","window":${JSON.stringify(toStatsMessage(record.window))}${tail}`;
   }
-  const quake = toMessage(record.quake as NonNullable<RelayRecord['quake']>);
   const type = record.kind === 'alert' ? 'alert' : 'quake';
-  return JSON.stringify({ type, quake, cursor } satisfies ServerFrame);
+  return `{"type":"${type}","quake":${encodeMessage(record.quake as Quake)}${tail}`;
 }
 
 /** WebSocket close reasons are limited to 123 bytes. */

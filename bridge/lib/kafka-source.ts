@@ -101,8 +101,8 @@ export async function startKafkaSource(
     eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
       const kind = kindOf.get(batch.topic) ?? 'quake';
       highWatermarks.set(`${batch.topic}:${batch.partition}`, batch.highWatermark);
+      const position = `${batch.topic}:${batch.partition}`;
       for (const message of batch.messages) {
-        const position = `${batch.topic}:${batch.partition}`;
         try {
           const value = message.value;
           const record: RelayRecord =
@@ -125,8 +125,10 @@ export async function startKafkaSource(
         } catch (error) {
           log(`bridge: skipped ${position} offset ${message.offset}: ${(error as Error).message}`);
         }
-        resolveOffset(message.offset);
       }
+      // Every record of the batch was handled (relayed or skipped): one resolve covers them all.
+      const last = batch.messages.at(-1);
+      if (last !== undefined) resolveOffset(last.offset);
       await heartbeat();
     },
   });

@@ -55,9 +55,10 @@ export class RelayLog {
   #head = 0;
   /** Per position, the offset of the next record (the head of the stream). */
   readonly #next = new Map<string, bigint>();
-  /** The cursor of the head, as text, and its parts ("sismos:0=152") by position. */
+  /** The cursor of the head, as text, and its parts ("sismos:0=152") in the order of #next. */
   #cursorText: string | null = null;
-  readonly #cursorParts = new Map<string, string>();
+  readonly #cursorParts: string[] = [];
+  readonly #partIndex = new Map<string, number>();
   /** Per position, the lowest offset from which every record is still kept. */
   readonly #keptFrom = new Map<string, bigint>();
   readonly #quakes = new Map<string, Quake>();
@@ -126,13 +127,18 @@ export class RelayLog {
 
   #advance(position: string, next: bigint): void {
     this.#next.set(position, next);
-    this.#cursorParts.set(position, `${position}=${next}`);
+    let index = this.#partIndex.get(position);
+    if (index === undefined) {
+      index = this.#cursorParts.length;
+      this.#partIndex.set(position, index);
+    }
+    this.#cursorParts[index] = `${position}=${next}`;
     this.#cursorText = null;
   }
 
   /** encodeCursor(this.cursor()), rebuilt from the parts only the last record changed. */
   #cursor(): string {
-    this.#cursorText ??= `${this.options.epoch};${[...this.#cursorParts.values()].join(',')}`;
+    this.#cursorText ??= `${this.options.epoch};${this.#cursorParts.join(',')}`;
     return this.#cursorText;
   }
 

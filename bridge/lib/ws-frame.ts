@@ -6,19 +6,8 @@
 /** A final, unmasked text frame carrying `text` (servers never mask). */
 export function textFrame(text: string): Buffer {
   const length = Buffer.byteLength(text);
-  const header = length < 126 ? 2 : length < 65_536 ? 4 : 10;
-  const frame = Buffer.allocUnsafe(header + length);
-  frame[0] = 0x81; // FIN + opcode 1 (text)
-  if (header === 2) {
-    frame[1] = length;
-  } else if (header === 4) {
-    frame[1] = 126;
-    frame.writeUInt16BE(length, 2);
-  } else {
-    frame[1] = 127;
-    frame.writeBigUInt64BE(BigInt(length), 2);
-  }
-  frame.write(text, header, 'utf8');
+  const frame = Buffer.allocUnsafe(headerSize(length) + length);
+  writeFrame(frame, 0, text, length);
   return frame;
 }
 
@@ -30,12 +19,35 @@ export interface FrameRun {
 }
 
 export function frameRun(texts: readonly string[]): FrameRun {
-  const frames = texts.map(textFrame);
-  const ends = new Uint32Array(frames.length);
+  const lengths = texts.map((text) => Buffer.byteLength(text));
+  const ends = new Uint32Array(texts.length);
   let end = 0;
-  frames.forEach((frame, i) => {
-    end += frame.length;
+  lengths.forEach((length, i) => {
+    end += headerSize(length) + length;
     ends[i] = end;
   });
-  return { bytes: Buffer.concat(frames, end), ends };
+  const bytes = Buffer.allocUnsafe(end);
+  texts.forEach((text, i) => {
+    writeFrame(bytes, i === 0 ? 0 : (ends[i - 1] as number), text, lengths[i] as number);
+  });
+  return { bytes, ends };
+}
+
+function headerSize(length: number): number {
+  return length < 126 ? 2 : length < 65_536 ? 4 : 10;
+}
+
+/** Writes the frame of `text` (`length` bytes in UTF-8) into `into` at `at`. */
+function writeFrame(into: Buffer, at: number, text: string, length: number): void {
+  into[at] = 0x81; // FIN + opcode 1 (text)
+  if (length < 126) {
+    into[at + 1] = length;
+  } else if (length < 65_536) {
+    into[at + 1] = 126;
+    into.writeUInt16BE(length, at + 2);
+  } else {
+    into[at + 1] = 127;
+    into.writeBigUInt64BE(BigInt(length), at + 2);
+  }
+  into.write(text, at + headerSize(length), length, 'utf8');
 }
