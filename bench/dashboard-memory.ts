@@ -31,12 +31,9 @@ function changingFeed(pool: RawFeed, version: number): string {
   const features = pool.features.slice(start, start + WINDOW).map((feature, i) => {
     if (i % Math.floor(WINDOW / REVISED_PER_POLL) !== version % 7) return feature;
     // Revised by USGS at this poll: a newer `updated`, another magnitude.
-    const properties = {
-      ...feature.properties,
-      updated: feature.properties.updated + version * 1000,
-    };
-    properties.mag = ((properties.mag as number | null) ?? 1) + (version % 2 === 0 ? 0.1 : -0.1);
-    return { ...feature, properties };
+    const mag = ((feature.properties.mag as number | null) ?? 1) + (version % 2 === 0 ? 0.1 : -0.1);
+    const updated = feature.properties.updated + version * 1000;
+    return { ...feature, properties: { ...feature.properties, updated, mag } };
   });
   const newest = features.at(-1) as RawFeature;
   return JSON.stringify({
