@@ -76,7 +76,7 @@ async function main(): Promise<void> {
       );
       return refuse(socket, 403, 'Forbidden', `origin ${request.headers.origin} is not allowed`);
     }
-    sockets.handleUpgrade(request, socket, head, (ws) => hub.accept(ws, request));
+    sockets.handleUpgrade(request, socket, head, (ws) => hub.accept(ws, request, socket));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
-import { toMessage } from '../../src/core/message.ts';
+import { encodeMessage, toMessage } from '../../src/core/message.ts';
 import {
   CloseCode,
   type Cursor,
@@ -13,8 +14,10 @@ import {
   parseSubscribe,
   type ServerFrame,
 } from '../../src/core/protocol.ts';
+import type { Quake } from '../../src/core/quake.ts';
 import { toStatsMessage } from '../../src/core/stats-message.ts';
-import type { Entry, RelayLog, RelayRecord } from './relay-log.ts';
+import type { Entry, RelayLog } from './relay-log.ts';
+import { type FrameRun, frameRun, textFrame } from './ws-frame.ts';
 
 export interface HubOptions {
   readonly mode: 'kafka' | 'direct';
@@ -29,41 +32,61 @@ export interface HubOptions {
 
 interface Session {
   readonly socket: WebSocket;
+  /** The connection under the WebSocket: record frames are written to it as prepared bytes. */
+  readonly raw: Duplex;
   readonly peer: string;
   filters: Filters;
   alive: boolean;
-  /** Cursor after the last record this client was given (or that its filters passed over). */
-  position: string;
-  /** Since when the client's socket has been too full to take more; null while it keeps up. */
+  /** Seq (see RelayLog) of the next record this client has not been given nor passed over. */
+  next: number;
+  /** While resuming by cursor: per position, the offset from which the client needs records. */
+  resumeFrom: ReadonlyMap<string, bigint> | null;
+  /** While the client is behind (its socket was too full): when it last took data. */
   pausedSince: number | null;
 }
 
-/** How often paused clients are checked for a drained socket. */
+/** The frames of the records relayed from seq `first` on, encoded once for all clients. */
+interface Run extends FrameRun {
+  readonly first: number;
+}
+
+/** How often paused clients are checked for a drained socket and for a stall. */
 const CATCH_UP_MS = 100;
 
 /**
  * The WebSocket clients of one bridge: each gets a snapshot or the records it missed, then every
- * new record that passes its filters; a frame is serialised once for all clients.
+ * new record that passes its filters.
+ *
+ * Each record is framed once for all clients: the records of one source batch (a Kafka fetch)
+ * become one run of WebSocket frames, and a client without filters gets the run as one write of
+ * the same bytes, so a burst to 100 clients costs 100 writes per batch rather than one per record
+ * per client. The hello, snapshot and status frames go through ws as usual.
  *
  * Flow control: nothing more is queued for a client with over maxBufferedBytes waiting in its
- * socket. It is paused, and once its socket drains it catches up from the relay log, so a burst
- * never costs a fast client its connection and memory per client stays bounded. A client paused
- * for longer than stallMs, or whose position left the relay log, is closed with 4008 and can
- * resume by cursor.
+ * socket (a write stops at the first frame that reaches the limit). It is paused, and each time
+ * its socket drains it catches up from the relay log, so a burst never costs a fast client its
+ * connection and memory per client stays bounded. A client that takes nothing for longer than
+ * stallMs, or whose place left the relay log, is closed with 4008 and can resume by cursor.
  */
 export class Hub {
   readonly #relay: RelayLog;
   readonly #options: HubOptions;
   readonly #sessions = new Set<Session>();
   readonly #timers: NodeJS.Timeout[];
+  /** Frame runs of the records still in the relay log, oldest first. */
+  #runs: Run[] = [];
+  /** Seq up to which records were published (framed or, with no client, passed over). */
+  #published = 0;
+  #flushing = false;
   #slowClosed = 0;
 
   constructor(relay: RelayLog, options: HubOptions) {
     this.#relay = relay;
     this.#options = options;
+    this.#published = relay.head;
     this.#timers = [
       setInterval(() => this.#beat(), options.heartbeatMs),
-      setInterval(() => this.#catchUp(), CATCH_UP_MS),
+      setInterval(() => this.#checkPaused(), CATCH_UP_MS),
     ];
     for (const timer of this.#timers) timer.unref();
   }
@@ -84,8 +107,11 @@ export class Hub {
     return this.#slowClosed;
   }
 
-  /** Takes a new connection: filters and cursor come from its URL (?minMag=&bbox=&cursor=). */
-  accept(socket: WebSocket, request: IncomingMessage): void {
+  /**
+   * Takes a new connection: filters and cursor come from its URL (?minMag=&bbox=&cursor=).
+   * `raw` is the connection the WebSocket was upgraded from.
+   */
+  accept(socket: WebSocket, request: IncomingMessage, raw: Duplex): void {
     const url = new URL(request.url ?? '/', 'http://bridge');
     let filters: Filters;
     try {
@@ -96,10 +122,12 @@ export class Hub {
     }
     const session: Session = {
       socket,
+      raw,
       peer: request.socket.remoteAddress ?? '?',
       filters,
       alive: true,
-      position: '',
+      next: this.#relay.head,
+      resumeFrom: null,
       pausedSince: null,
     };
     this.#sessions.add(session);
@@ -109,6 +137,9 @@ export class Hub {
     socket.on('message', (data, isBinary) => this.#onMessage(session, data.toString(), isBinary));
     socket.on('close', () => this.#sessions.delete(session));
     socket.on('error', () => this.#sessions.delete(session));
+    raw.on('drain', () => {
+      if (session.pausedSince !== null) this.#catchUp(session);
+    });
     const hello: ServerFrame = {
       type: 'hello',
       version: PROTOCOL_VERSION,
@@ -120,16 +151,15 @@ export class Hub {
     this.#start(session, cursorParam === null ? null : decodeCursor(cursorParam), cursorParam);
   }
 
-  /** Sends a freshly kept record to every client that keeps up and whose filters it passes. */
+  /**
+   * Sends a freshly kept record to every client that keeps up and whose filters it passes. The
+   * records published within one task (one source batch) go out together when it ends.
+   */
   publish(entry: Entry): void {
-    let text: string | null = null;
-    for (const session of this.#sessions) {
-      if (session.pausedSince !== null) continue; // it catches up from the relay log
-      if (passes(session.filters, entry.record)) {
-        text ??= frameText(entry);
-        if (!this.#offer(session, text)) continue;
-      }
-      session.position = entry.cursor;
+    if (entry.seq < this.#published) return;
+    if (!this.#flushing) {
+      this.#flushing = true;
+      queueMicrotask(() => this.#flush());
     }
   }
 
@@ -145,6 +175,30 @@ export class Hub {
     for (const timer of this.#timers) clearInterval(timer);
     for (const session of this.#sessions)
       session.socket.close(CloseCode.goingAway, 'bridge shutting down');
+  }
+
+  #flush(): void {
+    this.#flushing = false;
+    const relay = this.#relay;
+    const head = relay.head;
+    const from = Math.max(this.#published, relay.oldest);
+    this.#published = head;
+    while (this.#runs.length > 0 && runEnd(this.#runs[0] as Run) <= relay.oldest)
+      this.#runs.shift();
+    // Nobody to send to: the records wait in the relay log, framed if someone resumes there.
+    if (this.#sessions.size === 0 || from >= head) return;
+    const texts: string[] = [];
+    for (let seq = from; seq < head; seq++) texts.push(frameText(relay.at(seq) as Entry));
+    this.#runs.push({ first: from, ...frameRun(texts) });
+    for (const session of this.#sessions) {
+      if (session.pausedSince !== null) continue; // it catches up from the relay log
+      if (session.next < relay.oldest) {
+        this.#closeSlow(session, `it fell behind the records the bridge keeps (${relay.size})`);
+        continue;
+      }
+      this.#send(session);
+      if (session.next < head) session.pausedSince = Date.now();
+    }
   }
 
   #onMessage(session: Session, text: string, isBinary: boolean): void {
@@ -178,8 +232,10 @@ export class Hub {
     if (cursor !== null) {
       const missed = this.#relay.since(cursor);
       if (typeof missed !== 'string') {
-        session.position = encodeCursor(cursor);
-        this.#deliver(session, missed);
+        session.next = missed[0]?.seq ?? this.#relay.head;
+        session.resumeFrom = cursor.next;
+        session.pausedSince = Date.now();
+        this.#catchUp(session);
         return;
       }
       reset = missed;
@@ -195,50 +251,106 @@ export class Hub {
     };
     // A snapshot always goes out whole: it is where the client starts.
     session.socket.send(JSON.stringify(frame));
-    session.position = frame.cursor;
+    session.next = this.#relay.head;
+    session.resumeFrom = null;
+    session.pausedSince = null;
   }
 
-  /** Sends `entries` in order until the client's socket is full; it then pauses there. */
-  #deliver(session: Session, entries: readonly Entry[]): void {
-    for (const entry of entries) {
-      if (passes(session.filters, entry.record) && !this.#offer(session, frameText(entry))) return;
-      session.position = entry.cursor;
+  /**
+   * Writes the frames of the records from session.next on that the client should get, as long as
+   * its socket holds at most maxBufferedBytes (a write stops at the frame that reaches it), and
+   * moves session.next past what it wrote or passed over.
+   */
+  #send(session: Session): void {
+    const { socket, raw } = session;
+    const head = this.#relay.head;
+    while (session.next < head && socket.readyState === WebSocket.OPEN) {
+      const room = this.#options.maxBufferedBytes - socket.bufferedAmount;
+      if (room < 0) return;
+      const bytes = this.#framesFor(session, head, room);
+      if (bytes === null) return;
+      raw.write(bytes);
+      if (session.pausedSince !== null) session.pausedSince = Date.now();
     }
   }
 
-  /** Queues `text` unless the client's socket is already over the limit, which pauses it. */
-  #offer(session: Session, text: string): boolean {
-    const { socket } = session;
-    if (socket.readyState !== WebSocket.OPEN) return false;
-    if (socket.bufferedAmount > this.#options.maxBufferedBytes) {
-      session.pausedSince ??= Date.now();
-      return false;
+  /** The frames for the client from session.next on, about `room` bytes of them (moving session.next). */
+  #framesFor(session: Session, head: number, room: number): Buffer | null {
+    const pieces: Buffer[] = [];
+    const everything = session.resumeFrom === null && isEmpty(session.filters);
+    let left = room;
+    while (session.next < head && left >= 0) {
+      const seq = session.next;
+      const run = this.#runOf(seq);
+      if (everything && run !== undefined) {
+        // A stretch of the shared bytes, up to the frame that reaches the limit.
+        const start = seq === run.first ? 0 : (run.ends[seq - run.first - 1] as number);
+        let last = seq - run.first;
+        while (last + 1 < run.ends.length && (run.ends[last] as number) - start <= left) last++;
+        const end = run.ends[last] as number;
+        pieces.push(run.bytes.subarray(start, end));
+        left -= end - start;
+        session.next = run.first + last + 1;
+        continue;
+      }
+      session.next++;
+      const entry = this.#relay.at(seq) as Entry;
+      if (!this.#wants(session, entry)) continue;
+      const frame = run === undefined ? textFrame(frameText(entry)) : frameOf(run, seq);
+      pieces.push(frame);
+      left -= frame.length;
     }
-    socket.send(text);
-    return true;
+    if (pieces.length === 0) return null;
+    return pieces.length === 1 ? (pieces[0] as Buffer) : Buffer.concat(pieces);
   }
 
-  #catchUp(): void {
+  #wants(session: Session, { record }: Entry): boolean {
+    const from = session.resumeFrom?.get(record.position);
+    if (from !== undefined && record.offset < from) return false;
+    return record.quake === null || matches(session.filters, record.quake);
+  }
+
+  /** The run holding the frame of record `seq`, if it was framed. */
+  #runOf(seq: number): Run | undefined {
+    const runs = this.#runs;
+    let low = 0;
+    let high = runs.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      const run = runs[middle] as Run;
+      if (seq < run.first) high = middle - 1;
+      else if (seq >= runEnd(run)) low = middle + 1;
+      else return run;
+    }
+    return undefined;
+  }
+
+  /** Sends a paused client what it missed, as far as its socket takes; closes it when it fell too far behind. */
+  #catchUp(session: Session): void {
+    if (session.socket.readyState !== WebSocket.OPEN) return;
+    if (session.next < this.#relay.oldest) {
+      this.#closeSlow(session, `it fell behind the records the bridge keeps (${this.#relay.size})`);
+      return;
+    }
+    this.#send(session);
+    if (session.next >= this.#relay.head) {
+      session.pausedSince = null;
+      session.resumeFrom = null;
+    }
+  }
+
+  #checkPaused(): void {
     const now = Date.now();
     for (const session of this.#sessions) {
       if (session.pausedSince === null) continue;
       const { socket } = session;
-      if (socket.bufferedAmount > this.#options.maxBufferedBytes / 2) {
-        if (now - session.pausedSince > this.#options.stallMs) {
-          this.#closeSlow(
-            session,
-            `${socket.bufferedAmount} bytes waiting (limit ${this.#options.maxBufferedBytes}) for ${now - session.pausedSince} ms`,
-          );
-        }
-        continue;
+      if (socket.bufferedAmount <= this.#options.maxBufferedBytes / 2) this.#catchUp(session);
+      else if (now - session.pausedSince > this.#options.stallMs) {
+        this.#closeSlow(
+          session,
+          `${socket.bufferedAmount} bytes waiting (limit ${this.#options.maxBufferedBytes}) for ${now - session.pausedSince} ms`,
+        );
       }
-      const missed = this.#relay.since(decodeCursor(session.position) as Cursor);
-      if (typeof missed === 'string') {
-        this.#closeSlow(session, `it fell behind the records the bridge keeps (${missed})`);
-        continue;
-      }
-      session.pausedSince = null;
-      this.#deliver(session, missed);
     }
   }
 
@@ -266,21 +378,27 @@ export class Hub {
   }
 }
 
-function passes(filters: Filters, record: RelayRecord): boolean {
-  return record.quake === null || matches(filters, record.quake);
+function isEmpty(filters: Filters): boolean {
+  return filters.minMag === null && filters.bbox === null;
 }
 
-function frameText({ record, cursor }: Entry): string {
+function runEnd(run: Run): number {
+  return run.first + run.ends.length;
+}
+
+function frameOf(run: Run, seq: number): Buffer {
+  const i = seq - run.first;
+  return run.bytes.subarray(i === 0 ? 0 : (run.ends[i - 1] as number), run.ends[i] as number);
+}
+
+/** The frame of a record: JSON.stringify of its ServerFrame, with the message serialised on its own. */
+export function frameText({ record, cursor }: Entry): string {
+  const tail = `,"cursor":${JSON.stringify(cursor)}}`;
   if (record.window !== null) {
-    return JSON.stringify({
-      type: 'stats',
-      window: toStatsMessage(record.window),
-      cursor,
-    } satisfies ServerFrame);
+    return `{"type":"stats","window":${JSON.stringify(toStatsMessage(record.window))}${tail}`;
   }
-  const quake = toMessage(record.quake as NonNullable<RelayRecord['quake']>);
   const type = record.kind === 'alert' ? 'alert' : 'quake';
-  return JSON.stringify({ type, quake, cursor } satisfies ServerFrame);
+  return `{"type":"${type}","quake":${encodeMessage(record.quake as Quake)}${tail}`;
 }
 
 /** WebSocket close reasons are limited to 123 bytes. */

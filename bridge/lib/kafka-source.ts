@@ -1,4 +1,4 @@
-import type { Admin, Consumer, Kafka } from 'kafkajs';
+import type { Admin, Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import { decodeMessage } from '../../src/core/message.ts';
 import type { StreamKind } from '../../src/core/protocol.ts';
 import { decodeStatsMessage } from '../../src/core/stats-message.ts';
@@ -6,6 +6,8 @@ import type { RelayLog, RelayRecord } from './relay-log.ts';
 
 /** How long start-up waits for the records already in the topics before serving clients anyway. */
 const CATCH_UP_MS = 30_000;
+/** Records fetched and waiting to be relayed before the consumer stops fetching. */
+const PENDING_RECORDS = 20_000;
 
 export interface KafkaSourceOptions {
   readonly kafka: Kafka;
@@ -97,36 +99,37 @@ export async function startKafkaSource(
 
   await consumer.connect();
   await consumer.subscribe({ topics: Object.values(topics), fromBeginning: true });
+  // eachBatch hands each batch to `relayed` and returns at once, so kafkajs sends its next fetch
+  // while this batch is decoded and framed: the broker's round trip overlaps the bridge's work
+  // instead of adding to it. Batches wait in order, at most PENDING_RECORDS records of them.
+  const pending: KafkaMessages[] = [];
+  let queued = 0;
+  let drained: (() => void) | null = null;
+  const relayNext = () => {
+    const next = pending.shift();
+    if (next === undefined) return;
+    queued -= next.messages.length;
+    relayBatch(next, onRecord, log);
+    if (pending.length > 0) setImmediate(relayNext);
+    if (queued <= PENDING_RECORDS / 2 && drained !== null) {
+      drained();
+      drained = null;
+    }
+  };
+  await consumer.connect();
+  await consumer.subscribe({ topics: Object.values(topics), fromBeginning: true });
   await consumer.run({
-    eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
-      const kind = kindOf.get(batch.topic) ?? 'quake';
-      highWatermarks.set(`${batch.topic}:${batch.partition}`, batch.highWatermark);
-      for (const message of batch.messages) {
-        const position = `${batch.topic}:${batch.partition}`;
-        try {
-          const value = message.value;
-          const record: RelayRecord =
-            kind === 'stats'
-              ? {
-                  position,
-                  offset: BigInt(message.offset),
-                  kind,
-                  quake: null,
-                  window: decodeStatsMessage(value),
-                }
-              : {
-                  position,
-                  offset: BigInt(message.offset),
-                  kind,
-                  quake: decodeMessage(value),
-                  window: null,
-                };
-          onRecord(record);
-        } catch (error) {
-          log(`bridge: skipped ${position} offset ${message.offset}: ${(error as Error).message}`);
-        }
-        resolveOffset(message.offset);
-      }
+    eachBatch: async ({ batch, heartbeat }) => {
+      const position = `${batch.topic}:${batch.partition}`;
+      highWatermarks.set(position, batch.highWatermark);
+      pending.push({
+        position,
+        kind: kindOf.get(batch.topic) ?? 'quake',
+        messages: batch.messages,
+      });
+      queued += batch.messages.length;
+      if (pending.length === 1) setImmediate(relayNext);
+      if (queued > PENDING_RECORDS) await new Promise<void>((resolve) => (drained = resolve));
       await heartbeat();
     },
   });
@@ -150,6 +153,32 @@ export async function startKafkaSource(
       await admin.disconnect();
     },
   };
+}
+
+interface KafkaMessages {
+  readonly position: string;
+  readonly kind: StreamKind;
+  readonly messages: readonly KafkaMessage[];
+}
+
+/** Decodes a batch's records into the relay; a record that does not decode is skipped and logged. */
+function relayBatch(
+  { position, kind, messages }: KafkaMessages,
+  onRecord: (record: RelayRecord) => void,
+  log: (line: string) => void,
+): void {
+  for (const message of messages) {
+    try {
+      const offset = BigInt(message.offset);
+      onRecord(
+        kind === 'stats'
+          ? { position, offset, kind, quake: null, window: decodeStatsMessage(message.value) }
+          : { position, offset, kind, quake: decodeMessage(message.value), window: null },
+      );
+    } catch (error) {
+      log(`bridge: skipped ${position} offset ${message.offset}: ${(error as Error).message}`);
+    }
+  }
 }
 
 /** Per "topic:partition", the offset after the last record now in the topics. */

@@ -1,4 +1,4 @@
-import { type Cursor, encodeCursor, type StreamKind } from '../../src/core/protocol.ts';
+import type { Cursor, StreamKind } from '../../src/core/protocol.ts';
 import type { Quake } from '../../src/core/quake.ts';
 import type { WindowStats } from '../../src/core/window.ts';
 
@@ -18,6 +18,8 @@ export interface RelayRecord {
 export interface Entry {
   readonly record: RelayRecord;
   readonly cursor: string;
+  /** Its place in arrival order: 0 for the first record the bridge relayed, then 1, 2, ... */
+  readonly seq: number;
 }
 
 export interface RelayLogOptions {
@@ -49,8 +51,14 @@ export class RelayLog {
   #entries: Entry[] = [];
   /** Index of the oldest kept entry (dropping from the front without shifting). */
   #first = 0;
+  /** Seq of the next record to arrive. */
+  #head = 0;
   /** Per position, the offset of the next record (the head of the stream). */
   readonly #next = new Map<string, bigint>();
+  /** The cursor of the head, as text, and its parts ("sismos:0=152") in the order of #next. */
+  #cursorText: string | null = null;
+  readonly #cursorParts: string[] = [];
+  readonly #partIndex = new Map<string, number>();
   /** Per position, the lowest offset from which every record is still kept. */
   readonly #keptFrom = new Map<string, bigint>();
   readonly #quakes = new Map<string, Quake>();
@@ -64,7 +72,7 @@ export class RelayLog {
   /** Declares a partition and the offset its records start at (before any record of it arrives). */
   track(position: string, nextOffset: bigint): void {
     if (!this.#next.has(position)) {
-      this.#next.set(position, nextOffset);
+      this.#advance(position, nextOffset);
       this.#keptFrom.set(position, nextOffset);
     }
   }
@@ -73,13 +81,29 @@ export class RelayLog {
     return this.#entries.length - this.#first;
   }
 
+  /** Seq of the next record to arrive (the number relayed so far). */
+  get head(): number {
+    return this.#head;
+  }
+
+  /** Seq of the oldest record still kept (the head when none is). */
+  get oldest(): number {
+    return this.#head - this.size;
+  }
+
+  /** The kept entry with this seq, if it is still kept. */
+  at(seq: number): Entry | undefined {
+    const index = this.#first + (seq - this.oldest);
+    return index >= this.#first ? this.#entries[index] : undefined;
+  }
+
   /** Keeps a record; returns its entry, or null when it was relayed already (a consumer re-delivery). */
   append(record: RelayRecord): Entry | null {
     const head = this.#next.get(record.position);
     if (head !== undefined && record.offset < head) return null;
     if (head === undefined) this.#keptFrom.set(record.position, record.offset);
-    this.#next.set(record.position, record.offset + 1n);
-    const entry = { record, cursor: encodeCursor(this.cursor()) };
+    this.#advance(record.position, record.offset + 1n);
+    const entry = { record, cursor: this.#cursor(), seq: this.#head++ };
     this.#entries.push(entry);
     if (this.size > this.options.capacity) this.#dropOldest();
     if (record.quake !== null) {
@@ -89,8 +113,8 @@ export class RelayLog {
       if (current === undefined || record.quake.updated >= current.updated) {
         state.delete(record.quake.id);
         state.set(record.quake.id, record.quake);
-        if (state.size > this.options.snapshotLimit)
-          state.delete(state.keys().next().value as string);
+        const limit = this.options.snapshotLimit;
+        if (state.size > limit + Math.max(64, limit >> 3)) keepNewest(state, limit);
       }
     }
     if (record.window !== null) this.#stats.set(record.window.start, record.window);
@@ -99,6 +123,23 @@ export class RelayLog {
 
   cursor(): Cursor {
     return { epoch: this.options.epoch, next: new Map(this.#next) };
+  }
+
+  #advance(position: string, next: bigint): void {
+    this.#next.set(position, next);
+    let index = this.#partIndex.get(position);
+    if (index === undefined) {
+      index = this.#cursorParts.length;
+      this.#partIndex.set(position, index);
+    }
+    this.#cursorParts[index] = `${position}=${next}`;
+    this.#cursorText = null;
+  }
+
+  /** encodeCursor(this.cursor()), rebuilt from the parts only the last record changed. */
+  #cursor(): string {
+    this.#cursorText ??= `${this.options.epoch};${this.#cursorParts.join(',')}`;
+    return this.#cursorText;
   }
 
   /**
@@ -125,6 +166,9 @@ export class RelayLog {
   /** The state a new client starts from, limited to the window before `now`. */
   snapshot(now: number): Snapshot {
     this.prune(now);
+    const limit = this.options.snapshotLimit;
+    keepNewest(this.#quakes, limit);
+    keepNewest(this.#alerts, limit);
     return {
       quakes: [...this.#quakes.values()],
       alerts: [...this.#alerts.values()],
@@ -151,5 +195,19 @@ export class RelayLog {
       this.#entries = this.#entries.slice(this.#first);
       this.#first = 0;
     }
+  }
+}
+
+/**
+ * Deletes the oldest entries of `map` (in insertion order) until `keep` are left. In one pass:
+ * deleting them one at a time as each new one arrives costs a scan over the deleted slots per
+ * call (V8 keeps them until the table is rebuilt), which made a 100,000-record burst take seconds.
+ */
+function keepNewest<K, V>(map: Map<K, V>, keep: number): void {
+  let extra = map.size - keep;
+  if (extra <= 0) return;
+  for (const key of map.keys()) {
+    map.delete(key);
+    if (--extra === 0) return;
   }
 }

@@ -57,13 +57,25 @@ const ABBREVIATIONS: Readonly<Record<string, string>> = {
 };
 
 /**
+ * Regions by the raw text after a place's last comma. Tails repeat ("CA", " Japan"), so the top
+ * regions of 20,000 quakes cost a lookup each instead of a regular expression; bounded.
+ */
+const regionByTail = new Map<string, string | null>();
+const TAILS_KEPT = 4096;
+
+/**
  * "10 km S of Tokyo, Japan" -> "Japan"; "3 km N of Anza, CA" -> "California";
  * "Fiji region" -> "Fiji region". Null for an empty or missing place.
  */
 export function regionOf(place: string | null): string | null {
   if (place === null) return null;
   const comma = place.lastIndexOf(',');
-  const tail = (comma === -1 ? place : place.slice(comma + 1)).replace(/\s+/g, ' ').trim();
-  if (tail.length === 0) return null;
-  return ABBREVIATIONS[tail] ?? tail;
+  const raw = comma === -1 ? place : place.slice(comma + 1);
+  const known = regionByTail.get(raw);
+  if (known !== undefined) return known;
+  const tail = raw.replace(/\s+/g, ' ').trim();
+  const region = tail.length === 0 ? null : (ABBREVIATIONS[tail] ?? tail);
+  if (regionByTail.size >= TAILS_KEPT) regionByTail.clear();
+  regionByTail.set(raw, region);
+  return region;
 }

@@ -1,21 +1,20 @@
 /**
- * One canvas circle marker per quake, kept by id and changed in place: a poll that revises one
- * quake touches one marker, and an unchanged poll touches none. All markers share one canvas
- * renderer, so 20,000 quakes are one <canvas>, not 20,000 DOM nodes.
+ * One dot per quake on the shared quake canvas, kept by id and changed in place: a poll that
+ * revises one quake touches one dot, and an unchanged poll touches none. All dots are drawn on one
+ * canvas (QuakeCanvas), so 20,000 quakes are one <canvas>, not 20,000 DOM nodes, and the dots of
+ * an update join or leave it together.
  */
-import * as L from 'leaflet';
+import type * as L from 'leaflet';
 import type { Quake } from '../../core/quake.ts';
 import { type ColourBy, depthColour, magnitudeColour, magnitudeRadius } from '../../core/scale.ts';
 import type { StoreChange } from '../../core/store.ts';
+import { type Dot, type DotLook, QuakeCanvas } from './quake-canvas.ts';
 
 interface Entry {
   quake: Quake;
-  readonly marker: QuakeMarker;
+  readonly dot: Dot;
   shown: boolean;
 }
-
-/** A circle marker that knows its quake (cheaper than a lookup table for 20,000 markers). */
-type QuakeMarker = L.CircleMarker & { quakeId?: string };
 
 /** Canvas cannot read CSS variables, so the theme's colours are passed in. */
 export interface MarkerTheme {
@@ -37,11 +36,11 @@ export function nearestCopy(lon: number, centre: number): number {
 }
 
 export class QuakeLayer {
-  readonly group = L.featureGroup();
-  readonly renderer = L.canvas({ padding: 0.5 });
+  /** Add it to the map before applying changes. */
+  readonly renderer = new QuakeCanvas({ padding: 0.5 });
   readonly #entries = new Map<string, Entry>();
-  /** Marker options by fill colour and selection, shared by all markers that look alike. */
-  readonly #styles = new Map<string, L.CircleMarkerOptions>();
+  /** Looks by fill colour and selection, shared by all dots that look alike. */
+  readonly #looks = new Map<string, DotLook>();
   #colourBy: ColourBy;
   #theme: MarkerTheme;
   #centre = 0;
@@ -59,116 +58,123 @@ export class QuakeLayer {
     return { shown: this.#shown, created: this.#created, removed: this.#removed };
   }
 
-  /** The quake behind a marker (for click handlers). */
-  idOf(layer: L.Layer): string | undefined {
-    return (layer as QuakeMarker).quakeId;
-  }
-
-  latLngOf(id: string): L.LatLng | null {
-    return this.#entries.get(id)?.marker.getLatLng() ?? null;
+  /** Where a quake's dot is drawn (the longitude copy nearest the view), or null. */
+  latLngOf(id: string): L.LatLngTuple | null {
+    const dot = this.#entries.get(id)?.dot;
+    return dot === undefined ? null : [dot.lat, dot.lng];
   }
 
   /** Applies a store change; `visible` says which quakes pass the filters. */
   apply(change: StoreChange, visible: (quake: Quake) => boolean): void {
+    const gone: Dot[] = [];
     for (const quake of change.removed) {
       const entry = this.#entries.get(quake.id);
       if (entry === undefined) continue;
-      if (entry.shown) this.#hide(entry);
+      if (entry.shown) gone.push(entry.dot);
       this.#entries.delete(quake.id);
       this.#removed++;
     }
+    this.#shown -= gone.length;
+    this.renderer.hide(gone);
     for (const quake of change.revised) {
       const entry = this.#entries.get(quake.id);
       if (entry === undefined) continue;
       const before = entry.quake;
       entry.quake = quake;
-      if (before.lat !== quake.lat || before.lon !== quake.lon) {
-        entry.marker.setLatLng([quake.lat, nearestCopy(quake.lon, this.#centre)]);
+      if (
+        before.lat !== quake.lat ||
+        before.lon !== quake.lon ||
+        before.mag !== quake.mag ||
+        before.depth !== quake.depth
+      ) {
+        this.renderer.update(entry.dot, {
+          lat: quake.lat,
+          lng: nearestCopy(quake.lon, this.#centre),
+          radius: magnitudeRadius(quake.mag),
+          look: this.#look(quake, quake.id === this.#selected),
+        });
       }
-      if (before.mag !== quake.mag) entry.marker.setRadius(magnitudeRadius(quake.mag));
-      if (before.mag !== quake.mag || before.depth !== quake.depth) this.#restyle(entry);
     }
     // Smaller first, so the strongest quakes of a batch are drawn on top.
     const added = [...change.added].sort((a, b) => (a.mag ?? -9) - (b.mag ?? -9));
     for (const quake of added) {
-      const marker: QuakeMarker = L.circleMarker(
-        [quake.lat, nearestCopy(quake.lon, this.#centre)],
-        this.#style(quake, false),
-      ).setRadius(magnitudeRadius(quake.mag));
-      marker.quakeId = quake.id;
-      this.#entries.set(quake.id, { quake, marker, shown: false });
+      const dot = this.renderer.dot(
+        quake.id,
+        quake.lat,
+        nearestCopy(quake.lon, this.#centre),
+        magnitudeRadius(quake.mag),
+        this.#look(quake, false),
+      );
+      this.#entries.set(quake.id, { quake, dot, shown: false });
       this.#created++;
     }
     this.filter(visible);
   }
 
-  /** Shows exactly the markers whose quake passes `visible`; only markers that change are touched. */
+  /** Shows exactly the dots whose quake passes `visible`; only dots that change are touched. */
   filter(visible: (quake: Quake) => boolean): void {
+    const show: Dot[] = [];
+    const hide: Dot[] = [];
     for (const entry of this.#entries.values()) {
       const want = visible(entry.quake);
       if (want === entry.shown) continue;
-      if (want) {
-        this.group.addLayer(entry.marker);
-        entry.shown = true;
-        this.#shown++;
-      } else {
-        this.#hide(entry);
-      }
+      entry.shown = want;
+      (want ? show : hide).push(entry.dot);
     }
+    this.#shown += show.length - hide.length;
+    this.renderer.hide(hide);
+    this.renderer.show(show);
   }
 
-  /** Moves markers to the longitude copy nearest the view's centre (after a pan across 180°). */
+  /** Moves dots to the longitude copy nearest the view's centre (after a pan across 180°). */
   wrapAround(centre: number): void {
     this.#centre = centre;
     for (const entry of this.#entries.values()) {
       const lng = nearestCopy(entry.quake.lon, centre);
-      if (entry.marker.getLatLng().lng !== lng) entry.marker.setLatLng([entry.quake.lat, lng]);
+      if (entry.dot.lng !== lng) this.renderer.update(entry.dot, { lng });
     }
   }
 
   setColouring(colourBy: ColourBy, theme: MarkerTheme): void {
     this.#colourBy = colourBy;
     this.#theme = theme;
-    this.#styles.clear();
-    for (const entry of this.#entries.values()) this.#restyle(entry);
+    this.#looks.clear();
+    this.renderer.repaintAll();
+    for (const entry of this.#entries.values()) {
+      const look = this.#look(entry.quake, entry.quake.id === this.#selected);
+      if (entry.dot.look !== look) this.renderer.update(entry.dot, { look });
+    }
   }
 
-  /** Outlines the selected quake's marker and draws it above the others. */
+  /** Outlines the selected quake's dot and draws it above the others. */
   select(id: string | null): void {
     const previous = this.#selected === null ? undefined : this.#entries.get(this.#selected);
     this.#selected = id;
     if (previous !== undefined) this.#restyle(previous);
     const entry = id === null ? undefined : this.#entries.get(id);
-    if (entry === undefined) return;
-    this.#restyle(entry);
-    if (entry.shown) entry.marker.bringToFront();
-  }
-
-  #hide(entry: Entry): void {
-    this.group.removeLayer(entry.marker);
-    entry.shown = false;
-    this.#shown--;
+    if (entry !== undefined) this.#restyle(entry);
+    this.renderer.select(entry?.dot ?? null);
   }
 
   #restyle(entry: Entry): void {
-    entry.marker.setStyle(this.#style(entry.quake, entry.quake.id === this.#selected));
+    const look = this.#look(entry.quake, entry.quake.id === this.#selected);
+    if (entry.dot.look !== look) this.renderer.update(entry.dot, { look });
   }
 
-  #style(quake: Quake, selected: boolean): L.CircleMarkerOptions {
+  #look(quake: Quake, selected: boolean): DotLook {
     const fill = this.#colourBy === 'depth' ? depthColour(quake.depth) : magnitudeColour(quake.mag);
     const key = selected ? `${fill}!` : fill;
-    let style = this.#styles.get(key);
-    if (style === undefined) {
-      style = {
-        renderer: this.renderer,
+    let look = this.#looks.get(key);
+    if (look === undefined) {
+      look = {
         fillColor: fill,
         fillOpacity: 0.82,
         color: selected ? this.#theme.selection : this.#theme.outline,
         weight: selected ? 3 : 0.8,
         opacity: selected ? 1 : 0.75,
       };
-      this.#styles.set(key, style);
+      this.#looks.set(key, look);
     }
-    return style;
+    return look;
   }
 }

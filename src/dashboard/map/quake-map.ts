@@ -73,7 +73,7 @@ export class QuakeMap {
     this.#basemap.options.attribution = 'USGS · Natural Earth';
     this.#basemap.addTo(this.map);
     this.layer = new QuakeLayer(colourBy, theme);
-    this.layer.group.addTo(this.map);
+    this.layer.renderer.addTo(this.map);
     this.#legend.addTo(this.map);
     this.#legend.update(i18n, colourBy);
     this.fitWorld();
@@ -89,10 +89,7 @@ export class QuakeMap {
       if (!this.#fitting) this.#overview = false;
     });
     this.map.on('moveend', () => this.layer.wrapAround(this.map.getCenter().lng));
-    this.layer.group.on('click', (event: L.LeafletMouseEvent) => {
-      const id = this.layer.idOf(event.propagatedFrom as L.Layer);
-      if (id !== undefined) this.onSelect(id);
-    });
+    this.layer.renderer.onClick = (id) => this.onSelect(id);
     this.map.on('popupclose', () => {
       this.#popupId = null;
     });
@@ -113,6 +110,7 @@ export class QuakeMap {
     this.#overview = true;
   }
 
+  /** Shows a store change and paints it now. */
   apply(change: StoreChange, visible: (quake: Quake) => boolean, highlight: boolean): void {
     this.layer.apply(change, visible);
     if (highlight && change.added.length <= MAX_PULSES) {
@@ -130,6 +128,13 @@ export class QuakeMap {
         );
       }
     }
+    this.layer.renderer.flush();
+  }
+
+  /** Shows exactly the quakes that pass `visible` and paints them now. */
+  filter(visible: (quake: Quake) => boolean): void {
+    this.layer.filter(visible);
+    this.layer.renderer.flush();
   }
 
   /** Outlines a quake and opens its popup; `fly` also brings it into view. */

@@ -50,11 +50,7 @@ export class WindowChart {
   update(windows: Iterable<WindowStats>, spec: WindowSpec, reference: number, i18n: I18n): void {
     const byStart = new Map<number, WindowStats>();
     for (const window of windows) byStart.set(window.start, window);
-    const last = windowStarts(reference, spec).at(-1) ?? reference;
-    const slots = Array.from(
-      { length: WINDOWS_SHOWN },
-      (_, i) => last - (WINDOWS_SHOWN - 1 - i) * spec.slideMs,
-    );
+    const slots = shownStarts(spec, reference);
     const peak = Math.max(1, ...slots.map((start) => byStart.get(start)?.count ?? 0));
     const step = WIDTH / slots.length;
     const bars: SVGElement[] = [];
@@ -104,6 +100,24 @@ export class WindowChart {
     this.#from.textContent = i18n.short(slots[0] as number);
     this.#to.textContent = i18n.short(newest + spec.sizeMs);
   }
+}
+
+/** The starts of the windows the chart draws, oldest first: WINDOWS_SHOWN up to the one holding `reference`. */
+export function shownStarts(spec: WindowSpec, reference: number): number[] {
+  const last = windowStarts(reference, spec).at(-1) ?? reference;
+  return Array.from(
+    { length: WINDOWS_SHOWN },
+    (_, i) => last - (WINDOWS_SHOWN - 1 - i) * spec.slideMs,
+  );
+}
+
+/**
+ * The event times that count in the windows the chart draws, [from, to): only quakes in it need
+ * windowsOf(), a few hundred out of a 20,000-quake feed.
+ */
+export function shownTimes(spec: WindowSpec, reference: number): { from: number; to: number } {
+  const starts = shownStarts(spec, reference);
+  return { from: starts[0] as number, to: (starts.at(-1) as number) + spec.sizeMs };
 }
 
 function magY(mag: number): string {

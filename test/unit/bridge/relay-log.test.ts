@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RelayLog, type RelayRecord } from '../../../bridge/lib/relay-log.ts';
+import { encodeCursor } from '../../../src/core/protocol.ts';
 import type { Quake } from '../../../src/core/quake.ts';
 
 const HOUR = 3_600_000;
@@ -132,5 +133,43 @@ describe('RelayLog', () => {
     expect(snapshot.alerts.map((q) => q.id)).toEqual(['a']);
     expect(snapshot.stats).toHaveLength(1);
     expect(snapshot.cursor.next.get('sismos:0')).toBe(3n);
+  });
+
+  it('numbers records in arrival order and finds a kept one by its number', () => {
+    const relay = log(3);
+    for (let i = 0; i < 5; i++)
+      relay.append(record(i % 2, Math.floor(i / 2), quake(`q${i}`, 1, 3)));
+    expect(relay.head).toBe(5);
+    expect(relay.oldest).toBe(2);
+    expect(relay.at(1)).toBeUndefined();
+    expect(relay.at(2)?.record.quake?.id).toBe('q2');
+    expect(relay.at(4)?.seq).toBe(4);
+    expect(relay.at(5)).toBeUndefined();
+  });
+
+  it('gives each record the cursor just after it', () => {
+    const relay = log();
+    relay.track('sismos-alertas:0', 7n);
+    const a = relay.append(record(1, 0, quake('a', 1, 3)));
+    const b = relay.append(record(0, 0, quake('b', 1, 3)));
+    const c = relay.append(record(0, 7, quake('x', 1, 3), 'alert'));
+    expect(a?.cursor).toBe('e1;sismos:0=0,sismos:1=1,sismos-alertas:0=7');
+    expect(b?.cursor).toBe('e1;sismos:0=1,sismos:1=1,sismos-alertas:0=7');
+    expect(c?.cursor).toBe(encodeCursor(relay.cursor()));
+    expect(c?.cursor).toBe('e1;sismos:0=1,sismos:1=1,sismos-alertas:0=8');
+  });
+
+  it('snapshots at most snapshotLimit quakes, the latest to arrive, however many pass', () => {
+    const relay = new RelayLog({
+      epoch: 'e1',
+      capacity: 100,
+      windowMs: 24 * HOUR,
+      snapshotLimit: 500,
+    });
+    for (let i = 0; i < 20_000; i++) relay.append(record(0, i, quake(`q${i}`, 1, 3)));
+    const { quakes } = relay.snapshot(NOW);
+    expect(quakes).toHaveLength(500);
+    expect(quakes[0]?.id).toBe('q19500');
+    expect(quakes.at(-1)?.id).toBe('q19999');
   });
 });

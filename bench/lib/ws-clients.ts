@@ -1,0 +1,196 @@
+/**
+ * A child process holding many WebSocket clients of the bridge, as cheap as a client can be, so
+ * that 100 of them leave the CPU to the bridge: each does the real handshake (no compression
+ * offered), reads frames by their headers, answers pings, and looks inside only the frames it
+ * must (quake frames, to count them, or to read the send time from the id when timing).
+ *
+ *   fork('bench/lib/ws-clients.ts', [url, clients, mode, expected])
+ *   mode "count": reports when every client has `expected` quake frames, and when it got them;
+ *   mode "latency": on a "report" message ("reset" forgets what came before), sends the latency percentiles of every quake frame.
+ * Messages to the parent: {type: "ready"}, {type: "done", ...}, {type: "latency", ...}, {type: "error", message}.
+ */
+import { randomBytes } from 'node:crypto';
+import { request } from 'node:http';
+import type { Socket } from 'node:net';
+import { now, percentile, sentAtOf } from './clock.ts';
+
+const [url = '', clientsArg = '1', mode = 'count', expectedArg = '0'] = process.argv.slice(2);
+const clients = Number(clientsArg);
+const expected = Number(expectedArg);
+const QUAKE = Buffer.from('{"type":"quake"');
+const SNAPSHOT = Buffer.from('{"type":"snapshot"');
+
+interface Client {
+  quakes: number;
+  first: number | null;
+  done: number | null;
+  snapshot: boolean;
+  pending: Buffer;
+}
+
+const all: Client[] = [];
+const latencies: number[] = [];
+
+function send(message: object): void {
+  process.send?.(message);
+}
+
+function startsWith(buffer: Buffer, at: number, prefix: Buffer): boolean {
+  return (
+    buffer.length - at >= prefix.length &&
+    buffer.compare(prefix, 0, prefix.length, at, at + prefix.length) === 0
+  );
+}
+
+/** A client frame (masked, as RFC 6455 requires) with a small payload. */
+function clientFrame(opcode: number, payload: Buffer): Buffer {
+  const mask = randomBytes(4);
+  const frame = Buffer.alloc(6 + payload.length);
+  frame[0] = 0x80 | opcode;
+  frame[1] = 0x80 | payload.length;
+  mask.copy(frame, 2);
+  for (let i = 0; i < payload.length; i++)
+    frame[6 + i] = (payload[i] as number) ^ (mask[i % 4] as number);
+  return frame;
+}
+
+function onFrame(
+  client: Client,
+  socket: Socket,
+  opcode: number,
+  data: Buffer,
+  at: number,
+  length: number,
+): void {
+  if (opcode === 0x9) {
+    socket.write(clientFrame(0xa, data.subarray(at, at + length)));
+    return;
+  }
+  if (opcode === 0x8) {
+    const code = length >= 2 ? data.readUInt16BE(at) : 1005;
+    send({
+      type: 'error',
+      message: `client closed by the bridge with ${code} ${data.toString('utf8', at + 2, at + length)}`,
+    });
+    return;
+  }
+  if (opcode !== 0x1) return;
+  if (startsWith(data, at, QUAKE)) {
+    const received = now();
+    client.first ??= received;
+    client.quakes++;
+    if (mode === 'latency') {
+      const text = data.toString('utf8', at, at + length);
+      const id = /"id":"([^"]+)"/.exec(text)?.[1];
+      const sentAt = id === undefined ? null : sentAtOf(id);
+      if (sentAt !== null) latencies.push(received - sentAt);
+    } else if (client.quakes === expected) {
+      client.done = received;
+      if (all.every((c) => c.done !== null)) {
+        send({
+          type: 'done',
+          first: Math.min(...all.map((c) => c.first as number)),
+          last: Math.max(...all.map((c) => c.done as number)),
+        });
+      }
+    }
+  } else if (!client.snapshot && startsWith(data, at, SNAPSHOT)) {
+    client.snapshot = true;
+    if (all.length === clients && all.every((c) => c.snapshot)) send({ type: 'ready' });
+  }
+}
+
+/** Handles the whole frames of `data` from `at` on; returns where the first partial frame starts. */
+function parse(client: Client, socket: Socket, data: Buffer, from: number): number {
+  let at = from;
+  for (;;) {
+    if (data.length - at < 2) return at;
+    const opcode = (data[at] as number) & 0x0f;
+    let length = (data[at + 1] as number) & 0x7f;
+    let header = 2;
+    if (length === 126) {
+      if (data.length - at < 4) return at;
+      length = data.readUInt16BE(at + 2);
+      header = 4;
+    } else if (length === 127) {
+      if (data.length - at < 10) return at;
+      length = Number(data.readBigUInt64BE(at + 2));
+      header = 10;
+    }
+    if (data.length - at < header + length) return at;
+    onFrame(client, socket, opcode, data, at + header, length);
+    at += header + length;
+  }
+}
+
+/** Quake frames are small: a frame cut by a read is completed with this much of the next read. */
+const SMALL = 16_384;
+
+function onData(client: Client, socket: Socket, chunk: Buffer): void {
+  let start = 0;
+  const pending = client.pending;
+  if (pending.length > 0) {
+    // Complete the cut frame without copying the whole read (a copy per read would cost the
+    // reader of 100 clients more than the bridge spends sending).
+    const joined = Buffer.concat([pending, chunk.subarray(0, SMALL)]);
+    const used = parse(client, socket, joined, 0);
+    if (used < pending.length) {
+      client.pending = Buffer.concat([pending, chunk]);
+      return;
+    }
+    start = used - pending.length;
+  }
+  const at = parse(client, socket, chunk, start);
+  client.pending = at === chunk.length ? Buffer.alloc(0) : Buffer.from(chunk.subarray(at));
+}
+
+function connect(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = request(url.replace(/^ws/, 'http'), {
+      headers: {
+        Connection: 'Upgrade',
+        Upgrade: 'websocket',
+        'Sec-WebSocket-Version': '13',
+        'Sec-WebSocket-Key': randomBytes(16).toString('base64'),
+      },
+    });
+    req.on('upgrade', (_response, socket, head) => {
+      const client: Client = {
+        quakes: 0,
+        first: null,
+        done: null,
+        snapshot: false,
+        pending: Buffer.alloc(0),
+      };
+      all.push(client);
+      socket.setNoDelay(true);
+      socket.on('data', (chunk: Buffer) => onData(client, socket, chunk));
+      socket.on('error', (error) => send({ type: 'error', message: error.message }));
+      if (head.length > 0) onData(client, socket, head);
+      resolve();
+    });
+    req.on('response', (response) =>
+      reject(new Error(`the bridge answered HTTP ${response.statusCode}`)),
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+process.on('message', (message: { type: string }) => {
+  if (message.type === 'reset') latencies.length = 0;
+  if (message.type !== 'report') return;
+  send({
+    type: 'latency',
+    count: latencies.length,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: Math.max(...latencies),
+  });
+});
+
+try {
+  for (let i = 0; i < clients; i++) await connect();
+} catch (error) {
+  send({ type: 'error', message: (error as Error).message });
+}

@@ -1,0 +1,210 @@
+/**
+ * Writes docs/benchmarks.md from bench/results.json: the machine, every figure against its
+ * target, each benchmark's tables and notes, and how to reproduce the run.
+ *
+ *   npx tsx bench/report.ts      (npm run bench does it after the benchmarks)
+ */
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { type BenchResult, type Results, readResults } from './lib/results.ts';
+import {
+  describeFigure,
+  describeTarget,
+  type Figure,
+  figuresTable,
+  markdownTable,
+} from './lib/stats.ts';
+
+export const REPORT_FILE = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
+
+/** The benchmarks in the order of the issue, with what each measures and what limits it. */
+const SECTIONS: readonly { id: string; script: string; about: string }[] = [
+  {
+    id: 'dashboard-ingest',
+    script: 'bench/dashboard-ingest.ts',
+    about: `The built \`index.html\`, opened from disk in headless Chromium (1440×900, no GPU), loads a
+feed from a local server: the real recorded week (2,389 quakes) and a synthetic feed of 20,000
+quakes made from it (new ids, positions moved by up to a degree, times by up to half an hour;
+\`bench/lib/synthetic-feed.ts\`, fixed seed). The figure is the app's own measure
+\`sismos:ingest\` (\`src/dashboard/dashboard.ts\`): from the moment the fetched text reaches the
+page until the next frame is rendered, that is parsing and diffing the feed, creating and
+painting every marker, the list, every statistic and chart, and the style, layout and paint of
+that frame. The wait for the display's next frame (up to 17 ms, idle time) is left out of the
+figure; the table also gives the whole measure with it. Each run uses fresh browsers.
+
+Where a 20,000-quake ingest spends its time: parsing (JSON.parse itself, validating 20,000
+features into quakes, diffing them against the store), then painting 20,000 circles on the canvas
+(in Chromium's software canvas each stamped circle costs a few microseconds), building the dots,
+sorting the list, and collecting the garbage the parse leaves (tens of megabytes of feed
+objects).`,
+  },
+  {
+    id: 'dashboard-memory',
+    script: 'bench/dashboard-memory.ts',
+    about: `The dashboard polls a feed that changes at every poll, every 50 ms, for 500 polls; the
+JS heap is weighed (after garbage collection) after 10, 250 and 500 polls.`,
+  },
+  {
+    id: 'bridge-relay',
+    script: 'bench/bridge-relay.ts',
+    about: `\`bridge/server.ts\` in Kafka mode on a real local broker (the Maven Central jars of
+\`scripts/kafka-local.ts\`), against a bare kafkajs consumer (\`eachBatch\`, nothing else) reading the
+same 100,000 challenge-4 messages (real quakes with new ids). The messages are produced in one
+Kafka transaction, so every reader (all read committed records only) sees them at once when it
+commits; throughput is 100,000 ÷ (last record at the reader − commit). Latency is measured with
+the bare consumer and one WebSocket client of the bridge reading the same steady stream at the
+same time; each record's id carries its send time.
+
+What limits the bridge: per record it must decode and validate the message (JSON.parse and the
+checks of \`decodeMessage\`), keep it for resuming clients, and encode its frame (the canonical
+challenge-4 message, two ISO timestamps, the cursor), each a few microseconds on these cores,
+while the bare consumer does nothing with a record once kafkajs has decoded it. Frames are
+encoded once and written to all clients in one write per batch, so 100 clients cost little more
+bridge CPU than one; what they cost is bytes: 100 copies of about 65 MB through the kernel's
+loopback, written by the bridge and read by the clients' process, on the same two cores as the
+broker.`,
+  },
+  {
+    id: 'producer',
+    script: 'bench/producer.ts',
+    about: `One poll of \`productor_sismos\` on the synthetic 20,000-quake feed, with the same library
+calls in the same order, on the real broker: parse, sort the quakes by what is already published,
+publish the new ones (idempotent, acks=all, in sends of at most 900 kB) and remember them. The
+first poll publishes all 20,000; kafkajs encoding and the broker's acknowledgements take most of
+it.`,
+  },
+  {
+    id: 'bundle',
+    script: 'bench/bundle.ts',
+    about: 'The committed `index.html`, checked to be the build of `src/` first.',
+  },
+];
+
+function machineTable({ machine }: Results): string {
+  return markdownTable({
+    title: 'machine',
+    headers: ['', ''],
+    rows: [
+      ['CPU', machine.cpu],
+      ['cores', String(machine.cores)],
+      ['memory', `${machine.memoryGiB} GiB`],
+      ['OS', machine.os],
+      ['Node', machine.node],
+      ['Chromium', machine.chromium],
+      ['Kafka', machine.kafka],
+      ['Java', machine.java],
+      [
+        'packages',
+        Object.entries(machine.packages)
+          .map(([n, v]) => `${n} ${v}`)
+          .join(', '),
+      ],
+    ],
+  });
+}
+
+function summary(results: Results): string {
+  const rows: string[][] = [];
+  for (const { id } of SECTIONS) {
+    for (const figure of results.benchmarks[id]?.figures ?? []) {
+      if (figure.target === null) continue;
+      rows.push([
+        results.benchmarks[id]?.title ?? id,
+        figure.label,
+        describeFigure(figure),
+        describeTarget(figure.target, figure.unit),
+        met(figure),
+      ]);
+    }
+  }
+  return markdownTable({
+    title: 'summary',
+    headers: ['benchmark', 'figure', 'median (range of the runs)', 'target', 'met'],
+    rows,
+  });
+}
+
+function met(figure: Figure): string {
+  return figure.met === null ? '—' : figure.met ? 'yes' : '**no**';
+}
+
+function section(
+  id: string,
+  script: string,
+  about: string,
+  result: BenchResult | undefined,
+): string {
+  if (result === undefined) return `## ${id}\n\nNot run (\`${script}\`).\n`;
+  const figures = figuresTable('figures', result.figures);
+  return [
+    `## ${result.title}`,
+    `\`${script}\`, ${result.ranAt.slice(0, 16).replace('T', ' ')} UTC, ${result.seconds} s; load average ${result.load[0]} before, ${result.load[1]} after.`,
+    about,
+    markdownTable({
+      ...figures,
+      rows: figures.rows.map((row) => row.map((cell) => (cell === 'NO' ? '**no**' : cell))),
+    }),
+    ...result.tables.map((table) => `${table.title}:\n\n${markdownTable(table)}`),
+    result.notes.map((note) => `- ${note}`).join('\n'),
+  ].join('\n\n');
+}
+
+export function writeReport(failed: readonly string[] = []): string {
+  const results = readResults();
+  if (results === null) throw new Error('bench/results.json is missing: run npm run bench');
+  const runAt = Object.values(results.benchmarks)
+    .map((b) => b.ranAt)
+    .sort()
+    .at(-1);
+  const doc = `# Benchmarks
+
+How fast the dashboard, the bridge and the producer are, measured by \`npm run bench\` (not part
+of \`npm test\`: no test asserts a time). Every figure is a ratio against a baseline measured in
+the same run on the same machine (JSON.parse of the same text in the same page or process, a bare
+Kafka consumer on the same broker), because absolute times drift on shared machines. Each is the
+median over several runs, with the range of the runs in brackets.
+
+This page is written by \`npm run bench\` (\`bench/report.ts\`) from \`bench/results.json\`; the
+latest run finished ${runAt?.slice(0, 16).replace('T', ' ') ?? '?'} UTC${failed.length > 0 ? `, and these benchmarks failed: ${failed.join(', ')}` : ''}.
+
+## The machine
+
+${machineTable(results)}
+
+A shared virtual machine with two cores: other jobs ran beside the benchmarks (see the load
+averages), the broker, the browser and the processes measured share the same two cores, and the
+figures move by tens of percent from run to run. Chromium runs headless without a GPU, so canvas
+drawing is done in software.
+
+## Figures against their targets
+
+${summary(results)}
+
+${SECTIONS.map(({ id, script, about }) => section(id, script, about, results.benchmarks[id])).join('\n\n')}
+
+## Reproducing
+
+\`\`\`sh
+npm ci
+npm run bench                          # everything, about 15 minutes; writes bench/results.json and this page
+BENCH_ONLY=bundle,producer npm run bench   # some benchmarks (the others keep their last results)
+npx tsx bench/dashboard-ingest.ts      # one benchmark alone (then: npx tsx bench/report.ts)
+\`\`\`
+
+| variable | default | meaning |
+| --- | --- | --- |
+| \`BENCH_RUNS\` | 7 (ingest, producer), 5 (relay), 3 (memory) | runs per benchmark |
+| \`KAFKA_BROKERS\` | a throw-away local broker | use a running broker instead (as in the tests) |
+| \`CHROMIUM_PATH\` | \`/usr/bin/chromium\` | the browser |
+| \`BENCH_CLIENTS\` | \`1,100\` | relay: the numbers of WebSocket clients |
+| \`BENCH_CPU_PROF\` | unset | relay: a directory where each bridge run writes a CPU profile (\`node --cpu-prof\`) |
+
+The Kafka benchmarks need Java 17 and Maven once, as the tests do (the broker's jars are cached
+in \`~/.cache/sismos\`); the browser benchmarks need Debian's Chromium.
+`;
+  writeFileSync(REPORT_FILE, doc);
+  return REPORT_FILE;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href)
+  console.log(`wrote ${writeReport()}`);

@@ -1,0 +1,335 @@
+/**
+ * The one canvas every quake is drawn on: Leaflet's L.Canvas renderer (which keeps positioning,
+ * panning, zoom animation and the pulse rings, ordinary Leaflet circle markers), plus the quakes
+ * as dots. A dot is one small record per quake, kept by id and changed in place like a circle
+ * marker, but without a Leaflet layer behind it: creating, adding and drawing 20,000 L.CircleMarkers
+ * cost about 15 µs each (events, options and bounds objects, six canvas state changes per circle),
+ * which made a 20,000-quake feed take seconds to appear (docs/benchmarks.md).
+ *
+ * A dot is drawn by stamping a picture of its look (colour, outline and radius, drawn once as
+ * Leaflet would draw the circle), and hit-tested for clicks and the pointer cursor exactly as
+ * Leaflet hit-tests a circle marker. The selected dot is drawn last, on top of the others.
+ */
+import * as L from 'leaflet';
+
+/** How a dot looks; dots that look alike share one object (and one picture per radius). */
+export interface DotLook {
+  readonly fillColor: string;
+  readonly fillOpacity: number;
+  readonly color: string;
+  readonly weight: number;
+  readonly opacity: number;
+}
+
+/** A quake on the canvas. Change it only through QuakeCanvas.update(). */
+export interface Dot {
+  readonly id: string;
+  readonly lat: number;
+  /** The longitude copy it is drawn at (see nearestCopy). */
+  readonly lng: number;
+  /** Radius in CSS pixels. */
+  readonly radius: number;
+  readonly look: DotLook;
+}
+
+interface DrawnDot extends Dot {
+  lat: number;
+  lng: number;
+  radius: number;
+  look: DotLook;
+  /** Position in layer pixels (whole pixels, as Leaflet rounds them) at the renderer's zoom. */
+  x: number;
+  y: number;
+  shown: boolean;
+}
+
+interface Picture {
+  readonly image: HTMLCanvasElement;
+  /** Distance from the picture's corner to the circle's centre, in CSS pixels. */
+  readonly half: number;
+}
+
+/** An L.Bounds that has its corners (Leaflet's renderer bounds always do). */
+type Box = L.Bounds & { min: L.Point; max: L.Point };
+
+/** The parts of Leaflet 1.9's canvas renderer this class builds on. */
+interface CanvasInternals {
+  _map: (L.Map & MapInternals) | null;
+  _container: HTMLCanvasElement;
+  _ctx: CanvasRenderingContext2D;
+  _bounds: Box;
+  _redrawRequest: number | null | undefined;
+  _redrawBounds: Box | null | undefined;
+  _postponeUpdatePaths: boolean;
+  _redraw(): void;
+  _draw(): void;
+  _reset(): void;
+  _onZoomEnd(): void;
+  _fireEvent(layers: L.Layer[] | false, event: Event, type?: string): void;
+}
+
+interface MapInternals {
+  _draggableMoved(target: unknown): boolean;
+}
+
+const base = L.Canvas.prototype as unknown as CanvasInternals & { onAdd(map: L.Map): void };
+
+/** Web Mercator's latitude limit, as Leaflet's EPSG:3857 clamps it. */
+const MAX_LATITUDE = 85.0511287798;
+/** How often hovering re-checks what is under the pointer, as Leaflet does. */
+const HOVER_MS = 32;
+
+export class QuakeCanvas extends L.Canvas {
+  /** Shown dots in drawing order. */
+  #dots: DrawnDot[] = [];
+  #selected: DrawnDot | null = null;
+  /** Pictures by look and radius; a look no longer used takes its pictures with it. */
+  readonly #pictures = new WeakMap<DotLook, Map<number, Picture>>();
+  /** The next repaint covers the whole canvas. */
+  #whole = false;
+  #hoverPaused = false;
+  /** Called with the id of a clicked dot. */
+  onClick: (id: string) => void = () => {};
+
+  get #self(): CanvasInternals {
+    return this as unknown as CanvasInternals;
+  }
+
+  /** A dot for a quake, not on the canvas yet. */
+  dot(id: string, lat: number, lng: number, radius: number, look: DotLook): Dot {
+    const dot: DrawnDot = { id, lat, lng, radius, look, x: 0, y: 0, shown: false };
+    return dot;
+  }
+
+  /** Puts dots on the canvas, above those already on it. */
+  show(dots: readonly Dot[]): void {
+    if (dots.length === 0) return;
+    const scale = this.#projection();
+    for (const dot of dots as readonly DrawnDot[]) {
+      if (dot.shown) continue;
+      dot.shown = true;
+      if (scale !== null) this.#project(dot, scale);
+      this.#dots.push(dot);
+    }
+    this.#changed(dots as readonly DrawnDot[]);
+  }
+
+  /** Takes dots off the canvas; they keep their place and look for when they are shown again. */
+  hide(dots: readonly Dot[]): void {
+    if (dots.length === 0) return;
+    for (const dot of dots as readonly DrawnDot[]) dot.shown = false;
+    this.#dots = this.#dots.filter((dot) => dot.shown);
+    this.#changed(dots as readonly DrawnDot[]);
+  }
+
+  /** Moves, resizes or restyles a dot. */
+  update(dot: Dot, change: Partial<Pick<Dot, 'lat' | 'lng' | 'radius' | 'look'>>): void {
+    const drawn = dot as DrawnDot;
+    if (drawn.shown) this.#changed([drawn]);
+    Object.assign(drawn, change);
+    const scale = this.#projection();
+    if (scale !== null) this.#project(drawn, scale);
+    if (drawn.shown) this.#changed([drawn]);
+  }
+
+  /** Draws `dot` above all others (null: none). */
+  select(dot: Dot | null): void {
+    const previous = this.#selected;
+    this.#selected = dot as DrawnDot | null;
+    this.#changed([previous, this.#selected].filter((d): d is DrawnDot => d?.shown === true));
+  }
+
+  /** Repaints the whole canvas at the next frame or flush(). */
+  repaintAll(): void {
+    this.#whole = true;
+    this.#request();
+  }
+
+  /** Paints what changed now instead of at the next animation frame. */
+  flush(): void {
+    const self = this.#self;
+    if (self._redrawRequest === null || self._redrawRequest === undefined) return;
+    L.Util.cancelAnimFrame(self._redrawRequest);
+    self._redraw();
+  }
+
+  /** Repaints around a few changed dots, or everything when many changed. */
+  #changed(dots: readonly DrawnDot[]): void {
+    if (this.#whole || dots.length > 64) {
+      this.repaintAll();
+      return;
+    }
+    const self = this.#self;
+    for (const dot of dots) {
+      const reach = dot.radius + dot.look.weight + 1;
+      const from = L.point(dot.x - reach, dot.y - reach);
+      const to = L.point(dot.x + reach, dot.y + reach);
+      if (!self._redrawBounds) self._redrawBounds = L.bounds(from, to) as Box;
+      else self._redrawBounds.extend(from).extend(to);
+    }
+    this.#request();
+  }
+
+  #request(): void {
+    const self = this.#self;
+    if (!self._map) return;
+    self._redrawRequest ??= L.Util.requestAnimFrame(self._redraw, this);
+  }
+
+  /** The map's scale and pixel origin, or null while the renderer is not on a loaded map. */
+  #projection(): { scale: number; originX: number; originY: number } | null {
+    const map = this.#self._map;
+    if (!map) return null;
+    const origin = map.getPixelOrigin();
+    return { scale: 256 * 2 ** map.getZoom(), originX: origin.x, originY: origin.y };
+  }
+
+  /** map.latLngToLayerPoint (Web Mercator, rounded as Leaflet rounds) without allocating. */
+  #project(
+    dot: DrawnDot,
+    { scale, originX, originY }: { scale: number; originX: number; originY: number },
+  ): void {
+    const sin = Math.sin(
+      (Math.max(-MAX_LATITUDE, Math.min(MAX_LATITUDE, dot.lat)) * Math.PI) / 180,
+    );
+    dot.x = Math.round(scale * (0.5 + dot.lng / 360)) - originX;
+    dot.y = Math.round(scale * (0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI))) - originY;
+  }
+
+  #projectAll(): void {
+    const scale = this.#projection();
+    if (scale === null) return;
+    for (const dot of this.#dots) this.#project(dot, scale);
+  }
+
+  /** The topmost dot under a layer point, with Leaflet's click tolerance (half the outline). */
+  #hit(point: L.Point): DrawnDot | null {
+    const hits = (dot: DrawnDot) =>
+      Math.hypot(point.x - dot.x, point.y - dot.y) <= dot.radius + dot.look.weight / 2;
+    const selected = this.#selected;
+    if (selected?.shown && hits(selected)) return selected;
+    for (let i = this.#dots.length - 1; i >= 0; i--) {
+      const dot = this.#dots[i] as DrawnDot;
+      if (hits(dot)) return dot;
+    }
+    return null;
+  }
+
+  #drawDots(): void {
+    const self = this.#self;
+    const ctx = self._ctx;
+    const clip = self._redrawBounds ?? null;
+    const view = self._bounds;
+    ctx.save();
+    if (clip !== null) {
+      ctx.beginPath();
+      ctx.rect(clip.min.x, clip.min.y, clip.max.x - clip.min.x, clip.max.y - clip.min.y);
+      ctx.clip();
+    }
+    const area = clip ?? view;
+    const selected = this.#selected;
+    for (const dot of this.#dots) if (dot !== selected) this.#drawDot(ctx, dot, area);
+    if (selected?.shown) this.#drawDot(ctx, selected, area);
+    ctx.restore();
+  }
+
+  #drawDot(ctx: CanvasRenderingContext2D, dot: DrawnDot, { min, max }: Box): void {
+    const reach = dot.radius + dot.look.weight;
+    if (dot.x + reach < min.x || dot.x - reach > max.x) return;
+    if (dot.y + reach < min.y || dot.y - reach > max.y) return;
+    const picture = this.#picture(dot.look, Math.max(Math.round(dot.radius), 1));
+    const size = picture.half * 2;
+    ctx.drawImage(picture.image, dot.x - picture.half, dot.y - picture.half, size, size);
+  }
+
+  /** The circle as Leaflet would draw it (fill, then outline), on a small canvas of its own. */
+  #picture(look: DotLook, radius: number): Picture {
+    let byRadius = this.#pictures.get(look);
+    if (byRadius === undefined) {
+      byRadius = new Map();
+      this.#pictures.set(look, byRadius);
+    }
+    const known = byRadius.get(radius);
+    if (known !== undefined) return known;
+    const scale = L.Browser.retina ? 2 : 1;
+    // Whole pixels, so the circle's centre falls where Leaflet would put it.
+    const half = radius + Math.ceil(look.weight / 2) + 1;
+    const image = document.createElement('canvas');
+    image.width = image.height = 2 * half * scale;
+    const ctx = image.getContext('2d') as CanvasRenderingContext2D;
+    ctx.scale(scale, scale);
+    ctx.beginPath();
+    ctx.arc(half, half, radius, 0, Math.PI * 2, false);
+    ctx.globalAlpha = look.fillOpacity;
+    ctx.fillStyle = look.fillColor;
+    ctx.fill('evenodd');
+    if (look.weight > 0) {
+      ctx.globalAlpha = look.opacity;
+      ctx.lineWidth = look.weight;
+      ctx.strokeStyle = look.color;
+      ctx.lineCap = 'round';
+      ctx.lineJoin = 'round';
+      ctx.stroke();
+    }
+    const picture = { image, half };
+    byRadius.set(radius, picture);
+    return picture;
+  }
+
+  // ---- Leaflet's canvas renderer, extended ----
+
+  override onAdd(map: L.Map): this {
+    this.#projectAll();
+    base.onAdd.call(this, map);
+    return this;
+  }
+
+  _redraw(): void {
+    if (this.#whole) this.#self._redrawBounds = null;
+    this.#whole = false;
+    base._redraw.call(this);
+  }
+
+  /** Dots first, then Leaflet's own paths (the pulse rings) above them. */
+  _draw(): void {
+    this.#drawDots();
+    base._draw.call(this);
+  }
+
+  _reset(): void {
+    this.#projectAll();
+    base._reset.call(this);
+  }
+
+  _onZoomEnd(): void {
+    this.#projectAll();
+    base._onZoomEnd.call(this);
+  }
+
+  _onClick(event: MouseEvent): void {
+    const self = this.#self;
+    const map = self._map;
+    if (!map) return;
+    // The map hears every click first, as it would without the canvas (it closes popups).
+    self._fireEvent(false, event);
+    if (event.type !== 'click' || map._draggableMoved(map)) return;
+    const dot = this.#hit(map.mouseEventToLayerPoint(event));
+    if (dot !== null) this.onClick(dot.id);
+  }
+
+  /** Shows the pointer cursor over a dot. */
+  _handleMouseHover(event: MouseEvent, point: L.Point): void {
+    const self = this.#self;
+    self._fireEvent(false, event);
+    if (this.#hoverPaused) return;
+    this.#hoverPaused = true;
+    setTimeout(() => {
+      this.#hoverPaused = false;
+    }, HOVER_MS);
+    self._container.classList.toggle('leaflet-interactive', this.#hit(point) !== null);
+  }
+
+  _handleMouseOut(): void {
+    this.#self._container.classList.remove('leaflet-interactive');
+  }
+}

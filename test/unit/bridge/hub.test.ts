@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { frameText } from '../../../bridge/lib/hub.ts';
+import type { Entry } from '../../../bridge/lib/relay-log.ts';
+import { toMessage } from '../../../src/core/message.ts';
+import type { Quake } from '../../../src/core/quake.ts';
+import { toStatsMessage } from '../../../src/core/stats-message.ts';
+import type { WindowStats } from '../../../src/core/window.ts';
+
+const quake: Quake = {
+  id: 'us7000abcd',
+  time: Date.UTC(2024, 0, 15, 10, 30),
+  updated: Date.UTC(2024, 0, 15, 10, 45),
+  mag: 5.2,
+  magType: 'mww',
+  place: '10 km S of "Tokyo", Japan',
+  lat: 35.6,
+  lon: 139.7,
+  depth: 10.5,
+  tsunami: false,
+  status: 'reviewed',
+  type: 'earthquake',
+  url: 'https://earthquake.usgs.gov/earthquakes/eventpage/us7000abcd',
+  alert: null,
+};
+const window: WindowStats = {
+  start: Date.UTC(2024, 0, 15, 10, 30),
+  end: Date.UTC(2024, 0, 15, 10, 35),
+  count: 3,
+  withMagnitude: 2,
+  avgMag: 3.75,
+  maxMag: 5.4,
+};
+const cursor = 'k-abc;sismos:0=152,sismos:1=149,sismos-alertas:0=7';
+
+function entry(kind: 'quake' | 'alert' | 'stats'): Entry {
+  return {
+    seq: 0,
+    cursor,
+    record: {
+      position: 'sismos:0',
+      offset: 151n,
+      kind,
+      quake: kind === 'stats' ? null : quake,
+      window: kind === 'stats' ? window : null,
+    },
+  };
+}
+
+describe('frameText', () => {
+  it.each([
+    ['quake', { type: 'quake', quake: toMessage(quake), cursor }],
+    ['alert', { type: 'alert', quake: toMessage(quake), cursor }],
+    ['stats', { type: 'stats', window: toStatsMessage(window), cursor }],
+  ] as const)('writes the %s frame of docs/protocol.md, as JSON.stringify would', (kind, frame) => {
+    expect(frameText(entry(kind))).toBe(JSON.stringify(frame));
+  });
+});
