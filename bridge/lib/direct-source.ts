@@ -49,7 +49,7 @@ export function startDirectSource(relay: RelayLog, options: DirectSourceOptions)
     const position = positions[kind];
     const offset = next.get(position) ?? 0n;
     next.set(position, offset + 1n);
-    onRecord({ position, offset, kind, quake, window });
+    onRecord({ position, offset, kind, quake, window, text: null });
   };
 
   const published = new SeenQuakes(feed.windowMs);

@@ -398,7 +398,7 @@ export function frameText({ record, cursor }: Entry): string {
     return `{"type":"stats","window":${JSON.stringify(toStatsMessage(record.window))}${tail}`;
   }
   const type = record.kind === 'alert' ? 'alert' : 'quake';
-  return `{"type":"${type}","quake":${encodeMessage(record.quake as Quake)}${tail}`;
+  return `{"type":"${type}","quake":${record.text ?? encodeMessage(record.quake as Quake)}${tail}`;
 }
 
 /** WebSocket close reasons are limited to 123 bytes. */

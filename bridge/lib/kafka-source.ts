@@ -1,5 +1,5 @@
 import type { Admin, Consumer, Kafka, KafkaMessage } from 'kafkajs';
-import { decodeMessage } from '../../src/core/message.ts';
+import { decodeMessageText } from '../../src/core/message.ts';
 import type { StreamKind } from '../../src/core/protocol.ts';
 import { decodeStatsMessage } from '../../src/core/stats-message.ts';
 import type { RelayLog, RelayRecord } from './relay-log.ts';
@@ -170,11 +170,13 @@ function relayBatch(
   for (const message of messages) {
     try {
       const offset = BigInt(message.offset);
-      onRecord(
-        kind === 'stats'
-          ? { position, offset, kind, quake: null, window: decodeStatsMessage(message.value) }
-          : { position, offset, kind, quake: decodeMessage(message.value), window: null },
-      );
+      if (kind === 'stats') {
+        const window = decodeStatsMessage(message.value);
+        onRecord({ position, offset, kind, quake: null, window, text: null });
+      } else {
+        const { quake, text } = decodeMessageText(message.value);
+        onRecord({ position, offset, kind, quake, window: null, text });
+      }
     } catch (error) {
       log(`bridge: skipped ${position} offset ${message.offset}: ${(error as Error).message}`);
     }

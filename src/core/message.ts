@@ -66,6 +66,18 @@ export function decodeMessage(value: string | Uint8Array | null | undefined): Qu
   return quakeFromMessage(readJson(value, 'message'));
 }
 
+/**
+ * decodeMessage, also giving the message's JSON text: a relay that has validated a message can
+ * pass the text on as it is instead of encoding the quake again.
+ */
+export function decodeMessageText(value: string | Uint8Array | null | undefined): {
+  quake: Quake;
+  text: string;
+} {
+  const text = readText(value, 'message');
+  return { quake: quakeFromMessage(parseJson(text, 'message')), text };
+}
+
 /** Validates an already decoded challenge-4 message (e.g. one inside a bridge frame) into a Quake. */
 export function quakeFromMessage(value: unknown): Quake {
   const doc = requireObject(value, 'message');
@@ -121,6 +133,15 @@ export function readJson(
   what: string,
   maxBytes = MAX_MESSAGE_BYTES,
 ): unknown {
+  return parseJson(readText(value, what, maxBytes), what);
+}
+
+/** The text of a record value; MessageError for an empty value, one over `maxBytes`, or bytes that are not UTF-8. */
+function readText(
+  value: string | Uint8Array | null | undefined,
+  what: string,
+  maxBytes = MAX_MESSAGE_BYTES,
+): string {
   if (value == null || value.length === 0) {
     throw new MessageError('MESSAGE_EMPTY', `${what} has no value`, null, value);
   }
@@ -135,12 +156,14 @@ export function readJson(
       null,
     );
   }
-  let text: string;
   try {
-    text = typeof value === 'string' ? value : utf8.decode(value);
+    return typeof value === 'string' ? value : utf8.decode(value);
   } catch {
     throw new MessageError('MESSAGE_NOT_UTF8', `${what} is not UTF-8 text`, null, value);
   }
+}
+
+function parseJson(text: string, what: string): unknown {
   try {
     return JSON.parse(text);
   } catch {

@@ -42,6 +42,7 @@ function entry(kind: 'quake' | 'alert' | 'stats'): Entry {
       kind,
       quake: kind === 'stats' ? null : quake,
       window: kind === 'stats' ? window : null,
+      text: null,
     },
   };
 }
@@ -53,5 +54,15 @@ describe('frameText', () => {
     ['stats', { type: 'stats', window: toStatsMessage(window), cursor }],
   ] as const)('writes the %s frame of docs/protocol.md, as JSON.stringify would', (kind, frame) => {
     expect(frameText(entry(kind))).toBe(JSON.stringify(frame));
+  });
+
+  it('passes a validated message from Kafka on as its text was, not encoded again', () => {
+    // The eight challenge-4 fields alone, spaced as a student's producer might write them.
+    const text =
+      '{ "id": "us7000abcd", "magnitud": 5.2, "lugar": null, "latitud": 35.6, "longitud": 139.7, "profundidad_km": 10.5, "timestamp": "2024-01-15T10:30:00.000Z", "tsunami": false }';
+    const base = entry('quake');
+    const frame = frameText({ ...base, record: { ...base.record, text } });
+    expect(frame).toBe(`{"type":"quake","quake":${text},"cursor":${JSON.stringify(cursor)}}`);
+    expect(JSON.parse(frame).quake).toEqual(JSON.parse(text));
   });
 });

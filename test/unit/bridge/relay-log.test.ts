@@ -38,6 +38,7 @@ function record(
     kind,
     quake: q,
     window: null,
+    text: null,
   };
 }
 
@@ -127,6 +128,7 @@ describe('RelayLog', () => {
         avgMag: 4.7,
         maxMag: 4.7,
       },
+      text: null,
     });
     const snapshot = relay.snapshot(NOW);
     expect(snapshot.quakes.map((q) => [q.id, q.mag])).toEqual([['a', 4.7]]);

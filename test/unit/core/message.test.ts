@@ -3,6 +3,7 @@ import { MessageError } from '../../../src/core/errors.ts';
 import { parseFeedText } from '../../../src/core/feed.ts';
 import {
   decodeMessage,
+  decodeMessageText,
   encodeMessage,
   MAX_MESSAGE_BYTES,
   readJson,
@@ -55,6 +56,17 @@ describe('decodeMessage', () => {
     for (const quake of parseFeedText(fixtureText(name)).quakes) {
       // PAGER levels are not part of the message.
       expect(decodeMessage(encodeMessage(quake))).toEqual({ ...quake, alert: null });
+    }
+  });
+
+  it('gives the text it decoded with the quake, and refuses what decodeMessage refuses', () => {
+    const text = encodeMessage(week[3]!);
+    const decoded = decodeMessageText(new TextEncoder().encode(text));
+    expect(decoded).toEqual({ quake: decodeMessage(text), text });
+    for (const bad of ['', '{"id":', '{"id":"x"}', new Uint8Array([0xff, 0xfe])]) {
+      expect(catchError(() => decodeMessageText(bad))).toEqual(
+        catchError(() => decodeMessage(bad)),
+      );
     }
   });
 
