@@ -267,15 +267,18 @@ export class Hub {
     while (session.next < head && socket.readyState === WebSocket.OPEN) {
       const room = this.#options.maxBufferedBytes - socket.bufferedAmount;
       if (room < 0) return;
-      const bytes = this.#framesFor(session, head, room);
-      if (bytes === null) return;
-      raw.write(bytes);
+      const pieces = this.#framesFor(session, head, room);
+      if (pieces.length === 0) return;
+      // One write of the shared frame bytes, not a copy of them for each client.
+      raw.cork();
+      for (const piece of pieces) raw.write(piece);
+      raw.uncork();
       if (session.pausedSince !== null) session.pausedSince = Date.now();
     }
   }
 
   /** The frames for the client from session.next on, about `room` bytes of them (moving session.next). */
-  #framesFor(session: Session, head: number, room: number): Buffer | null {
+  #framesFor(session: Session, head: number, room: number): Buffer[] {
     const pieces: Buffer[] = [];
     const everything = session.resumeFrom === null && isEmpty(session.filters);
     let left = room;
@@ -300,8 +303,7 @@ export class Hub {
       pieces.push(frame);
       left -= frame.length;
     }
-    if (pieces.length === 0) return null;
-    return pieces.length === 1 ? (pieces[0] as Buffer) : Buffer.concat(pieces);
+    return pieces;
   }
 
   #wants(session: Session, { record }: Entry): boolean {
