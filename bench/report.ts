@@ -32,11 +32,15 @@ painting every marker, the list, every statistic and chart, and the style, layou
 that frame. The wait for the display's next frame (up to 17 ms, idle time) is left out of the
 figure; the table also gives the whole measure with it. Each run uses fresh browsers.
 
-Where a 20,000-quake ingest spends its time: parsing (JSON.parse itself, validating 20,000
-features into quakes, diffing them against the store), then painting 20,000 circles on the canvas
-(in Chromium's software canvas each stamped circle costs a few microseconds), building the dots,
-sorting the list, and collecting the garbage the parse leaves (tens of megabytes of feed
-objects).`,
+Where a 20,000-quake ingest spends its time (a CPU profile of the page): the parse step, about
+1.6× JSON.parse (JSON.parse itself, checking 20,000 features into quakes, diffing them against the
+store); stamping 20,000 dots on the canvas, about 100 ms, because headless Chromium without a GPU
+draws in software; the list, the statistics and the charts, a few tens of ms; and collecting the
+garbage the parse leaves (tens of megabytes of feed objects). What was tried for the dots: Leaflet
+circle markers (about 15 µs each, replaced by QuakeCanvas), then a path per dot, one Path2D per
+look and drawImage of a cached picture per look (the fastest of the three, kept), and blending the
+pictures into an ImageData in JavaScript (no faster, dropped). An unchanged re-poll parses nothing
+and touches no dot.`,
   },
   {
     id: 'dashboard-memory',
@@ -55,14 +59,17 @@ commits; throughput is 100,000 ÷ (last record at the reader − commit). Latenc
 the bare consumer and one WebSocket client of the bridge reading the same steady stream at the
 same time; each record's id carries its send time.
 
-What limits the bridge: per record it must decode and validate the message (JSON.parse and the
-checks of \`decodeMessage\`), keep it for resuming clients, and encode its frame (the canonical
-challenge-4 message, two ISO timestamps, the cursor), each a few microseconds on these cores,
-while the bare consumer does nothing with a record once kafkajs has decoded it. Frames are
-encoded once and written to all clients in one write per batch, so 100 clients cost little more
-bridge CPU than one; what they cost is bytes: 100 copies of about 65 MB through the kernel's
-loopback, written by the bridge and read by the clients' process, on the same two cores as the
-broker.`,
+What limits the bridge (its CPU profile, \`BENCH_CPU_PROF\`): with one client its process is busy
+throughout the relay, about 19 µs per record: kafkajs decoding the fetch (about 2 µs, all that the
+bare consumer does), JSON.parse and the checks of \`decodeMessage\` (about 5 µs; a record from Kafka
+is untrusted and never goes to a browser unchecked), keeping it for snapshots and resuming clients
+with its cursor (about 2 µs), framing and writing (about 3 µs), and garbage collection (about 3 µs).
+What was done: kafkajs fetches the next batch while the bridge works on the last one (0.30× to
+about 0.45×); a validated message is framed as its text came instead of being encoded again (a
+quarter of the work); each frame is built once and its bytes shared by every client. With 100
+clients the bridge writes 100 copies of about 65 MB to loopback sockets: it has written them after
+about 3 s and then waits while the clients' process, one Node process on the same two cores as the
+broker, reads 6.5 GB. That reader, not the bridge, sets the 100-client figure.`,
   },
   {
     id: 'producer',
