@@ -4,7 +4,6 @@
  * parser refuses leaves the last good data on screen under a notice naming the feed and the
  * problem; a feed it accepts shows exactly the quakes it accepted. Nothing throws in the page.
  */
-import fc from 'fast-check';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { sameFeatures } from '../../src/core/feed-text.ts';
@@ -17,12 +16,7 @@ import {
   withBrowserAndUsgs,
 } from '../helpers/dashboard.ts';
 import { fixtureJson, fixtureText } from '../helpers/fixtures.ts';
-import {
-  acceptedQuakes,
-  buildHostileText,
-  hostileCases,
-  hostileText,
-} from '../helpers/hostile-feed.ts';
+import { acceptedQuakes, hostileCases, randomHostileCases } from '../helpers/hostile-feed.ts';
 import { printSeedOnFailure, TEST_SEED } from '../helpers/seed.ts';
 
 const env = withBrowserAndUsgs();
@@ -43,12 +37,7 @@ function waitForCount(page: Page, name: string, value: number): Promise<unknown>
 describe('the dashboard with hostile feeds', () => {
   it('keeps its last good data and shows the error for a feed it cannot read, and shows what the parser accepts of the others', async () => {
     printSeedOnFailure();
-    const random = fc
-      .sample(hostileText(doc.features.length), { seed: TEST_SEED, numRuns: RANDOM_FEEDS })
-      .map((hostile, i) => ({
-        name: `random ${i}: ${JSON.stringify(hostile).slice(0, 300)}`,
-        text: buildHostileText(doc, hostile),
-      }));
+    const random = randomHostileCases(doc, RANDOM_FEEDS, TEST_SEED);
     const { page, problems } = await openDashboard(env.browser);
     const path = '/hostile/all_day.geojson';
     const url = env.usgs.url(path);

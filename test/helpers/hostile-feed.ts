@@ -402,6 +402,20 @@ export interface HostileCase {
   readonly text: string;
 }
 
+/** `count` random hostile feeds made from the recorded feed `doc`, drawn from `seed`. */
+export function randomHostileCases(
+  doc: { readonly features: readonly unknown[] },
+  count: number,
+  seed: number,
+): HostileCase[] {
+  return fc
+    .sample(hostileText(doc.features.length), { seed, numRuns: count })
+    .map((hostile, i) => ({
+      name: `random ${i}: ${JSON.stringify(hostile).slice(0, 300)}`,
+      text: buildHostileText(doc, hostile),
+    }));
+}
+
 const feature = (i: number, ...rest: (string | number)[]): Path => ['features', i, ...rest];
 const set = (path: Path, value: unknown): DocMutation => ({
   path,

@@ -5,23 +5,13 @@ import { toMessage } from '../../../src/core/message.ts';
 import type { Quake } from '../../../src/core/quake.ts';
 import { toStatsMessage } from '../../../src/core/stats-message.ts';
 import type { WindowStats } from '../../../src/core/window.ts';
+import { makeQuake } from '../../helpers/quake.ts';
 
-const quake: Quake = {
-  id: 'us7000abcd',
-  time: Date.UTC(2024, 0, 15, 10, 30),
+const quake: Quake = makeQuake({
   updated: Date.UTC(2024, 0, 15, 10, 45),
-  mag: 5.2,
-  magType: 'mww',
   place: '10 km S of "Tokyo", Japan',
-  lat: 35.6,
-  lon: 139.7,
-  depth: 10.5,
-  tsunami: false,
-  status: 'reviewed',
-  type: 'earthquake',
   url: 'https://earthquake.usgs.gov/earthquakes/eventpage/us7000abcd',
-  alert: null,
-};
+});
 const window: WindowStats = {
   start: Date.UTC(2024, 0, 15, 10, 30),
   end: Date.UTC(2024, 0, 15, 10, 35),
