@@ -97,9 +97,7 @@ export async function startKafkaSource(
     check();
   });
 
-  await consumer.connect();
-  await consumer.subscribe({ topics: Object.values(topics), fromBeginning: true });
-  // eachBatch hands each batch to `relayed` and returns at once, so kafkajs sends its next fetch
+  // eachBatch queues each batch for `relayNext` and returns at once, so kafkajs sends its next fetch
   // while this batch is decoded and framed: the broker's round trip overlaps the bridge's work
   // instead of adding to it. Batches wait in order, at most PENDING_RECORDS records of them.
   const pending: KafkaMessages[] = [];
