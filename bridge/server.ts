@@ -116,7 +116,7 @@ async function main(): Promise<void> {
         'Content-Type': 'text/html; charset=utf-8',
         'Cache-Control': 'no-cache',
       });
-      response.end(await readFile(config.index));
+      response.end(markServed(await readFile(config.index, 'utf8')));
     } else if (path === '/healthz') {
       response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
       response.end(JSON.stringify(await health(), null, 2));
@@ -214,6 +214,15 @@ function relayAndHub(epoch: string, mode: 'kafka' | 'direct') {
     log,
   };
   return { relay, hub, sink };
+}
+
+/**
+ * The page as this bridge serves it: a `<meta name="sismos-bridge">` tells the dashboard that its
+ * own server is a Sismos bridge and where its WebSocket is, so a page served by anything else
+ * (a static server, GitHub Pages) never tries to open one.
+ */
+function markServed(html: string): string {
+  return html.replace('<head>', '<head>\n<meta name="sismos-bridge" content="/ws">');
 }
 
 function refuse(
