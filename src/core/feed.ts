@@ -1,12 +1,16 @@
 import { clip, describeValue, FeedError } from './errors.ts';
 import {
   finiteOrNull,
+  isDepthKm,
   isEpochMs,
-  isFiniteNumber,
   isLatitude,
   isLongitude,
+  isMagnitude,
   isObject,
+  isQuakeTime,
+  latestQuakeTime,
   lowerOrNull,
+  PLAUSIBLE,
   safeHttpUrl,
   stringOrNull,
 } from './guards.ts';
@@ -36,8 +40,11 @@ export interface ParsedFeed {
   readonly rejects: Reject[];
 }
 
-/** Parses the text of a USGS GeoJSON summary feed. Throws FeedError only when the whole document is unusable. */
-export function parseFeedText(text: string): ParsedFeed {
+/**
+ * Parses the text of a USGS GeoJSON summary feed read at `now` (see parseFeed).
+ * Throws FeedError only when the whole document is unusable.
+ */
+export function parseFeedText(text: string, now = Date.now()): ParsedFeed {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -45,14 +52,14 @@ export function parseFeedText(text: string): ParsedFeed {
     const reason = error instanceof Error ? error.message : String(error);
     throw new FeedError('FEED_NOT_JSON', `feed is not JSON (${reason})`, { cause: error });
   }
-  return parseFeed(doc);
+  return parseFeed(doc, now);
 }
 
 /**
- * Turns a decoded USGS GeoJSON FeatureCollection into validated quakes.
- * One bad feature never fails the feed: it lands in `rejects` with its reason.
+ * Turns a decoded USGS GeoJSON FeatureCollection, read at `now`, into validated quakes.
+ * One bad or implausible feature never fails the feed: it lands in `rejects` with its reason.
  */
-export function parseFeed(doc: unknown): ParsedFeed {
+export function parseFeed(doc: unknown, now = Date.now()): ParsedFeed {
   if (!isObject(doc) || doc.type !== 'FeatureCollection' || !Array.isArray(doc.features)) {
     const detail =
       isObject(doc) && doc.type === 'FeatureCollection'
@@ -63,13 +70,23 @@ export function parseFeed(doc: unknown): ParsedFeed {
       `feed is not a GeoJSON FeatureCollection (${detail})`,
     );
   }
+  const metadata = toMetadata(doc.metadata);
+  const latest = latestQuakeTime(metadata.generated, now);
+  const basis =
+    metadata.generated !== null && metadata.generated <= now
+      ? 'the feed was generated'
+      : 'it was read';
+  const times: TimeRange = {
+    latest,
+    text: `from ${isoDate(PLAUSIBLE.firstTime)} to a day after ${basis} (${isoDate(latest)})`,
+  };
   const quakes: Quake[] = [];
   const rejects: Reject[] = [];
   const positionById = new Map<string, number>();
   const features: unknown[] = doc.features;
   for (let index = 0; index < features.length; index++) {
     const feature = features[index];
-    const result = toQuake(feature);
+    const result = toQuake(feature, times);
     if (typeof result === 'string') {
       rejects.push({ index, id: featureId(feature), reason: result });
       continue;
@@ -89,7 +106,7 @@ export function parseFeed(doc: unknown): ParsedFeed {
       reason: `duplicate id; kept the version updated at ${new Date(newest).toISOString()}`,
     });
   }
-  return { metadata: toMetadata(doc.metadata), quakes, rejects };
+  return { metadata, quakes, rejects };
 }
 
 function toMetadata(value: unknown): FeedMetadata {
@@ -110,8 +127,14 @@ const MAX_TEXT = 1000;
 
 const PAGER_LEVELS: ReadonlySet<string> = new Set(['green', 'yellow', 'orange', 'red']);
 
+/** The origin times a feed's quakes may have: up to `latest`, described in `text` for a reason. */
+interface TimeRange {
+  readonly latest: number;
+  readonly text: string;
+}
+
 /** A quake, or the reason the feature is not one. */
-function toQuake(feature: unknown): Quake | string {
+function toQuake(feature: unknown, times: TimeRange): Quake | string {
   if (!isObject(feature)) return `feature is not an object (got ${describeValue(feature)})`;
   const { id, properties: p, geometry: g } = feature;
   if (typeof id !== 'string' || id.length === 0) {
@@ -128,14 +151,17 @@ function toQuake(feature: unknown): Quake | string {
   if (!isLongitude(lon))
     return `longitude must be a number in [-180, 180], got ${describeValue(lon)}`;
   if (!isLatitude(lat)) return `latitude must be a number in [-90, 90], got ${describeValue(lat)}`;
-  if (depth != null && !isFiniteNumber(depth)) {
-    return `depth must be a number or null, got ${describeValue(depth)}`;
+  if (depth != null && !isDepthKm(depth)) {
+    return `depth must be a number of km from ${PLAUSIBLE.minDepthKm} to ${PLAUSIBLE.maxDepthKm} or null, got ${describeValue(depth)}`;
   }
-  if (p.mag != null && !isFiniteNumber(p.mag)) {
-    return `properties.mag must be a number or null, got ${describeValue(p.mag)}`;
+  if (p.mag != null && !isMagnitude(p.mag)) {
+    return `properties.mag must be a magnitude from ${PLAUSIBLE.minMag} to ${PLAUSIBLE.maxMag} or null, got ${describeValue(p.mag)}`;
   }
   if (!isEpochMs(p.time)) {
     return `properties.time must be whole epoch milliseconds of a year from 0000 to 9999, got ${describeValue(p.time)}`;
+  }
+  if (!isQuakeTime(p.time, times.latest)) {
+    return `properties.time must be ${times.text}, got ${isoDate(p.time)}`;
   }
   if (p.updated != null && !isEpochMs(p.updated)) {
     return `properties.updated must be whole epoch milliseconds of a year from 0000 to 9999, got ${describeValue(p.updated)}`;
@@ -170,6 +196,10 @@ function toQuake(feature: unknown): Quake | string {
     url: safeHttpUrl(p.url),
     alert: alert !== null && PAGER_LEVELS.has(alert) ? (alert as PagerLevel) : null,
   };
+}
+
+function isoDate(ms: number): string {
+  return new Date(ms).toISOString();
 }
 
 function featureId(feature: unknown): string | null {

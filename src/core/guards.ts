@@ -34,6 +34,46 @@ export function isEpochMs(value: unknown): value is number {
   );
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * What a quake may be before it is refused as not physical, whatever it came from (a USGS feed, a
+ * Kafka message, a bridge frame), so the producer, the bridge and the page accept the same quakes.
+ */
+export const PLAUSIBLE = {
+  /** Tiny events USGS lists go a little below 0; the largest ever measured is M9.5 (Chile, 1960). */
+  minMag: -2,
+  maxMag: 10.5,
+  /** Negative above sea level (volcanoes, mountains); the deepest known quakes are near 700 km. */
+  minDepthKm: -10,
+  maxDepthKm: 1000,
+  /** 1900-01-01T00:00:00Z: instrumental catalogues (ISC-GEM) start in the early 1900s. */
+  firstTime: Date.UTC(1900, 0, 1),
+  /** How far past the feed's generation time (or the reader's clock) an origin time may be: clock skew. */
+  aheadMs: DAY_MS,
+} as const;
+
+export function isMagnitude(value: unknown): value is number {
+  return isFiniteNumber(value) && value >= PLAUSIBLE.minMag && value <= PLAUSIBLE.maxMag;
+}
+
+export function isDepthKm(value: unknown): value is number {
+  return isFiniteNumber(value) && value >= PLAUSIBLE.minDepthKm && value <= PLAUSIBLE.maxDepthKm;
+}
+
+/**
+ * The latest origin time a quake may have: a day after the feed was generated, or after `now` (the
+ * reader's clock) when the feed does not say or says a time still to come, so no quake is from the future.
+ */
+export function latestQuakeTime(generated: number | null, now: number): number {
+  return Math.min(generated ?? now, now) + PLAUSIBLE.aheadMs;
+}
+
+/** An origin time, in epoch ms, from PLAUSIBLE.firstTime to `latest` (see latestQuakeTime). */
+export function isQuakeTime(time: number, latest: number): boolean {
+  return time >= PLAUSIBLE.firstTime && time <= latest;
+}
+
 /** A non-empty string, or null. */
 export function stringOrNull(value: unknown): string | null {
   return typeof value === 'string' && value.length > 0 ? value : null;

@@ -1,10 +1,14 @@
 import { describeValue, MessageError } from './errors.ts';
 import {
-  isFiniteNumber,
+  isDepthKm,
   isLatitude,
   isLongitude,
+  isMagnitude,
   isObject,
+  isQuakeTime,
+  latestQuakeTime,
   lowerOrNull,
+  PLAUSIBLE,
   safeHttpUrl,
   stringOrNull,
 } from './guards.ts';
@@ -78,7 +82,11 @@ export function decodeMessageText(value: string | Uint8Array | null | undefined)
   return { quake: quakeFromMessage(parseJson(text, 'message')), text };
 }
 
-/** Validates an already decoded challenge-4 message (e.g. one inside a bridge frame) into a Quake. */
+/**
+ * Validates an already decoded challenge-4 message (e.g. one inside a bridge frame) into a Quake,
+ * with the feed parser's plausibility rules (PLAUSIBLE); a message carries no generation time, so
+ * its origin time may be at most a day after the reader's clock.
+ */
 export function quakeFromMessage(value: unknown): Quake {
   const doc = requireObject(value, 'message');
   const id = requireField(doc, 'id', (v) => stringOrNull(v) !== null, 'a non-empty string');
@@ -91,8 +99,8 @@ export function quakeFromMessage(value: unknown): Quake {
     mag: requireField(
       doc,
       'magnitud',
-      (v) => v === null || isFiniteNumber(v),
-      'a number or null',
+      (v) => v === null || isMagnitude(v),
+      `a magnitude from ${PLAUSIBLE.minMag} to ${PLAUSIBLE.maxMag} or null`,
     ) as number | null,
     magType: stringOrNull(optionalText(doc, 'tipo_magnitud')),
     place: stringOrNull(
@@ -103,8 +111,8 @@ export function quakeFromMessage(value: unknown): Quake {
     depth: requireField(
       doc,
       'profundidad_km',
-      (v) => v === null || isFiniteNumber(v),
-      'a number or null',
+      (v) => v === null || isDepthKm(v),
+      `a number of km from ${PLAUSIBLE.minDepthKm} to ${PLAUSIBLE.maxDepthKm} or null`,
     ) as number | null,
     tsunami: requireField(doc, 'tsunami', (v) => typeof v === 'boolean', 'a boolean') as boolean,
     status: lowerOrNull(optionalText(doc, 'estado')),
@@ -231,6 +239,18 @@ function timeField(
       name,
       value,
     );
+  }
+  if (name === 'timestamp') {
+    const latest = latestQuakeTime(null, Date.now());
+    if (!isQuakeTime(ms, latest)) {
+      const range = `from ${new Date(PLAUSIBLE.firstTime).toISOString()} to a day after it was read (${new Date(latest).toISOString()})`;
+      throw new MessageError(
+        'MESSAGE_BAD_FIELD',
+        `field "timestamp" must be a time ${range}, got ${describeValue(value)}`,
+        name,
+        value,
+      );
+    }
   }
   return ms;
 }

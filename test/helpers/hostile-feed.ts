@@ -61,7 +61,11 @@ const PROPERTY_KEYS = [
   'title',
 ] as const;
 
-/** Numbers at and just past the edges: of a Date, of doubles, of coordinates. */
+/**
+ * Numbers at and just past the edges: of a Date, of doubles, of coordinates, and of what a quake
+ * may plausibly be (magnitude -2 to 10.5, depth -10 to 1000 km, times from 1900 to a day after
+ * the feed was generated).
+ */
 const EDGE_NUMBERS = [
   Number.NaN,
   Number.POSITIVE_INFINITY,
@@ -78,6 +82,14 @@ const EDGE_NUMBERS = [
   90.000001,
   -180.5,
   181,
+  1e308,
+  -2.01,
+  10.51,
+  -10.1,
+  1000.1,
+  Date.UTC(1899, 11, 31, 23, 59, 59, 999),
+  -62_167_219_200_000,
+  Date.UTC(3000, 0, 1),
 ];
 
 /** Strings a careless reader trips on. */
@@ -448,6 +460,16 @@ export function hostileCases(doc: unknown): HostileCase[] {
         set(['metadata', 'generated'], 1e20),
         set(feature(2, 'properties', 'mag'), '1e999'),
       ]).replace('"1e999"', '1e999'),
+    },
+    {
+      name: 'values no quake has: magnitude 1e308, depth 1e300, years 0000, 1899 and 3000',
+      text: build([
+        set(feature(0, 'properties', 'mag'), 1e308),
+        set(feature(1, 'geometry', 'coordinates', 2), 1e300),
+        set(feature(2, 'properties', 'time'), -62_167_219_200_000),
+        set(feature(3, 'properties', 'time'), Date.UTC(1899, 11, 31)),
+        set(feature(4, 'properties', 'time'), Date.UTC(3000, 0, 1)),
+      ]),
     },
     {
       name: 'types swapped',

@@ -38,7 +38,7 @@ export function poisonRecords(topic: 'quake' | 'stats'): Poison[] {
           key: 'wrong-schema',
           value: JSON.stringify({ ...JSON.parse(encodeMessage(makeQuake())), magnitud: '5.2' }),
           code: 'MESSAGE_BAD_FIELD',
-          reason: 'field "magnitud" must be a number or null, got string "5.2"',
+          reason: 'field "magnitud" must be a magnitude from -2 to 10.5 or null, got string "5.2"',
         }
       : {
           key: 'wrong-schema',

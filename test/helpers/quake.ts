@@ -58,7 +58,8 @@ const QUAKE_KEYS = [
 
 /**
  * What is wrong with `quake` as a Quake, checked here without the code under test: the shape,
- * each field's type and range, and that it travels as a challenge-4 message and reads back the
+ * each field's type and range (magnitude -2 to 10.5, depth -10 to 1000 km, no time before 1900;
+ * the latest time depends on the feed, see feed-hostile.test.ts), and that it travels as a challenge-4 message and reads back the
  * same (so every Kafka reader accepts it). Empty when it is a valid quake.
  */
 export function quakeProblems(quake: unknown): string[] {
@@ -78,6 +79,8 @@ export function quakeProblems(quake: unknown): string[] {
     Math.abs(v) <= 8.64e15 &&
     /^\d{4}-/.test(new Date(v).toISOString());
   const lower = (v: unknown) => typeof v !== 'string' || v === v.toLowerCase();
+  const plausible = (v: unknown, min: number, max: number) =>
+    (v as number) >= min && (v as number) <= max;
 
   check(
     JSON.stringify(Object.keys(q).sort()) === JSON.stringify([...QUAKE_KEYS].sort()),
@@ -86,12 +89,19 @@ export function quakeProblems(quake: unknown): string[] {
   check(text(q.id), 'id is not a non-empty string');
   check(epochMs(q.time), `time ${String(q.time)} is not the epoch ms of a year 0000-9999`);
   check(epochMs(q.updated), `updated ${String(q.updated)} is not the epoch ms of a year 0000-9999`);
-  check(q.mag === null || finite(q.mag), `mag ${String(q.mag)}`);
+  check(q.mag === null || (finite(q.mag) && plausible(q.mag, -2, 10.5)), `mag ${String(q.mag)}`);
   check(textOrNull(q.magType), 'magType');
   check(textOrNull(q.place), 'place');
   check(finite(q.lat) && Math.abs(q.lat as number) <= 90, `lat ${String(q.lat)}`);
   check(finite(q.lon) && Math.abs(q.lon as number) <= 180, `lon ${String(q.lon)}`);
-  check(q.depth === null || finite(q.depth), `depth ${String(q.depth)}`);
+  check(
+    q.depth === null || (finite(q.depth) && plausible(q.depth, -10, 1000)),
+    `depth ${String(q.depth)}`,
+  );
+  check(
+    (q.time as number) >= Date.UTC(1900, 0, 1),
+    `time ${String(q.time)} is before 1900, the earliest instrumental catalogues`,
+  );
   check(typeof q.tsunami === 'boolean', 'tsunami');
   check(textOrNull(q.status) && lower(q.status), 'status');
   check(text(q.type) && lower(q.type), 'type');

@@ -293,7 +293,7 @@ describe('consumidor_alertas (challenge 5)', () => {
 
     expect(consumer.stderr().trim().split('\n')).toEqual([
       `skipped ${topic} [0] @ 1 key=not-json: message is not JSON: string "sismo fuerte!"; copied to ${dlq}`,
-      `skipped ${topic} [0] @ 2 key=wrong-schema: field "magnitud" must be a number or null, got string "5.2"; copied to ${dlq}`,
+      `skipped ${topic} [0] @ 2 key=wrong-schema: field "magnitud" must be a magnitude from -2 to 10.5 or null, got string "5.2"; copied to ${dlq}`,
       `skipped ${topic} [0] @ 3 key=null-value: message has no value; copied to ${dlq}`,
       `skipped ${topic} [0] @ 4 key=not-utf8: message is not UTF-8 text; copied to ${dlq}`,
       expect.stringMatching(

@@ -120,7 +120,7 @@ describe('estadisticas_sismos (challenge 6)', () => {
     expect(out).toMatch(/ 1 late quake this run\.$/m);
     expect(service.stderr().trim().split('\n')).toEqual([
       `skipped ${topic} [0] @ 6 key=poison: message is not JSON: string "no es json"`,
-      `skipped ${topic} [0] @ 7 key=wrong: field "magnitud" must be a number or null, got string "1"`,
+      `skipped ${topic} [0] @ 7 key=wrong: field "magnitud" must be a magnitude from -2 to 10.5 or null, got string "1"`,
     ]);
 
     // The revision replaced c; the late quake is in no window; the quake without magnitude counts.

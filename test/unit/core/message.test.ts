@@ -120,7 +120,11 @@ describe('decodeMessage', () => {
 
   const valid = JSON.parse(encodeMessage(week[0]!));
   it.each([
-    ['magnitud', '5.2', 'field "magnitud" must be a number or null, got string "5.2"'],
+    [
+      'magnitud',
+      '5.2',
+      'field "magnitud" must be a magnitude from -2 to 10.5 or null, got string "5.2"',
+    ],
     ['latitud', 100, 'field "latitud" must be a number in [-90, 90], got number 100'],
     ['longitud', undefined, 'field "longitud" must be a number in [-180, 180], got missing'],
     ['tsunami', 0, 'field "tsunami" must be a boolean, got number 0'],
@@ -137,6 +141,40 @@ describe('decodeMessage', () => {
     const error = catchError(() => decodeMessage(JSON.stringify({ ...valid, [field]: value })));
     expect(error).toMatchObject({ code: 'MESSAGE_BAD_FIELD', field, value });
     expect((error as Error).message).toContain(message);
+  });
+
+  it("applies the feed parser's plausibility rules: magnitude, depth and origin time", () => {
+    const day = 86_400_000;
+    const at = (ms: number) => new Date(ms).toISOString();
+    const soon = at(Date.now() + day - 60_000);
+    for (const [field, value] of [
+      ['magnitud', -2],
+      ['magnitud', 10.5],
+      ['profundidad_km', -10],
+      ['profundidad_km', 1000],
+      ['timestamp', '1900-01-01T00:00:00.000Z'],
+      ['timestamp', soon],
+    ] as const) {
+      expect(() => decodeMessage(JSON.stringify({ ...valid, [field]: value }))).not.toThrow();
+    }
+    for (const [field, value, reason] of [
+      ['magnitud', -2.01, 'field "magnitud" must be a magnitude from -2 to 10.5 or null'],
+      ['magnitud', 1e308, 'field "magnitud" must be a magnitude from -2 to 10.5 or null'],
+      ['profundidad_km', -10.1, 'field "profundidad_km" must be a number of km from -10 to 1000'],
+      ['profundidad_km', 1e300, 'field "profundidad_km" must be a number of km from -10 to 1000'],
+      [
+        'timestamp',
+        '1899-12-31T23:59:59.999Z',
+        'field "timestamp" must be a time from 1900-01-01T00:00:00.000Z to a day after it was read',
+      ],
+      ['timestamp', '0000-01-01T00:00:00.000Z', 'got string "0000-01-01T00:00:00.000Z"'],
+      ['timestamp', at(Date.now() + 2 * day), 'to a day after it was read'],
+      ['timestamp', '3000-01-01T00:00:00.000Z', 'got string "3000-01-01T00:00:00.000Z"'],
+    ] as const) {
+      const error = catchError(() => decodeMessage(JSON.stringify({ ...valid, [field]: value })));
+      expect(error, `${field} ${value}`).toMatchObject({ code: 'MESSAGE_BAD_FIELD', field, value });
+      expect((error as Error).message).toContain(reason);
+    }
   });
 
   it('refuses a value over the size limit before parsing it, naming both sizes', () => {
