@@ -19,8 +19,9 @@ export function formatStatsTable(windows: readonly WindowStats[]): string {
     const message = toStatsMessage(window);
     return COLUMNS.map((column) => String(message[column] ?? 'NULL'));
   });
+  // A reduce, not Math.max(...): spreading thousands of rows into a call can overflow the stack.
   const widths = COLUMNS.map((column, i) =>
-    Math.max(column.length, ...rows.map((row) => row[i]?.length ?? 0)),
+    rows.reduce((width, row) => Math.max(width, row[i]?.length ?? 0), column.length),
   );
   const rule = `+${widths.map((width) => '-'.repeat(width)).join('+')}+`;
   const line = (cells: readonly string[]) =>

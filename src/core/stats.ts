@@ -63,15 +63,26 @@ export interface Activity {
   readonly maxMag: (number | null)[];
 }
 
-/** Bar width for a chart covering `spanMs`: 5 minutes for an hour, hourly up to a day, then 6 h, then daily. */
+/** The most bars an activity chart has, whatever the span: a 300-pixel chart shows no more. */
+export const MAX_BINS = 200;
+
+const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * Bar width for a chart covering `spanMs`: 5 minutes for an hour, hourly up to a day, then 6 h,
+ * then daily; past MAX_BINS days, whole days wide enough that the bars stay at most MAX_BINS.
+ */
 export function binFor(spanMs: number): number {
   if (spanMs <= HOUR_MS) return 5 * 60_000;
-  if (spanMs <= 24 * HOUR_MS) return HOUR_MS;
-  if (spanMs <= 7 * 24 * HOUR_MS) return 6 * HOUR_MS;
-  return 24 * HOUR_MS;
+  if (spanMs <= DAY_MS) return HOUR_MS;
+  if (spanMs <= 7 * DAY_MS) return 6 * HOUR_MS;
+  return Math.max(1, Math.ceil(spanMs / MAX_BINS / DAY_MS)) * DAY_MS;
 }
 
-/** Quakes per time bin over the `spanMs` before the reference time; quakes outside are not counted. */
+/**
+ * Quakes per time bin over the `spanMs` (finite) before the reference time, in at most MAX_BINS
+ * bins; quakes outside are not counted.
+ */
 export function activity(quakes: Iterable<Quake>, reference: number, spanMs: number): Activity {
   const binMs = binFor(spanMs);
   const bins = Math.max(1, Math.ceil(spanMs / binMs));

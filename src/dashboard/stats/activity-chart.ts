@@ -37,7 +37,9 @@ export class ActivityChart {
 
   update(activity: Activity, i18n: I18n): void {
     const { counts, maxMag, start, binMs } = activity;
-    const peak = Math.max(1, ...counts);
+    // A loop, not Math.max(...counts): spreading a long array into a call overflows the stack.
+    let peak = 1;
+    for (const count of counts) if (count > peak) peak = count;
     const step = WIDTH / counts.length;
     const gap = Math.min(2, step * 0.2);
     const bars = counts.map((count, i) => {

@@ -48,4 +48,16 @@ describe('the window table on the console', () => {
     expect(header).toContain('|magnitud_promedio  |');
     expect(rule).toContain('+-------------------+');
   });
+
+  it('prints 200,000 windows (two years of backlog in one batch) without overflowing the stack', () => {
+    const windows = Array.from({ length: 200_000 }, (_, i) => ({
+      start: T0 + i * FIVE_MIN,
+      end: T0 + (i + 1) * FIVE_MIN,
+      count: 1,
+      withMagnitude: 1,
+      avgMag: 2,
+      maxMag: 2,
+    }));
+    expect(formatStatsTable(windows).split('\n')).toHaveLength(200_000 + 4);
+  });
 });

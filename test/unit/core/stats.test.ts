@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseFeedText } from '../../../src/core/feed.ts';
-import { activity, binFor, HOUR_MS, summarize, topRegions } from '../../../src/core/stats.ts';
+import {
+  activity,
+  binFor,
+  HOUR_MS,
+  MAX_BINS,
+  summarize,
+  topRegions,
+} from '../../../src/core/stats.ts';
 import { fixtureJson, fixtureText } from '../../helpers/fixtures.ts';
 import { makeQuake } from '../../helpers/quake.ts';
 
@@ -60,6 +67,40 @@ describe('activity', () => {
     expect(result.maxMag[23]).toBe(3);
     expect(result.counts[0]).toBe(1);
     expect(result.counts.reduce((a, b) => a + b, 0)).toBe(4);
+  });
+});
+
+describe('activity over a span reaching far back', () => {
+  const reference = Date.UTC(2023, 3, 7, 12, 0);
+  const week = [
+    makeQuake({ id: 'now', time: reference - HOUR_MS, mag: 4 }),
+    makeQuake({ id: 'week', time: reference - 6 * 24 * HOUR_MS, mag: 2 }),
+  ];
+
+  it.each([
+    ['a quake of 1900 among a week of quakes', Date.UTC(1900, 0, 1)],
+    ['a quake of the year 0000', -62_167_219_200_000],
+  ])('never has more than MAX_BINS bars, for %s', (_label, time) => {
+    // A feed whose period is unknown spans from its oldest quake to the reference time.
+    const quakes = [...week, makeQuake({ id: 'old', time, mag: 6 })];
+    const result = activity(quakes, reference, reference - time);
+    expect(result.counts.length).toBeLessThanOrEqual(MAX_BINS);
+    expect(result.counts.length).toBeGreaterThan(MAX_BINS / 2);
+    expect(result.counts.reduce((a, b) => a + b, 0)).toBe(3);
+    expect(result.counts[0]).toBe(1);
+    expect(result.maxMag[0]).toBe(6);
+    expect(result.start).toBeLessThanOrEqual(time);
+    expect(result.start + result.counts.length * result.binMs).toBe(reference);
+    expect(result.binMs % (24 * HOUR_MS)).toBe(0);
+  });
+
+  it('keeps daily bars up to MAX_BINS days, then widens them by whole days', () => {
+    const day = 24 * HOUR_MS;
+    expect(binFor(MAX_BINS * day)).toBe(day);
+    expect(binFor(MAX_BINS * day + 1)).toBe(2 * day);
+    for (const span of [MAX_BINS * day + 1, 365 * day, 124 * 365 * day, 9999 * day]) {
+      expect(activity([], reference, span).counts.length).toBeLessThanOrEqual(MAX_BINS);
+    }
   });
 });
 
