@@ -30,7 +30,7 @@ export class FeedPoller {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #controller: AbortController | null = null;
   #failures = 0;
-  /** Bumped on every start(), so an answer to an old URL is ignored. */
+  /** Bumped on every start() and stop(), so an answer to an old URL or after a stop schedules nothing. */
   #run = 0;
 
   constructor(options: PollerOptions) {
@@ -46,7 +46,9 @@ export class FeedPoller {
     void this.#poll(++this.#run);
   }
 
+  /** Stops polling for good: a fetch in flight is aborted and nothing is scheduled after it. */
   stop(): void {
+    this.#run++;
     clearTimeout(this.#timer);
     this.#controller?.abort();
     this.#controller = null;
