@@ -26,14 +26,24 @@ export function fixtureJson(name: FixtureName): any {
 
 /**
  * The text of a feed like fixture `name` holding only `features` (raw GeoJSON features), for
- * tests that change what the fake USGS serves between polls.
+ * tests that change what the fake USGS serves between polls. It keeps the recorded
+ * metadata.generated unless given `generated`: features moved in time need a matching one, as
+ * the parser refuses quakes more than a day after it.
  */
-// biome-ignore lint/suspicious/noExplicitAny: raw GeoJSON is walked freely in tests
-export function feedText(name: FixtureName, features: any[]): string {
+export function feedText(
+  name: FixtureName,
+  // biome-ignore lint/suspicious/noExplicitAny: raw GeoJSON is walked freely in tests
+  features: any[],
+  generated?: number,
+): string {
   const feed = fixtureJson(name);
   return JSON.stringify({
     ...feed,
-    metadata: { ...feed.metadata, count: features.length },
+    metadata: {
+      ...feed.metadata,
+      count: features.length,
+      generated: generated ?? feed.metadata.generated,
+    },
     features,
   });
 }

@@ -5,7 +5,7 @@ import { feedText, fixtureJson, revised } from '../helpers/fixtures.ts';
 import { type Command, startCommand } from '../helpers/process.ts';
 import { connectBridge, type Frame } from '../helpers/ws-client.ts';
 
-// The real day of 2016, moved so that its newest quake happened a minute ago.
+// The real day of 2016, moved so that its newest quake happened a minute ago (served as generated now).
 const raw = fixtureJson('2016-11-03_all_day.geojson');
 const shift = Date.now() - 60_000 - raw.features[0].properties.time;
 // biome-ignore lint/suspicious/noExplicitAny: raw GeoJSON
@@ -29,7 +29,7 @@ let base: string;
 
 beforeAll(async () => {
   usgs = await startFakeUsgs();
-  usgs.set('/day.geojson', { body: feedText('2016-11-03_all_day.geojson', features) });
+  usgs.set('/day.geojson', { body: feedText('2016-11-03_all_day.geojson', features, Date.now()) });
   const port = await freePort();
   base = `ws://127.0.0.1:${port}/ws`;
   bridge = startCommand('bridge/server.ts', {
@@ -67,11 +67,11 @@ describe('bridge in direct mode (no Kafka)', () => {
     expect(client.frames[0]).toMatchObject({ type: 'hello', mode: 'direct' });
 
     usgs.set('/day.geojson', {
-      body: feedText('2016-11-03_all_day.geojson', [
-        strong,
-        revised(features[1], 3.3),
-        ...features.slice(2),
-      ]),
+      body: feedText(
+        '2016-11-03_all_day.geojson',
+        [strong, revised(features[1], 3.3), ...features.slice(2)],
+        Date.now(),
+      ),
     });
     const alert = await client.next((f) => f.type === 'alert' && f.quake.id === 'us-new-m5');
     const revision = await client.next(
@@ -106,7 +106,9 @@ describe('bridge in direct mode (no Kafka)', () => {
     expect(down.message).toMatch(
       /^USGS feed at .*\/day\.geojson returned HTTP 503.*; retrying in /,
     );
-    usgs.set('/day.geojson', { body: feedText('2016-11-03_all_day.geojson', features) });
+    usgs.set('/day.geojson', {
+      body: feedText('2016-11-03_all_day.geojson', features, Date.now()),
+    });
     await client.next((f) => f.type === 'source' && f.ok === true);
     const again = await connectBridge(base);
     const snapshot = await again.next((f) => f.type === 'snapshot');
