@@ -7,7 +7,8 @@
  * Settings (feed, filters, language, ...) flow the same way: SettingsStore -> refresh.
  * Nothing here draws; the components under map/, list/, stats/, filters/, header/ and alerts/ do.
  */
-import { parseFeedText } from '../core/feed.ts';
+import { clip } from '../core/errors.ts';
+import { parseFeedText, type Reject } from '../core/feed.ts';
 import { generatedOf, sameFeatures } from '../core/feed-text.ts';
 import { compileFilter, countTypes, referenceTime } from '../core/filter.ts';
 import type { Quake } from '../core/quake.ts';
@@ -24,6 +25,7 @@ import { FilterPanel } from './filters/filter-panel.ts';
 import { FeedPicker } from './header/feed-picker.ts';
 import { type BridgeStatus, FeedStatus } from './header/feed-status.ts';
 import { Preferences } from './header/preferences.ts';
+import { RejectNote } from './header/reject-note.ts';
 import { browserLanguage, I18n } from './i18n/i18n.ts';
 import { QuakeList, type SortOrder, sortQuakes } from './list/quake-list.ts';
 import { QuakeMap } from './map/quake-map.ts';
@@ -46,10 +48,17 @@ const WINDOW_SPEC = tumblingWindows();
 /** After losing a bridge it was connected to, the page waits this long before polling USGS itself. */
 const FALLBACK_AFTER_MS = 10_000;
 
-/** The bridge of the page that the bridge itself served, else null (a page opened from disk). */
+/**
+ * The bridge that served this page, else null (a page opened from disk or served by any other
+ * server). A bridge marks the page it serves with `<meta name="sismos-bridge" content="/ws">`,
+ * the path of its WebSocket (bridge/server.ts), so no other server gets a connection attempt.
+ */
 function servingBridge(): string | null {
+  const meta = document.querySelector<HTMLMetaElement>('meta[name="sismos-bridge"]');
+  const path = meta?.content ?? '';
+  if (!path.startsWith('/')) return null;
   if (location.protocol !== 'http:' && location.protocol !== 'https:') return null;
-  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${path}`;
 }
 
 export class Dashboard {
@@ -71,6 +80,10 @@ export class Dashboard {
   #oldest = Number.POSITIVE_INFINITY;
   #failure: Failure | null = null;
   #retryAt: number | null = null;
+  /** The features of the polled feed on screen that did not become quakes. */
+  #rejects: readonly Reject[] = [];
+  /** An error nobody expected (a bug): shown until a reload, since what is on screen may be wrong. */
+  #error: string | null = null;
   #sort: SortOrder = 'time';
   readonly #counts = { polls: 0, updates: 0, failures: 0 };
   /** Live mode: the bridge connection and its state; null when the page only polls. */
@@ -103,6 +116,7 @@ export class Dashboard {
   readonly #picker = new FeedPicker(byId<HTMLSelectElement>('feed-select'));
   readonly #status: FeedStatus;
   readonly #prefs = new Preferences();
+  readonly #rejectNote = new RejectNote(byId<HTMLDetailsElement>('rejects'));
   readonly #cards: AlertCards;
   readonly #notifier = new Notifier();
   readonly #alerts: AlertCenter;
@@ -144,6 +158,17 @@ export class Dashboard {
     if (this.#bridge !== null) this.#bridge.start();
     else this.#poller.start(this.#source.url, this.#source.pollMs);
     this.#showStatus();
+  }
+
+  /**
+   * Shows an error nobody expected (main.ts sends every uncaught one here) as the page's error
+   * state, never an endless "loading". The first one is kept: later ones are usually its echoes.
+   */
+  crashed(error: unknown): void {
+    if (this.#error !== null) return;
+    this.#error = clip(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+    this.#showStatus();
+    this.#publish();
   }
 
   #connectBridge(url: string): BridgeClient {
@@ -227,6 +252,7 @@ export class Dashboard {
     const oldest = Date.now() - this.#liveWindowMs;
     const quakes = [...byId.values()].filter((quake) => quake.time >= oldest);
     this.#lastText = null;
+    this.#rejects = [];
     this.#initial = true;
     this.#applied(this.#store.applySnapshot(quakes), Date.now());
   }
@@ -319,11 +345,7 @@ export class Dashboard {
     } else {
       // Throws FeedError on a body that is not a feed: the poller reports it, the old data stays.
       const feed = parseFeedText(text);
-      if (feed.rejects.length > 0) {
-        console.warn(
-          `Sismos: skipped ${feed.rejects.length} features of ${this.#source.url}, e.g. ${feed.rejects[0]?.reason}`,
-        );
-      }
+      this.#rejects = feed.rejects;
       this.#lastText = text;
       generated = feed.metadata.generated;
       change = this.#store.applySnapshot(feed.quakes);
@@ -496,6 +518,7 @@ export class Dashboard {
       clearTimeout(this.#fallbackTimer);
       this.#source = feedSource(next.feed, this.#settings.session.pollMs);
       this.#lastText = null;
+      this.#rejects = [];
       this.#generated = null;
       this.#fetchedAt = null;
       this.#failure = null;
@@ -545,9 +568,11 @@ export class Dashboard {
         failure: this.#failure,
         retryAt: this.#retryAt,
         bridge: this.#link,
+        error: this.#error,
       },
       this.#i18n,
     );
+    this.#rejectNote.update(this.#rejects, this.#i18n);
   }
 
   /** A small read-only view of the page's state on <body data-*>, for tests and the benchmark. */
@@ -565,11 +590,13 @@ export class Dashboard {
       connection:
         this.#link === null ? 'polling' : this.#link.fallback ? 'fallback' : this.#link.state,
       phase:
-        this.#failure !== null
-          ? 'stale'
-          : this.#generated === null && this.#fetchedAt === null
-            ? 'loading'
-            : 'live',
+        this.#error !== null
+          ? 'error'
+          : this.#failure !== null
+            ? 'stale'
+            : this.#generated === null && this.#fetchedAt === null
+              ? 'loading'
+              : 'live',
     });
   }
 }

@@ -132,6 +132,51 @@ describe('live mode', () => {
     expect(problems.cspViolations).toEqual([]);
   });
 
+  it('stops polling USGS for good when its bridge is back, even with a poll in flight', async () => {
+    const raw = recentDay();
+    env.usgs.set('/back/bridge_day.geojson', { body: JSON.stringify(raw) });
+    // The page's own poll of its feed never gets an answer: it is in flight when the bridge returns.
+    env.usgs.set('/back/page_day.geojson', { hang: true });
+    const bridgeEnv = {
+      KAFKA_BROKERS: '',
+      BRIDGE_FEED_URL: env.usgs.url('/back/bridge_day.geojson'),
+      BRIDGE_POLL_S: '0.2',
+    };
+    const port = await freePort();
+    const first = await startBridge(bridgeEnv, port);
+    const { page: tab, problems } = await openDashboard(env.browser);
+    const query = new URLSearchParams({
+      feed: env.usgs.url('/back/page_day.geojson'),
+      poll: '200',
+      timeout: '600000',
+      lang: 'en',
+    });
+    await tab.goto(`${first.url}?${query}`);
+    await tab.waitForFunction(
+      () => document.body.dataset.connection === 'live' && document.body.dataset.markers === '151',
+    );
+
+    first.bridge.child.kill('SIGTERM');
+    await first.bridge.exited;
+    await tab.waitForFunction(() => document.body.dataset.connection === 'fallback', undefined, {
+      timeout: 30_000,
+    });
+    await expect.poll(() => env.usgs.hits('/back/page_day.geojson'), { timeout: 10_000 }).toBe(1);
+    await startBridge(bridgeEnv, port);
+    await tab.waitForFunction(() => document.body.dataset.connection === 'live', undefined, {
+      timeout: 60_000,
+    });
+    // Twenty poll periods: a poller that re-armed itself after the aborted fetch would poll again.
+    await tab.waitForTimeout(20 * 200);
+    expect(env.usgs.hits('/back/page_day.geojson')).toBe(1);
+    expect((await state(tab)).connection).toBe('live');
+    // Chromium logs each refused reconnection attempt while the bridge is down; nothing else may fail.
+    const unexpected = problems.errors.filter(
+      (error) => !/^WebSocket connection to .* failed/.test(error),
+    );
+    expect({ ...problems, errors: unexpected }).toEqual({ cspViolations: [], errors: [] });
+  }, 120_000);
+
   it('through the whole chain: fake USGS -> productor_sismos -> Kafka -> consumidor_alertas -> bridge -> page', async () => {
     const raw = recentDay();
     const topics = {

@@ -13,15 +13,20 @@ const env = withBrowserAndUsgs();
 const HOSTILE = '<img src=x onerror=alert(1)>, Fiji';
 const FORMULA = '=HYPERLINK("http://evil.example","click")';
 
-/** The day feed with a strong quake named by markup, one named by a formula, one with a javascript: URL. */
+/**
+ * The day feed with a strong quake named by markup, one named by a formula, one with a javascript:
+ * URL, and two whose event pages are not on USGS.
+ */
 function hostileFeed(): string {
   const raw = rawFeed('2016-11-03_all_day.geojson');
-  const [a, b, c] = raw.features;
+  const [a, b, c, d, e] = raw.features;
   a!.properties.place = HOSTILE;
   a!.properties.mag = 6.3;
   a!.properties.time = raw.metadata.generated - 1000;
   b!.properties.place = FORMULA;
   c!.properties.url = 'javascript:alert(1)';
+  d!.properties.url = 'https://evil.example/earthquakes/eventpage/x';
+  e!.properties.url = 'https://earthquake.usgs.gov@evil.example:8443/earthquakes/eventpage/x';
   return JSON.stringify(raw);
 }
 
@@ -63,6 +68,33 @@ describe('text from USGS is untrusted', () => {
     await page.locator(`.leaflet-popup .popup[data-id="${id}"]`).waitFor();
     expect(await page.locator('.leaflet-popup a.popup-link').count()).toBe(0);
   });
+
+  it.each([
+    ['en', 'View on USGS ↗', 'Open on evil.example ↗', 'Open on evil.example:8443 ↗'],
+    ['es', 'Ver en el USGS ↗', 'Abrir en evil.example ↗', 'Abrir en evil.example:8443 ↗'],
+  ])(
+    '(%s) a link that does not point to USGS names the host it opens',
+    async (lang, usgs, other, port) => {
+      const { page, problems } = await openDashboard(env.browser);
+      env.usgs.set('/hostile.geojson', { body: hostileFeed() });
+      await page.goto(dashboardUrl({ feed: env.usgs.url('/hostile.geojson'), lang }));
+      await waitForUpdates(page, 1);
+      const features = rawFeed('2016-11-03_all_day.geojson').features;
+      // Feature 5 keeps its USGS page; 3 and 4 open evil.example (4 behind "earthquake.usgs.gov@").
+      const links = [
+        [5, usgs],
+        [3, other],
+        [4, port],
+      ] as const;
+      for (const [i, label] of links) {
+        const { id } = features[i]!;
+        await page.locator(`[role="option"][data-id="${id}"]`).click();
+        const link = page.locator(`.leaflet-popup .popup[data-id="${id}"] a.popup-link`);
+        expect(await link.textContent(), id).toBe(label);
+      }
+      expect(problems).toEqual({ cspViolations: [], errors: [] });
+    },
+  );
 });
 
 describe('export', () => {

@@ -29,6 +29,8 @@ export interface FeedState {
   /** When the next attempt after a failure is due (epoch ms). */
   readonly retryAt: number | null;
   readonly bridge: BridgeStatus | null;
+  /** An error nobody expected while showing the data (a bug); it stays until the page is reloaded. */
+  readonly error: string | null;
 }
 
 export class FeedStatus {
@@ -58,6 +60,10 @@ export class FeedStatus {
   #render(): void {
     const state = this.#state;
     if (state === null) return;
+    if (state.error !== null) {
+      this.#renderError(state, state.error);
+      return;
+    }
     if (state.bridge !== null && !state.bridge.fallback) {
       this.#renderBridge(state, state.bridge);
       return;
@@ -96,6 +102,17 @@ export class FeedStatus {
     }
     this.#stale.hidden = notice.length === 0;
     this.#stale.textContent = notice.join(' ');
+  }
+
+  /** The error state: what failed and what to do, instead of data that may be wrong or an endless "loading". */
+  #renderError(state: FeedState, error: string): void {
+    const i18n = this.#i18n;
+    const url = state.bridge !== null && !state.bridge.fallback ? state.bridge.url : state.url;
+    this.#line.dataset.phase = 'error';
+    this.#phase.textContent = i18n.t('status.error');
+    this.#text.textContent = url;
+    this.#stale.hidden = false;
+    this.#stale.textContent = i18n.t('error.page', { url, reason: error });
   }
 
   /** The live-mode line: connected (with the age of the last data) or reconnecting. */

@@ -1,8 +1,11 @@
 /** The popup of one quake, built from DOM nodes and textContent only (place names are untrusted). */
+import { clip } from '../../core/errors.ts';
 import type { Quake } from '../../core/quake.ts';
 import { type ColourBy, depthColour, magnitudeColour, textColourOn } from '../../core/scale.ts';
 import type { I18n, MessageKey } from '../i18n/i18n.ts';
 import { el } from '../ui/dom.ts';
+
+const USGS_HOST = 'earthquake.usgs.gov';
 
 /** A coloured magnitude badge ("5.2"), shared by the popup, the list and the alert cards. */
 export function magBadge(quake: Quake, i18n: I18n, colourBy: ColourBy = 'magnitude'): HTMLElement {
@@ -61,9 +64,22 @@ export function popupContent(quake: Quake, i18n: I18n, colourBy: ColourBy): HTML
       ? null
       : el('a', {
           className: 'popup-link',
-          text: `${i18n.t('quake.link')} ↗`,
+          text: `${linkLabel(quake.url, i18n)} ↗`,
           attrs: { href: quake.url, target: '_blank', rel: 'noopener noreferrer' },
         });
   if (quake.tsunami) head.append(el('span', { className: 'tag tag-tsunami', text: 'tsunami' }));
   return el('div', { className: 'popup', dataset: { id: quake.id } }, head, list, link);
+}
+
+/** "View on USGS" for USGS's own pages; any other link names the host it opens, so a feed cannot pass another site off as USGS. */
+function linkLabel(url: string, i18n: I18n): string {
+  let host = url;
+  try {
+    host = new URL(url).host;
+  } catch {
+    // Not a URL a browser can parse: name the text itself.
+  }
+  return host === USGS_HOST
+    ? i18n.t('quake.link')
+    : i18n.t('quake.linkOther', { host: clip(host) });
 }

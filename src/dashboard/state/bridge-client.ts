@@ -33,6 +33,17 @@ export interface BridgeEvents {
 
 const BACKOFF = { firstMs: 1000, maxMs: 30_000 };
 
+/**
+ * The address to connect to: the bridge's URL with the cursor to resume from, keeping the URL's
+ * other query parameters (such as the token `npm start` prints for pages opened from disk).
+ */
+export function bridgeUrl(base: string, cursor: string | null): string {
+  const url = new URL(base);
+  if (cursor === null) url.searchParams.delete('cursor');
+  else url.searchParams.set('cursor', cursor);
+  return url.href;
+}
+
 export class BridgeClient {
   readonly url: string;
   readonly #events: BridgeEvents;
@@ -66,12 +77,10 @@ export class BridgeClient {
   }
 
   #connect(): void {
-    const url = new URL(this.url);
-    if (this.#cursor !== null) url.searchParams.set('cursor', this.#cursor);
     this.#events.onState(this.#failures === 0 ? 'connecting' : 'reconnecting', null, null);
     let socket: WebSocket;
     try {
-      socket = new WebSocket(url);
+      socket = new WebSocket(bridgeUrl(this.url, this.#cursor));
     } catch (error) {
       this.#retry(error instanceof Error ? error.message : String(error));
       return;
@@ -79,14 +88,18 @@ export class BridgeClient {
     this.#socket = socket;
     let reason: string | null = null;
     socket.onmessage = (event) => {
+      let deliver: () => void;
       try {
-        this.#receive(JSON.parse(String(event.data)));
+        deliver = this.#decode(JSON.parse(String(event.data)));
       } catch (error) {
         // A frame that is not valid is dropped; the cursor stays before it, so a resume retries it.
         console.warn(
           `Sismos: ignored a bridge frame: ${error instanceof Error ? error.message : error}`,
         );
+        return;
       }
+      // Outside the try: an error while showing valid data is the page's, not the frame's.
+      deliver();
     };
     socket.onclose = (event) => {
       if (this.#socket !== socket || this.#stopped) return;
@@ -98,38 +111,48 @@ export class BridgeClient {
     };
   }
 
+  /** Validates a frame (throwing when it is not valid) and returns what hands it on. */
   // biome-ignore lint/suspicious/noExplicitAny: a frame is checked field by field, and its quakes by the core decoders
-  #receive(frame: any): void {
+  #decode(frame: any): () => void {
+    const events = this.#events;
+    // Hands the frame on, then keeps its cursor: a frame the page failed to show is not passed.
+    const advancing = (hand: () => void) => () => {
+      hand();
+      if (typeof frame.cursor === 'string') this.#cursor = frame.cursor;
+    };
     switch (frame?.type) {
       case 'hello':
-        this.#windowMs = Number(frame.windowMs) > 0 ? Number(frame.windowMs) : this.#windowMs;
-        this.#failures = 0;
-        this.#events.onState('live', null, null);
-        return;
-      case 'snapshot':
-        this.#events.onSnapshot({
-          quakes: frame.quakes.map(quakeFromMessage),
-          alerts: frame.alerts.map(quakeFromMessage),
-          windows: frame.stats.map(windowFromMessage),
+        return () => {
+          this.#windowMs = Number(frame.windowMs) > 0 ? Number(frame.windowMs) : this.#windowMs;
+          this.#failures = 0;
+          events.onState('live', null, null);
+        };
+      case 'snapshot': {
+        const snapshot: BridgeSnapshot = {
+          quakes: frame.quakes.map((quake: unknown) => quakeFromMessage(quake)),
+          alerts: frame.alerts.map((quake: unknown) => quakeFromMessage(quake)),
+          windows: frame.stats.map((window: unknown) => windowFromMessage(window)),
           windowMs: this.#windowMs,
-        });
-        break;
-      case 'quake':
-        this.#events.onQuake(quakeFromMessage(frame.quake));
-        break;
-      case 'alert':
-        this.#events.onAlert(quakeFromMessage(frame.quake));
-        break;
-      case 'stats':
-        this.#events.onWindow(windowFromMessage(frame.window));
-        break;
+        };
+        return advancing(() => events.onSnapshot(snapshot));
+      }
+      case 'quake': {
+        const quake = quakeFromMessage(frame.quake);
+        return advancing(() => events.onQuake(quake));
+      }
+      case 'alert': {
+        const quake = quakeFromMessage(frame.quake);
+        return advancing(() => events.onAlert(quake));
+      }
+      case 'stats': {
+        const window = windowFromMessage(frame.window);
+        return advancing(() => events.onWindow(window));
+      }
       case 'source':
-        this.#events.onSource(frame.ok === true, String(frame.message));
-        return;
+        return () => events.onSource(frame.ok === true, String(frame.message));
       default:
-        return;
+        return () => {};
     }
-    if (typeof frame.cursor === 'string') this.#cursor = frame.cursor;
   }
 
   #retry(reason: string): void {
