@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { DEFAULT_ALERT_THRESHOLD } from '../src/core/alert.ts';
 import { tumblingWindows } from '../src/core/window.ts';
@@ -67,9 +68,13 @@ async function main(): Promise<void> {
     });
   });
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 4096, clientTracking: false });
-  server.on('upgrade', (request, socket, head) => {
-    const path = new URL(request.url ?? '/', 'http://bridge').pathname;
-    if (path !== '/ws') return refuse(socket, 404, 'Not Found', 'the WebSocket endpoint is /ws');
+  server.on('upgrade', (request, socket: Duplex, head) => {
+    // Until ws takes the socket, its errors (a client that resets) are ours to catch.
+    socket.on('error', () => socket.destroy());
+    const url = requestUrl(request);
+    if (url === null) return refuse(socket, 400, 'Bad Request', 'the request target is not a URL');
+    if (url.pathname !== '/ws')
+      return refuse(socket, 404, 'Not Found', 'the WebSocket endpoint is /ws');
     if (!originAllowed(config.origins, request.headers.origin, request.headers.host)) {
       log(
         `bridge: refused a WebSocket from origin ${request.headers.origin} (allow it with BRIDGE_ALLOWED_ORIGINS)`,
@@ -82,6 +87,8 @@ async function main(): Promise<void> {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
   });
+  // Later errors (no file descriptor left to accept a connection) cost that connection, not the bridge.
+  server.on('error', (error) => log(`bridge: ${error.message}`));
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   log(
@@ -107,8 +114,15 @@ async function main(): Promise<void> {
     response: ServerResponse,
     health: () => Promise<unknown>,
   ) {
-    const path = new URL(request.url ?? '/', 'http://bridge').pathname;
     response.setHeader('X-Content-Type-Options', 'nosniff');
+    const url = requestUrl(request);
+    if (url === null) {
+      response
+        .writeHead(400, { 'Content-Type': 'text/plain' })
+        .end('the request target is not a URL\n');
+      return;
+    }
+    const path = url.pathname;
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { Allow: 'GET, HEAD' }).end();
     } else if (path === '/' || path === '/index.html') {
@@ -225,12 +239,18 @@ function markServed(html: string): string {
   return html.replace('<head>', '<head>\n<meta name="sismos-bridge" content="/ws">');
 }
 
-function refuse(
-  socket: import('node:stream').Duplex,
-  status: number,
-  text: string,
-  body: string,
-): void {
+/** The request's target as a URL, or null when it is not one (a client may send anything). */
+function requestUrl(request: IncomingMessage): URL | null {
+  try {
+    return new URL(request.url ?? '/', 'http://bridge');
+  } catch {
+    return null;
+  }
+}
+
+/** Answers an upgrade request that is refused with a plain HTTP error, then drops the connection. */
+function refuse(socket: Duplex, status: number, text: string, body: string): void {
+  socket.once('finish', () => socket.destroy());
   socket.end(
     `HTTP/1.1 ${status} ${text}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${body}\n`,
   );

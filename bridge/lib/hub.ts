@@ -17,7 +17,7 @@ import {
 import type { Quake } from '../../src/core/quake.ts';
 import { toStatsMessage } from '../../src/core/stats-message.ts';
 import type { Entry, RelayLog } from './relay-log.ts';
-import { type FrameRun, frameRun, textFrame } from './ws-frame.ts';
+import { closeReason, type FrameRun, frameRun, textFrame } from './ws-frame.ts';
 
 export interface HubOptions {
   readonly mode: 'kafka' | 'direct';
@@ -117,7 +117,7 @@ export class Hub {
     try {
       filters = filtersFromParams(url.searchParams);
     } catch (error) {
-      socket.close(CloseCode.badRequest, clip((error as Error).message));
+      socket.close(CloseCode.badRequest, closeReason((error as Error).message));
       return;
     }
     const session: Session = {
@@ -221,7 +221,7 @@ export class Hub {
       this.#start(session, frame.cursor, null);
     } catch (error) {
       this.#options.log(`bridge: closing ${session.peer}: ${(error as Error).message}`);
-      session.socket.close(CloseCode.badRequest, clip((error as Error).message));
+      session.socket.close(CloseCode.badRequest, closeReason((error as Error).message));
     }
   }
 
@@ -401,11 +401,4 @@ export function frameText({ record, cursor }: Entry): string {
   }
   const type = record.kind === 'alert' ? 'alert' : 'quake';
   return `{"type":"${type}","quake":${record.text ?? encodeMessage(record.quake as Quake)}${tail}`;
-}
-
-/** WebSocket close reasons are limited to 123 bytes. */
-function clip(reason: string): string {
-  return Buffer.byteLength(reason) <= 123
-    ? reason
-    : `${Buffer.from(reason).subarray(0, 119).toString()}...`;
 }

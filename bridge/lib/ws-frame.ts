@@ -51,3 +51,19 @@ function writeFrame(into: Buffer, at: number, text: string, length: number): voi
   }
   into.write(text, at + headerSize(length), length, 'utf8');
 }
+
+/** The longest close reason a WebSocket may carry, in bytes of UTF-8 (RFC 6455 §5.5: 125 less the code). */
+const MAX_REASON_BYTES = 123;
+
+/**
+ * `reason` as a close reason: unchanged when it fits in 123 bytes of UTF-8, else cut on a character
+ * boundary and ended with "...", never over the limit (ws throws a RangeError past it).
+ */
+export function closeReason(reason: string): string {
+  const bytes = Buffer.from(reason);
+  if (bytes.length <= MAX_REASON_BYTES) return reason;
+  let end = MAX_REASON_BYTES - 3;
+  // Back to the first byte of the character the cut falls in (continuation bytes are 10xxxxxx).
+  while (end > 0 && ((bytes[end] as number) & 0xc0) === 0x80) end--;
+  return `${bytes.subarray(0, end).toString()}...`;
+}
