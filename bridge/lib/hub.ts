@@ -79,6 +79,7 @@ export class Hub {
   #published = 0;
   #flushing = false;
   #slowClosed = 0;
+  #sourceOk = true;
 
   constructor(relay: RelayLog, options: HubOptions) {
     this.#relay = relay;
@@ -105,6 +106,11 @@ export class Hub {
   /** How many clients were closed for reading too slowly since the bridge started. */
   get slowClosed(): number {
     return this.#slowClosed;
+  }
+
+  /** Whether the source behind the bridge works, as it last said. */
+  get sourceOk(): boolean {
+    return this.#sourceOk;
   }
 
   /**
@@ -165,6 +171,7 @@ export class Hub {
 
   /** Tells every client whether the source behind the bridge works. */
   sourceStatus(ok: boolean, message: string): void {
+    this.#sourceOk = ok;
     const text = JSON.stringify({ type: 'source', ok, message } satisfies ServerFrame);
     for (const session of this.#sessions)
       if (session.socket.readyState === WebSocket.OPEN) session.socket.send(text);

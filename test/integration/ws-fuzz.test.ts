@@ -327,7 +327,7 @@ describe('the bridge under random WebSocket frames', () => {
     expect(bridge.child.exitCode).toBeNull();
     const health = await fetch(base.replace(/^ws(.*)\/ws$/, 'http$1/healthz'));
     expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ mode: 'direct' });
+    expect(await health.json()).toMatchObject({ status: 'ok', mode: 'direct' });
     // Every quake added meanwhile reached the watcher once, in an unbroken chain of cursors.
     const got = () => watcher.frames.filter((f) => f.type === 'quake').map((f) => f.quake.id);
     const ids = added.map((quake) => quake.id);
