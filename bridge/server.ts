@@ -48,6 +48,8 @@ const config = {
   maxBufferedBytes: envNumber('BRIDGE_MAX_BUFFERED_KB', 1024, { min: 1 }) * 1024,
   stallMs: envNumber('BRIDGE_STALL_SECONDS', 10, { min: 0.1 }) * 1000,
   heartbeatMs: envNumber('BRIDGE_HEARTBEAT_SECONDS', 20, { min: 0.05 }) * 1000,
+  maxConnections: envNumber('BRIDGE_MAX_CONNECTIONS', 1000, { min: 1 }),
+  maxConnectionsPerAddress: envNumber('BRIDGE_MAX_CONNECTIONS_PER_ADDRESS', 128, { min: 1 }),
   access: {
     hosts: parseHosts(envString('BRIDGE_ALLOWED_HOSTS', '')),
     origins: parseOrigins(envString('BRIDGE_ALLOWED_ORIGINS', '')),
@@ -70,6 +72,7 @@ async function main(): Promise<void> {
       clients: hub.clients,
       pausedClients: hub.pausedClients,
       slowClientsClosed: hub.slowClosed,
+      refusedConnections: hub.refusedConnections,
       relay: {
         records: relay.size,
         capacity: config.capacity,
@@ -103,7 +106,10 @@ async function main(): Promise<void> {
       log(`bridge: refused a WebSocket (HTTP 403): ${refusal}`);
       return refuse(socket, 403, 'Forbidden', refusal);
     }
-    sockets.handleUpgrade(request, socket, head, (ws) => hub.accept(ws, request, socket));
+    const peer = request.socket.remoteAddress ?? '?';
+    sockets.handleUpgrade(request, socket, head, (ws) =>
+      hub.accept(ws, socket, { peer, params: url.searchParams }),
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -247,6 +253,8 @@ function relayAndHub(epoch: string, mode: 'kafka' | 'direct') {
     maxBufferedBytes: config.maxBufferedBytes,
     stallMs: config.stallMs,
     heartbeatMs: config.heartbeatMs,
+    maxConnections: config.maxConnections,
+    maxConnectionsPerAddress: config.maxConnectionsPerAddress,
     log,
   });
   const sink = {

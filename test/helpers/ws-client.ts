@@ -197,6 +197,8 @@ export interface RawOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** Bytes of each frame's payload kept in `frames` (the rest is read and dropped). */
   readonly keep?: number;
+  /** The loopback address to connect from (127.0.0.2, ...), as another machine would. */
+  readonly localAddress?: string;
 }
 
 /**
@@ -208,7 +210,11 @@ export async function rawWebSocket(url: string, options: RawOptions = {}): Promi
   const { headers = { Origin: 'http://localhost:8080' }, keep = Number.POSITIVE_INFINITY } =
     options;
   const { hostname, port, pathname, search } = new URL(url);
-  const socket = connect(Number(port), hostname);
+  const socket = connect({
+    port: Number(port),
+    host: hostname,
+    ...(options.localAddress !== undefined && { localAddress: options.localAddress }),
+  });
   socket.on('error', () => {}); // a bridge that drops the client may reset the connection
   const frames: ServerFrame[] = [];
   const waiters = new Set<() => void>();

@@ -1,7 +1,8 @@
 /**
  * Who may reach the bridge, and what it tells them (docs/protocol.md, "Who may connect"): the Host
  * header against DNS rebinding, the Origin of the pages that may open the WebSocket, the token of
- * the file:// address it prints, the headers of what it serves, and what /healthz shows to whom.
+ * the file:// address it prints, the headers of what it serves, what /healthz shows to whom, and
+ * the connection limits.
  */
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +10,7 @@ import { freePort } from '../../scripts/kafka-local.ts';
 import { brokers, createTopic, unique } from '../helpers/kafka.ts';
 import { stopCommand } from '../helpers/pipeline.ts';
 import { type Command, startCommand } from '../helpers/process.ts';
-import { rawWebSocket } from '../helpers/ws-client.ts';
+import { closeCode, rawWebSocket } from '../helpers/ws-client.ts';
 
 const topics = {
   SISMOS_TOPIC: unique('sismos'),
@@ -202,5 +203,48 @@ describe('what the bridge serves', () => {
       expect(answer.body).not.toContain(brokers());
     }
     expect(JSON.stringify(local)).not.toContain(kafka.token);
+  });
+});
+
+describe('connection limits', () => {
+  it('closes a connection over the per-address or the global limit with 4029, saying which setting', async () => {
+    const limited = await startBridge({
+      KAFKA_BROKERS: '',
+      BRIDGE_FEED_URL: 'http://127.0.0.1:9/none.geojson',
+      BRIDGE_MAX_CONNECTIONS_PER_ADDRESS: '3',
+      BRIDGE_MAX_CONNECTIONS: '5',
+    });
+    const open = (from: string) => rawWebSocket(limited.ws, { localAddress: from });
+    const hello = (client: Awaited<ReturnType<typeof open>>) =>
+      client.next((f) => f.opcode === 8 || f.payload.toString().startsWith('{"type":"snapshot"'));
+    const first = await Promise.all([open('127.0.0.1'), open('127.0.0.1'), open('127.0.0.1')]);
+    for (const client of first) expect((await hello(client))?.opcode).toBe(1);
+    const fourth = await open('127.0.0.1');
+    await fourth.next((f) => f.opcode === 8);
+    expect(closeCode(fourth.frames)).toBe(4029);
+    expect(fourth.frames.at(-1)?.payload.subarray(2).toString()).toBe(
+      'too many connections from 127.0.0.1 (limit 3, BRIDGE_MAX_CONNECTIONS_PER_ADDRESS)',
+    );
+    const others = await Promise.all([open('127.0.0.2'), open('127.0.0.3')]);
+    for (const client of others) expect((await hello(client))?.opcode).toBe(1);
+    const sixth = await open('127.0.0.4');
+    await sixth.next((f) => f.opcode === 8);
+    expect(closeCode(sixth.frames)).toBe(4029);
+    expect(sixth.frames.at(-1)?.payload.subarray(2).toString()).toBe(
+      'too many connections (limit 5, BRIDGE_MAX_CONNECTIONS)',
+    );
+    // A connection that closes makes room for another.
+    (first[0] as (typeof first)[number]).socket.destroy();
+    await (first[0] as (typeof first)[number]).closed;
+    let again = await open('127.0.0.1');
+    // The bridge counts a connection until it sees its socket close, a moment after this side.
+    while ((await hello(again))?.opcode !== 1) {
+      again.socket.destroy();
+      again = await open('127.0.0.1');
+    }
+    const health = JSON.parse((await get(limited.port, '/healthz')).body);
+    expect(health.refusedConnections).toBeGreaterThanOrEqual(2);
+    for (const client of [...first, fourth, ...others, sixth, again]) client.socket.destroy();
+    await stopCommand(limited.command);
   });
 });

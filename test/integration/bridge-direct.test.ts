@@ -31,6 +31,8 @@ beforeAll(async () => {
     RETRY_MAX_S: '0.5',
   });
   await bridge.waitFor(/Sismos bridge \(direct mode/);
+  // The first poll is in: a client starts from a snapshot of the whole feed, not from its records.
+  await bridge.waitFor(new RegExp(`: ${features.length} new, `));
 });
 afterAll(async () => {
   bridge?.child.kill('SIGINT');

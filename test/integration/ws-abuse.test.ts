@@ -56,6 +56,9 @@ async function startWatched(env: Record<string, string>): Promise<Watched> {
     BRIDGE_MAX_BUFFERED_KB: String(MAX_BUFFERED / 1024),
     // Long enough that a well-behaved client on a loaded machine is never taken for a stalled one.
     BRIDGE_STALL_SECONDS: '3',
+    // The thousand idle clients all come from loopback, over the default limits.
+    BRIDGE_MAX_CONNECTIONS: String(IDLE * 2),
+    BRIDGE_MAX_CONNECTIONS_PER_ADDRESS: String(IDLE * 2),
     ...env,
   });
   await command.waitFor(/Sismos bridge \(Kafka/);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as ws from 'ws';
-import { closeReason, frameRun, textFrame } from '../../../bridge/lib/ws-frame.ts';
+import { closeReason, frameRun, textFrame, textFrameAround } from '../../../bridge/lib/ws-frame.ts';
 import { runs } from '../../helpers/seed.ts';
 
 /** ws's frame parser (exported by ws, not declared by @types/ws). */
@@ -38,6 +38,18 @@ describe('textFrame', () => {
     expect(read(run.bytes)).toEqual(texts);
     expect([...run.ends]).toEqual([3, 3 + 4 + 300, 3 + 304 + 4]);
     expect(read(run.bytes.subarray(run.ends[0], run.ends[1]))).toEqual([texts[1]]);
+  });
+});
+
+describe('textFrameAround', () => {
+  it('is read back as the head then the tail, and gives the tail itself, not a copy', () => {
+    for (const tailLength of [0, 100, 200, 70_000]) {
+      const head = '{"type":"snapshot","reset":"ñ"';
+      const tail = Buffer.from(`,"x":"${'é'.repeat(tailLength)}"}`);
+      const [start, shared] = textFrameAround(head, tail);
+      expect(shared).toBe(tail);
+      expect(read(Buffer.concat([start, shared]))).toEqual([head + tail.toString()]);
+    }
   });
 });
 
