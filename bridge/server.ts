@@ -10,10 +10,24 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { isIPv6 } from 'node:net';
 import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { pathToFileURL } from 'node:url';
 import { WebSocketServer } from 'ws';
 import { DEFAULT_ALERT_THRESHOLD } from '../src/core/alert.ts';
 import { tumblingWindows } from '../src/core/window.ts';
+import {
+  type AccessPolicy,
+  hostProblem,
+  parseHosts,
+  parseOrigins,
+  type RequestCredentials,
+  readToken,
+  showsDetails,
+  webSocketProblem,
+} from './lib/access.ts';
 import { fail } from './lib/console.ts';
 import { startDirectSource } from './lib/direct-source.ts';
 import { envNumber, envString } from './lib/env.ts';
@@ -21,7 +35,6 @@ import { chooseFeed } from './lib/feed-choice.ts';
 import { Hub } from './lib/hub.ts';
 import { createKafka, describeKafkaError } from './lib/kafka.ts';
 import { clusterEpoch, type KafkaSource, startKafkaSource } from './lib/kafka-source.ts';
-import { originAllowed, parseOrigins } from './lib/origin.ts';
 import { RelayLog, type RelayRecord } from './lib/relay-log.ts';
 import { topics } from './lib/topics.ts';
 
@@ -35,8 +48,14 @@ const config = {
   maxBufferedBytes: envNumber('BRIDGE_MAX_BUFFERED_KB', 1024, { min: 1 }) * 1024,
   stallMs: envNumber('BRIDGE_STALL_SECONDS', 10, { min: 0.1 }) * 1000,
   heartbeatMs: envNumber('BRIDGE_HEARTBEAT_SECONDS', 20, { min: 0.05 }) * 1000,
-  origins: parseOrigins(envString('BRIDGE_ALLOWED_ORIGINS', '')),
-  index: envString('BRIDGE_INDEX', new URL('../index.html', import.meta.url).pathname),
+  maxConnections: envNumber('BRIDGE_MAX_CONNECTIONS', 1000, { min: 1 }),
+  maxConnectionsPerAddress: envNumber('BRIDGE_MAX_CONNECTIONS_PER_ADDRESS', 128, { min: 1 }),
+  access: {
+    hosts: parseHosts(envString('BRIDGE_ALLOWED_HOSTS', '')),
+    origins: parseOrigins(envString('BRIDGE_ALLOWED_ORIGINS', '')),
+    token: readToken(envString('BRIDGE_TOKEN', '')),
+  } satisfies AccessPolicy,
+  index: resolve(envString('BRIDGE_INDEX', new URL('../index.html', import.meta.url).pathname)),
 };
 
 const log = (line: string) => console.log(line);
@@ -46,19 +65,24 @@ async function main(): Promise<void> {
   const started = Date.now();
 
   const server = createServer((request, response) => {
-    route(request, response, async () => ({
+    route(request, response, async (details) => ({
+      status: hub.sourceOk ? 'ok' : 'source failing',
       mode: config.kafka === null ? 'direct' : 'kafka',
       uptimeSeconds: Math.round((Date.now() - started) / 1000),
       clients: hub.clients,
       pausedClients: hub.pausedClients,
       slowClientsClosed: hub.slowClosed,
+      refusedConnections: hub.refusedConnections,
       relay: {
         records: relay.size,
         capacity: config.capacity,
         // Offsets are BigInts, which JSON cannot write: as strings, like the lag.
-        cursor: Object.fromEntries([...relay.cursor().next].map(([p, o]) => [p, o.toString()])),
+        ...(details && {
+          cursor: Object.fromEntries([...relay.cursor().next].map(([p, o]) => [p, o.toString()])),
+        }),
       },
-      source: await source.health(),
+      // The broker's address and the lag are for this machine, not for every page that asks.
+      ...(details && { source: await source.health() }),
     })).catch((error: unknown) => {
       // A failed request must never take the bridge down (an unhandled rejection would).
       log(`bridge: ${request.method} ${request.url} failed: ${String(error)}`);
@@ -67,26 +91,38 @@ async function main(): Promise<void> {
     });
   });
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 4096, clientTracking: false });
-  server.on('upgrade', (request, socket, head) => {
-    const path = new URL(request.url ?? '/', 'http://bridge').pathname;
-    if (path !== '/ws') return refuse(socket, 404, 'Not Found', 'the WebSocket endpoint is /ws');
-    if (!originAllowed(config.origins, request.headers.origin, request.headers.host)) {
-      log(
-        `bridge: refused a WebSocket from origin ${request.headers.origin} (allow it with BRIDGE_ALLOWED_ORIGINS)`,
-      );
-      return refuse(socket, 403, 'Forbidden', `origin ${request.headers.origin} is not allowed`);
+  server.on('upgrade', (request, socket: Duplex, head) => {
+    // Until ws takes the socket, its errors (a client that resets) are ours to catch.
+    socket.on('error', () => socket.destroy());
+    const url = requestUrl(request);
+    if (url === null) return refuse(socket, 400, 'Bad Request', 'the request target is not a URL');
+    const credentials = credentialsOf(request, url);
+    const hostRefusal = hostProblem(config.access, credentials.host);
+    if (hostRefusal !== null) return refuse(socket, 421, 'Misdirected Request', hostRefusal);
+    if (url.pathname !== '/ws')
+      return refuse(socket, 404, 'Not Found', 'the WebSocket endpoint is /ws');
+    const refusal = webSocketProblem(config.access, credentials);
+    if (refusal !== null) {
+      log(`bridge: refused a WebSocket (HTTP 403): ${refusal}`);
+      return refuse(socket, 403, 'Forbidden', refusal);
     }
-    sockets.handleUpgrade(request, socket, head, (ws) => hub.accept(ws, request, socket));
+    const peer = request.socket.remoteAddress ?? '?';
+    sockets.handleUpgrade(request, socket, head, (ws) =>
+      hub.accept(ws, socket, { peer, params: url.searchParams }),
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
   });
+  // Later errors (no file descriptor left to accept a connection) cost that connection, not the bridge.
+  server.on('error', (error) => log(`bridge: ${error.message}`));
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   log(
     `Sismos bridge (${source.describe}) at http://${config.host}:${port}/  (WebSocket /ws, health /healthz)`,
   );
+  log(`Page from disk, live from this bridge: ${fileAddress(port)}`);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -105,21 +141,35 @@ async function main(): Promise<void> {
   async function route(
     request: IncomingMessage,
     response: ServerResponse,
-    health: () => Promise<unknown>,
+    health: (details: boolean) => Promise<unknown>,
   ) {
-    const path = new URL(request.url ?? '/', 'http://bridge').pathname;
-    response.setHeader('X-Content-Type-Options', 'nosniff');
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
+    response.setHeader('Content-Security-Policy', STRICT_CSP);
+    const url = requestUrl(request);
+    if (url === null) {
+      response
+        .writeHead(400, { 'Content-Type': 'text/plain' })
+        .end('the request target is not a URL\n');
+      return;
+    }
+    const credentials = credentialsOf(request, url);
+    const hostRefusal = hostProblem(config.access, credentials.host);
+    if (hostRefusal !== null) {
+      response.writeHead(421, { 'Content-Type': 'text/plain' }).end(`${hostRefusal}\n`);
+    } else if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { Allow: 'GET, HEAD' }).end();
-    } else if (path === '/' || path === '/index.html') {
+    } else if (url.pathname === '/' || url.pathname === '/index.html') {
+      const html = await readFile(config.index, 'utf8');
       response.writeHead(200, {
         'Content-Type': 'text/html; charset=utf-8',
         'Cache-Control': 'no-cache',
+        'Content-Security-Policy': pageCsp(html),
       });
-      response.end(markServed(await readFile(config.index, 'utf8')));
-    } else if (path === '/healthz') {
+      response.end(markServed(html));
+    } else if (url.pathname === '/healthz') {
+      const details = showsDetails(request.socket.remoteAddress, credentials);
       response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
-      response.end(JSON.stringify(await health(), null, 2));
+      response.end(JSON.stringify(await health(details), null, 2));
     } else {
       response
         .writeHead(404, { 'Content-Type': 'text/plain' })
@@ -203,6 +253,8 @@ function relayAndHub(epoch: string, mode: 'kafka' | 'direct') {
     maxBufferedBytes: config.maxBufferedBytes,
     stallMs: config.stallMs,
     heartbeatMs: config.heartbeatMs,
+    maxConnections: config.maxConnections,
+    maxConnectionsPerAddress: config.maxConnectionsPerAddress,
     log,
   });
   const sink = {
@@ -225,12 +277,67 @@ function markServed(html: string): string {
   return html.replace('<head>', '<head>\n<meta name="sismos-bridge" content="/ws">');
 }
 
-function refuse(
-  socket: import('node:stream').Duplex,
-  status: number,
-  text: string,
-  body: string,
-): void {
+/**
+ * Headers on every answer: no page of another site may frame, sniff or embed what the bridge
+ * serves, nor share a browsing context group with it; the page uses no device API.
+ */
+const SECURITY_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  // As the page's own <meta name="referrer">: map tiles need the origin in a Referer.
+  'Referrer-Policy': 'strict-origin-when-cross-origin',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Permissions-Policy':
+    'accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), hid=(), magnetometer=(), microphone=(), midi=(), payment=(), serial=(), usb=()',
+} as const;
+
+/** The CSP of every answer but the page: nothing may load, nothing may frame it. */
+const STRICT_CSP = "default-src 'none'; frame-ancestors 'none'";
+
+/**
+ * The page's own Content-Security-Policy (its <meta http-equiv>), as a header with
+ * frame-ancestors 'none', which browsers ignore in a <meta>.
+ */
+function pageCsp(html: string): string {
+  const meta = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"/i.exec(html);
+  return meta === null ? "frame-ancestors 'none'" : `${meta[1]}; frame-ancestors 'none'`;
+}
+
+/** The request's target as a URL, or null when it is not one (a client may send anything). */
+function requestUrl(request: IncomingMessage): URL | null {
+  try {
+    return new URL(request.url ?? '/', 'http://bridge');
+  } catch {
+    return null;
+  }
+}
+
+function credentialsOf(request: IncomingMessage, url: URL): RequestCredentials {
+  return {
+    host: request.headers.host,
+    origin: request.headers.origin,
+    token: url.searchParams.get('token'),
+  };
+}
+
+/**
+ * The dashboard opened from disk, with the address of this bridge's WebSocket and its token:
+ * what a page without an origin needs to be let in (docs/protocol.md, "Who may connect").
+ */
+function fileAddress(port: number): string {
+  const host = ['0.0.0.0', '::', ''].includes(config.host)
+    ? '127.0.0.1'
+    : isIPv6(config.host)
+      ? `[${config.host}]`
+      : config.host;
+  const bridge = `ws://${host}:${port}/ws?token=${config.access.token}`;
+  return `${pathToFileURL(config.index).href}?bridge=${encodeURIComponent(bridge)}`;
+}
+
+/** Answers an upgrade request that is refused with a plain HTTP error, then drops the connection. */
+function refuse(socket: Duplex, status: number, text: string, body: string): void {
+  socket.once('finish', () => socket.destroy());
   socket.end(
     `HTTP/1.1 ${status} ${text}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${body}\n`,
   );

@@ -1,12 +1,10 @@
-import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
-import { encodeMessage, toMessage } from '../../src/core/message.ts';
+import { encodeMessage } from '../../src/core/message.ts';
 import {
   CloseCode,
   type Cursor,
   decodeCursor,
-  encodeCursor,
   type Filters,
   filtersFromParams,
   matches,
@@ -17,7 +15,8 @@ import {
 import type { Quake } from '../../src/core/quake.ts';
 import { toStatsMessage } from '../../src/core/stats-message.ts';
 import type { Entry, RelayLog } from './relay-log.ts';
-import { type FrameRun, frameRun, textFrame } from './ws-frame.ts';
+import { type SharedSnapshot, SnapshotCache } from './snapshot-cache.ts';
+import { closeReason, type FrameRun, frameRun, textFrame, textFrameAround } from './ws-frame.ts';
 
 export interface HubOptions {
   readonly mode: 'kafka' | 'direct';
@@ -27,7 +26,17 @@ export interface HubOptions {
   readonly stallMs: number;
   /** A client that has not answered a ping within this period is closed. */
   readonly heartbeatMs: number;
+  /** Most WebSocket connections open at once; past it, a new one is closed with 4029. */
+  readonly maxConnections: number;
+  /** Most WebSocket connections open at once from one address; past it, a new one is closed with 4029. */
+  readonly maxConnectionsPerAddress: number;
   readonly log: (line: string) => void;
+}
+
+/** A new connection: where it comes from and its query parameters (?minMag=&bbox=&cursor=). */
+export interface Arrival {
+  readonly peer: string;
+  readonly params: URLSearchParams;
 }
 
 interface Session {
@@ -43,6 +52,10 @@ interface Session {
   resumeFrom: ReadonlyMap<string, bigint> | null;
   /** While the client is behind (its socket was too full): when it last took data. */
   pausedSince: number | null;
+  /** Its bytes waiting when last checked while paused: fewer since means it took some. */
+  lastBuffered: number;
+  /** While it waits for its snapshot: the request (a newer subscribe frame replaces it). */
+  waiting: object | null;
 }
 
 /** The frames of the records relayed from seq `first` on, encoded once for all clients. */
@@ -60,18 +73,29 @@ const CATCH_UP_MS = 100;
  * Each record is framed once for all clients: the records of one source batch (a Kafka fetch)
  * become one run of WebSocket frames, and a client without filters gets the run as one write of
  * the same bytes, so a burst to 100 clients costs 100 writes per batch rather than one per record
- * per client. The hello, snapshot and status frames go through ws as usual.
+ * per client. The hello and status frames go through ws as usual.
+ *
+ * Snapshots come from a SnapshotCache: built once per (filters, relay head), and written to every
+ * client that asks as the same bytes; a client waiting for one gets no records until it is written,
+ * then catches up from the head the snapshot was taken at.
  *
  * Flow control: nothing more is queued for a client with over maxBufferedBytes waiting in its
- * socket (a write stops at the first frame that reaches the limit). It is paused, and each time
- * its socket drains it catches up from the relay log, so a burst never costs a fast client its
- * connection and memory per client stays bounded. A client that takes nothing for longer than
- * stallMs, or whose place left the relay log, is closed with 4008 and can resume by cursor.
+ * socket (a write stops at the first frame that reaches the limit; a snapshot goes whole, then
+ * counts like any frame). It is paused, and each time its socket drains it catches up from the
+ * relay log, so a burst never costs a fast client its connection and memory per client stays
+ * bounded. A client that takes nothing for longer than stallMs, or whose place left the relay log,
+ * is closed with 4008 and can resume by cursor. Connections are limited in all and per address (4029).
  */
 export class Hub {
   readonly #relay: RelayLog;
   readonly #options: HubOptions;
   readonly #sessions = new Set<Session>();
+  readonly #snapshots: SnapshotCache;
+  /** Open WebSocket connections per peer address, counted until each socket closes. */
+  readonly #connections = new Map<string, number>();
+  #open = 0;
+  #refused = 0;
+  #sourceOk = true;
   readonly #timers: NodeJS.Timeout[];
   /** Frame runs of the records still in the relay log, oldest first. */
   #runs: Run[] = [];
@@ -84,6 +108,7 @@ export class Hub {
     this.#relay = relay;
     this.#options = options;
     this.#published = relay.head;
+    this.#snapshots = new SnapshotCache(relay, options.log);
     this.#timers = [
       setInterval(() => this.#beat(), options.heartbeatMs),
       setInterval(() => this.#checkPaused(), CATCH_UP_MS),
@@ -107,28 +132,54 @@ export class Hub {
     return this.#slowClosed;
   }
 
+  /** How many connections were refused for going over a connection limit since the bridge started. */
+  get refusedConnections(): number {
+    return this.#refused;
+  }
+
+  /** Whether the source behind the bridge works, as it last said. */
+  get sourceOk(): boolean {
+    return this.#sourceOk;
+  }
+
   /**
-   * Takes a new connection: filters and cursor come from its URL (?minMag=&bbox=&cursor=).
-   * `raw` is the connection the WebSocket was upgraded from.
+   * Takes a new connection: filters and cursor come from its query parameters. `raw` is the
+   * connection the WebSocket was upgraded from.
    */
-  accept(socket: WebSocket, request: IncomingMessage, raw: Duplex): void {
-    const url = new URL(request.url ?? '/', 'http://bridge');
+  accept(socket: WebSocket, raw: Duplex, { peer, params }: Arrival): void {
+    const full = this.#overLimit(peer);
+    if (full !== null) {
+      this.#refused++;
+      this.#options.log(`bridge: refused ${peer}: ${full}`);
+      socket.close(CloseCode.tooManyConnections, closeReason(full));
+      return;
+    }
+    this.#open++;
+    this.#connections.set(peer, (this.#connections.get(peer) ?? 0) + 1);
+    socket.on('close', () => {
+      this.#open--;
+      const left = (this.#connections.get(peer) ?? 1) - 1;
+      if (left === 0) this.#connections.delete(peer);
+      else this.#connections.set(peer, left);
+    });
     let filters: Filters;
     try {
-      filters = filtersFromParams(url.searchParams);
+      filters = filtersFromParams(params);
     } catch (error) {
-      socket.close(CloseCode.badRequest, clip((error as Error).message));
+      socket.close(CloseCode.badRequest, closeReason((error as Error).message));
       return;
     }
     const session: Session = {
       socket,
       raw,
-      peer: request.socket.remoteAddress ?? '?',
+      peer,
       filters,
       alive: true,
       next: this.#relay.head,
       resumeFrom: null,
       pausedSince: null,
+      lastBuffered: 0,
+      waiting: null,
     };
     this.#sessions.add(session);
     socket.on('pong', () => {
@@ -147,8 +198,20 @@ export class Hub {
       windowMs: this.#relay.options.windowMs,
     };
     socket.send(JSON.stringify(hello));
-    const cursorParam = url.searchParams.get('cursor');
+    const cursorParam = params.get('cursor');
     this.#start(session, cursorParam === null ? null : decodeCursor(cursorParam), cursorParam);
+  }
+
+  /** Why one more connection from `peer` is refused, or null when it is within the limits. */
+  #overLimit(peer: string): string | null {
+    const { maxConnections, maxConnectionsPerAddress } = this.#options;
+    if ((this.#connections.get(peer) ?? 0) >= maxConnectionsPerAddress) {
+      return `too many connections from ${peer} (limit ${maxConnectionsPerAddress}, BRIDGE_MAX_CONNECTIONS_PER_ADDRESS)`;
+    }
+    if (this.#open >= maxConnections) {
+      return `too many connections (limit ${maxConnections}, BRIDGE_MAX_CONNECTIONS)`;
+    }
+    return null;
   }
 
   /**
@@ -165,6 +228,7 @@ export class Hub {
 
   /** Tells every client whether the source behind the bridge works. */
   sourceStatus(ok: boolean, message: string): void {
+    this.#sourceOk = ok;
     const text = JSON.stringify({ type: 'source', ok, message } satisfies ServerFrame);
     for (const session of this.#sessions)
       if (session.socket.readyState === WebSocket.OPEN) session.socket.send(text);
@@ -191,7 +255,8 @@ export class Hub {
     for (let seq = from; seq < head; seq++) texts.push(frameText(relay.at(seq) as Entry));
     this.#runs.push({ first: from, ...frameRun(texts) });
     for (const session of this.#sessions) {
-      if (session.pausedSince !== null) continue; // it catches up from the relay log
+      // A paused client catches up from the relay log; one waiting for its snapshot, after it.
+      if (session.pausedSince !== null || session.waiting !== null) continue;
       if (session.next < relay.oldest) {
         this.#closeSlow(session, `it fell behind the records the bridge keeps (${relay.size})`);
         continue;
@@ -221,12 +286,13 @@ export class Hub {
       this.#start(session, frame.cursor, null);
     } catch (error) {
       this.#options.log(`bridge: closing ${session.peer}: ${(error as Error).message}`);
-      session.socket.close(CloseCode.badRequest, clip((error as Error).message));
+      session.socket.close(CloseCode.badRequest, closeReason((error as Error).message));
     }
   }
 
   /** Resumes after `cursor` when every missed record is still kept; otherwise sends a snapshot. */
   #start(session: Session, cursor: Cursor | null, rawCursor: string | null): void {
+    session.waiting = null;
     let reset: string | null =
       rawCursor !== null && cursor === null ? 'the cursor could not be read' : null;
     if (cursor !== null) {
@@ -240,20 +306,47 @@ export class Hub {
       }
       reset = missed;
     }
-    const snapshot = this.#relay.snapshot(Date.now());
-    const frame: ServerFrame = {
-      type: 'snapshot',
-      reset,
-      quakes: snapshot.quakes.filter((q) => matches(session.filters, q)).map(toMessage),
-      alerts: snapshot.alerts.filter((q) => matches(session.filters, q)).map(toMessage),
-      stats: snapshot.stats.map(toStatsMessage),
-      cursor: encodeCursor(snapshot.cursor),
-    };
-    // A snapshot always goes out whole: it is where the client starts.
-    session.socket.send(JSON.stringify(frame));
-    session.next = this.#relay.head;
-    session.resumeFrom = null;
+    this.#askSnapshot(session, reset);
+  }
+
+  /** Gets the client's snapshot from the cache; until it is written, the client is sent no record. */
+  #askSnapshot(session: Session, reset: string | null): void {
+    const request = {};
+    session.waiting = request;
     session.pausedSince = null;
+    this.#snapshots.get(session.filters, (snapshot) => {
+      if (session.waiting !== request || !this.#sessions.has(session)) return;
+      session.waiting = null;
+      this.#sendSnapshot(session, reset, snapshot);
+    });
+  }
+
+  /** Writes the shared snapshot bytes behind the client's own `reset`, then catches it up from the snapshot's head. */
+  #sendSnapshot(session: Session, reset: string | null, snapshot: SharedSnapshot | Error): void {
+    const { socket, raw } = session;
+    if (socket.readyState !== WebSocket.OPEN) return;
+    if (snapshot instanceof Error) {
+      socket.close(CloseCode.internalError, closeReason(`no snapshot: ${snapshot.message}`));
+      return;
+    }
+    // Records arrived faster than the relay log keeps them while it was built: a newer one, then.
+    if (snapshot.head < this.#relay.oldest) {
+      this.#askSnapshot(session, reset);
+      return;
+    }
+    // A snapshot always goes out whole: it is where the client starts.
+    raw.cork();
+    for (const piece of textFrameAround(
+      `{"type":"snapshot","reset":${JSON.stringify(reset)}`,
+      snapshot.tail,
+    ))
+      raw.write(piece);
+    raw.uncork();
+    session.next = snapshot.head;
+    session.resumeFrom = null;
+    session.pausedSince = Date.now();
+    session.lastBuffered = socket.bufferedAmount;
+    this.#catchUp(session);
   }
 
   /**
@@ -335,10 +428,10 @@ export class Hub {
       return;
     }
     this.#send(session);
-    if (session.next >= this.#relay.head) {
-      session.pausedSince = null;
-      session.resumeFrom = null;
-    }
+    if (session.next < this.#relay.head) return;
+    session.resumeFrom = null;
+    // Still over the cap (after a snapshot): paused until it drains, closed if it never does.
+    if (session.socket.bufferedAmount <= this.#options.maxBufferedBytes) session.pausedSince = null;
   }
 
   #checkPaused(): void {
@@ -346,7 +439,11 @@ export class Hub {
     for (const session of this.#sessions) {
       if (session.pausedSince === null) continue;
       const { socket } = session;
-      if (socket.bufferedAmount <= this.#options.maxBufferedBytes / 2) this.#catchUp(session);
+      const buffered = socket.bufferedAmount;
+      // Fewer bytes waiting than last time: it is reading, however slowly.
+      if (buffered < session.lastBuffered) session.pausedSince = now;
+      session.lastBuffered = buffered;
+      if (buffered <= this.#options.maxBufferedBytes / 2) this.#catchUp(session);
       else if (now - session.pausedSince > this.#options.stallMs) {
         this.#closeSlow(
           session,
@@ -401,11 +498,4 @@ export function frameText({ record, cursor }: Entry): string {
   }
   const type = record.kind === 'alert' ? 'alert' : 'quake';
   return `{"type":"${type}","quake":${record.text ?? encodeMessage(record.quake as Quake)}${tail}`;
-}
-
-/** WebSocket close reasons are limited to 123 bytes. */
-function clip(reason: string): string {
-  return Buffer.byteLength(reason) <= 123
-    ? reason
-    : `${Buffer.from(reason).subarray(0, 119).toString()}...`;
 }

@@ -11,6 +11,19 @@ export function textFrame(text: string): Buffer {
   return frame;
 }
 
+/**
+ * A final text frame whose text is `head` followed by the UTF-8 bytes `tail`, as two buffers: the
+ * header with `head`, and `tail` itself, so that one large tail is shared by every client, not copied.
+ */
+export function textFrameAround(head: string, tail: Buffer): [Buffer, Buffer] {
+  const headLength = Buffer.byteLength(head);
+  const length = headLength + tail.length;
+  const start = Buffer.allocUnsafe(headerSize(length) + headLength);
+  writeHeader(start, 0, length);
+  start.write(head, headerSize(length), headLength, 'utf8');
+  return [start, tail];
+}
+
 /** Text frames one after another in one buffer, and where each ends. */
 export interface FrameRun {
   readonly bytes: Buffer;
@@ -39,6 +52,12 @@ function headerSize(length: number): number {
 
 /** Writes the frame of `text` (`length` bytes in UTF-8) into `into` at `at`. */
 function writeFrame(into: Buffer, at: number, text: string, length: number): void {
+  writeHeader(into, at, length);
+  into.write(text, at + headerSize(length), length, 'utf8');
+}
+
+/** Writes the header of a final text frame of `length` bytes into `into` at `at`. */
+function writeHeader(into: Buffer, at: number, length: number): void {
   into[at] = 0x81; // FIN + opcode 1 (text)
   if (length < 126) {
     into[at + 1] = length;
@@ -49,5 +68,20 @@ function writeFrame(into: Buffer, at: number, text: string, length: number): voi
     into[at + 1] = 127;
     into.writeBigUInt64BE(BigInt(length), at + 2);
   }
-  into.write(text, at + headerSize(length), length, 'utf8');
+}
+
+/** The longest close reason a WebSocket may carry, in bytes of UTF-8 (RFC 6455 §5.5: 125 less the code). */
+const MAX_REASON_BYTES = 123;
+
+/**
+ * `reason` as a close reason: unchanged when it fits in 123 bytes of UTF-8, else cut on a character
+ * boundary and ended with "...", never over the limit (ws throws a RangeError past it).
+ */
+export function closeReason(reason: string): string {
+  const bytes = Buffer.from(reason);
+  if (bytes.length <= MAX_REASON_BYTES) return reason;
+  let end = MAX_REASON_BYTES - 3;
+  // Back to the first byte of the character the cut falls in (continuation bytes are 10xxxxxx).
+  while (end > 0 && ((bytes[end] as number) & 0xc0) === 0x80) end--;
+  return `${bytes.subarray(0, end).toString()}...`;
 }

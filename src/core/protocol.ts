@@ -17,8 +17,12 @@ export const CloseCode = {
   goingAway: 1001,
   /** A frame the bridge could not understand. */
   badRequest: 4000,
+  /** The bridge failed to serve the client (its log says why); reconnect later. */
+  internalError: 1011,
   /** The client read too slowly and fell too far behind; reconnect and resume by cursor. */
   tooSlow: 4008,
+  /** Too many connections, from the client's address or in all; reconnect later. */
+  tooManyConnections: 4029,
 } as const;
 
 /** Where a client is in the relayed streams: per "topic:partition", the offset of the next record. */

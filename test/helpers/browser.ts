@@ -9,8 +9,8 @@ export const INDEX_FILE_URL = pathToFileURL(
   fileURLToPath(new URL('../../index.html', import.meta.url)),
 ).href;
 
-/** Headless Debian Chromium; fails with the fix when it is not installed. */
-export async function launchChromium(): Promise<Browser> {
+/** Headless Debian Chromium, with `args` besides the usual ones; fails with the fix when it is not installed. */
+export async function launchChromium(args: readonly string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
       `Chromium not found at ${CHROMIUM}: install it (apt-get install chromium) or set CHROMIUM_PATH`,
@@ -27,6 +27,7 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      ...args,
     ],
   });
 }

@@ -48,6 +48,25 @@ export function feedText(
   });
 }
 
+/**
+ * The raw features of fixture `name` moved in time so that the newest happened a minute ago, for
+ * a bridge, which keeps the quakes of the last 24 hours.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: raw GeoJSON is walked freely in tests
+export function recentFeatures(name: FixtureName): any[] {
+  const raw = fixtureJson(name);
+  const shift = Date.now() - 60_000 - raw.features[0].properties.time;
+  // biome-ignore lint/suspicious/noExplicitAny: raw GeoJSON
+  return raw.features.map((f: any) => ({
+    ...f,
+    properties: {
+      ...f.properties,
+      time: f.properties.time + shift,
+      updated: f.properties.updated + shift,
+    },
+  }));
+}
+
 /** A raw feature revised by USGS: same id, `updated` later by `laterMs`, a new magnitude. */
 // biome-ignore lint/suspicious/noExplicitAny: raw GeoJSON is walked freely in tests
 export function revised(feature: any, mag: number, laterMs = 60_000): any {

@@ -1,22 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/kafka-local.ts';
 import { type FakeUsgs, startFakeUsgs } from '../helpers/fake-usgs.ts';
-import { feedText, fixtureJson, revised } from '../helpers/fixtures.ts';
+import { feedText, recentFeatures, revised } from '../helpers/fixtures.ts';
 import { type Command, startCommand } from '../helpers/process.ts';
 import { connectBridge, type Frame } from '../helpers/ws-client.ts';
 
-// The real day of 2016, moved so that its newest quake happened a minute ago (served as generated now).
-const raw = fixtureJson('2016-11-03_all_day.geojson');
-const shift = Date.now() - 60_000 - raw.features[0].properties.time;
-// biome-ignore lint/suspicious/noExplicitAny: raw GeoJSON
-const features = raw.features.map((f: any) => ({
-  ...f,
-  properties: {
-    ...f.properties,
-    time: f.properties.time + shift,
-    updated: f.properties.updated + shift,
-  },
-}));
+// The real day of 2016, moved so that its newest quake happened a minute ago.
+const features = recentFeatures('2016-11-03_all_day.geojson');
 const strong = {
   ...features[0],
   id: 'us-new-m5',
@@ -41,6 +31,8 @@ beforeAll(async () => {
     RETRY_MAX_S: '0.5',
   });
   await bridge.waitFor(/Sismos bridge \(direct mode/);
+  // The first poll is in: a client starts from a snapshot of the whole feed, not from its records.
+  await bridge.waitFor(new RegExp(`: ${features.length} new, `));
 });
 afterAll(async () => {
   bridge?.child.kill('SIGINT');

@@ -174,7 +174,7 @@ describe('bridge in Kafka mode', () => {
 
   it('refuses a WebSocket from a page on another site', async () => {
     await expect(connectBridge(base, 'https://evil.example')).rejects.toThrow(/403/);
-    await bridge.waitFor(/refused a WebSocket from origin https:\/\/evil\.example/);
+    await bridge.waitFor(/refused a WebSocket \(HTTP 403\): origin https:\/\/evil\.example /);
   });
 
   it('closes a client that never reads, holding at most the cap for it, while the others get every record', async () => {

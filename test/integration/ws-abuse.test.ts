@@ -1,11 +1,13 @@
 /**
  * The bridge under WebSocket abuse: a thousand idle connections, connections that never answer a
  * ping, clients that send garbage, break the protocol or send frames over 4 KiB, clients that
- * never read (one of them asking for snapshot after snapshot). Each abuser is dropped with the
- * documented close code, and none of it costs a well-behaved client a record: it gets every
- * record, in order, exactly once (its cursors form an unbroken chain).
+ * never read (one of them asking for snapshot after snapshot), handshakes that are no URL or that
+ * reset as they are refused. Each abuser is dropped with the documented close code, and none of it
+ * costs a well-behaved client a record: it gets every record, in order, exactly once (its cursors
+ * form an unbroken chain).
  */
 import { execFileSync } from 'node:child_process';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { freePort } from '../../scripts/kafka-local.ts';
@@ -36,6 +38,7 @@ const produced: string[] = [];
 /** A bridge on this file's topics, and its well-behaved client, connected from the start. */
 interface Watched {
   readonly command: Command;
+  readonly port: number;
   readonly base: string;
   readonly health: string;
   /** Must get every record produced, once each, in order. */
@@ -53,13 +56,23 @@ async function startWatched(env: Record<string, string>): Promise<Watched> {
     BRIDGE_MAX_BUFFERED_KB: String(MAX_BUFFERED / 1024),
     // Long enough that a well-behaved client on a loaded machine is never taken for a stalled one.
     BRIDGE_STALL_SECONDS: '3',
+    // The thousand idle clients all come from loopback, over the default limits.
+    BRIDGE_MAX_CONNECTIONS: String(IDLE * 2),
+    BRIDGE_MAX_CONNECTIONS_PER_ADDRESS: String(IDLE * 2),
     ...env,
   });
   await command.waitFor(/Sismos bridge \(Kafka/);
   const base = `ws://127.0.0.1:${port}/ws`;
   const watcher = await connectBridge(base);
   const watcherStart = (await watcher.next((f) => f.type === 'snapshot')).cursor;
-  return { command, base, health: `http://127.0.0.1:${port}/healthz`, watcher, watcherStart };
+  return {
+    command,
+    port,
+    base,
+    health: `http://127.0.0.1:${port}/healthz`,
+    watcher,
+    watcherStart,
+  };
 }
 
 async function stopWatched(bridge: Watched | undefined): Promise<void> {
@@ -244,7 +257,7 @@ describe('the bridge under WebSocket abuse', () => {
       const client = await rawWebSocket(bridge.base);
       client.socket.write(bytes);
       await client.closed;
-      expect(closeCode(client.received()), name).toBe(code);
+      expect(closeCode(client.frames), name).toBe(code);
     }
     await produce(quakes('protocol', 50));
     await expectWatcherGotEverything(bridge);
@@ -280,4 +293,45 @@ describe('the bridge under WebSocket abuse', () => {
     await expectWatcherGotEverything(bridge);
     for (const { socket } of [...stalled, greedy]) socket.destroy();
   }, 120_000);
+
+  it('survives a request target that is no URL, and clients that reset the connection as it refuses them', async () => {
+    const answer = await new Promise<string>((resolve) => {
+      const socket = connect(bridge.port, '127.0.0.1');
+      let text = '';
+      socket.on('data', (chunk) => {
+        text += chunk.toString();
+      });
+      socket.on('close', () => resolve(text));
+      socket.write(
+        'GET http://[ HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+          'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+      );
+    });
+    expect(answer).toMatch(
+      /^HTTP\/1.1 400 Bad Request\r\n[\s\S]*the request target is not a URL\n$/,
+    );
+    await Promise.all(
+      Array.from(
+        { length: 200 },
+        (_, i) =>
+          new Promise<void>((resolve) => {
+            const socket = connect(bridge.port, '127.0.0.1');
+            socket.on('error', () => {});
+            socket.on('close', () => resolve());
+            socket.on('connect', () => {
+              socket.write(
+                `GET ${i % 2 === 0 ? '/ws' : '/elsewhere'} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n` +
+                  'Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n' +
+                  'Sec-WebSocket-Version: 13\r\nOrigin: https://evil.example\r\n\r\n',
+              );
+              socket.resetAndDestroy();
+            });
+          }),
+      ),
+    );
+    expect((await fetch(bridge.health)).status).toBe(200);
+    expect(bridge.command.child.exitCode).toBeNull();
+    await produce(quakes('refused', 20));
+    await expectWatcherGotEverything(bridge);
+  });
 });
