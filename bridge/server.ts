@@ -117,13 +117,7 @@ async function main(): Promise<void> {
   });
   // Later errors (no file descriptor left to accept a connection) cost that connection, not the bridge.
   server.on('error', (error) => log(`bridge: ${error.message}`));
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : config.port;
-  log(
-    `Sismos bridge (${source.describe}) at http://${config.host}:${port}/  (WebSocket /ws, health /healthz)`,
-  );
-  log(`Page from disk, live from this bridge: ${fileAddress(port)}`);
-
+  // Before the start-up lines: whoever reads them may stop the bridge at once.
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -137,6 +131,12 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  log(
+    `Sismos bridge (${source.describe}) at http://${config.host}:${port}/  (WebSocket /ws, health /healthz)`,
+  );
+  log(`Page from disk, live from this bridge: ${fileAddress(port)}`);
 
   async function route(
     request: IncomingMessage,

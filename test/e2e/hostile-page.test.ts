@@ -89,7 +89,7 @@ beforeAll(async () => {
     ]),
     startFakeUsgs(),
   ]);
-  usgs.set('/day.geojson', { body: feedText(FEED, features) });
+  usgs.set('/day.geojson', { body: feedText(FEED, features, Date.now()) });
   port = await freePort();
   bridge = startCommand('bridge/server.ts', {
     KAFKA_BROKERS: '',
