@@ -25,6 +25,7 @@ import { MessageError } from '../src/core/errors.ts';
 import { decodeMessage, encodeMessage } from '../src/core/message.ts';
 import type { Quake } from '../src/core/quake.ts';
 import { printable } from '../src/core/text.ts';
+import { DAY_MS } from '../src/core/time.ts';
 import { type AlertLogFile, openAlertLog, readAlertLog } from './lib/alert-log-file.ts';
 import { fail, formatUtc, plural } from './lib/console.ts';
 import { envNumber, envString } from './lib/env.ts';
@@ -42,7 +43,6 @@ import { topics } from './lib/topics.ts';
 
 const NAME = 'consumidor_alertas';
 /** Retry schedule while the broker cannot be reached at start-up. */
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 // ---- configuration, read once ----
 

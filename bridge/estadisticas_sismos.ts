@@ -23,6 +23,7 @@ import type { Quake } from '../src/core/quake.ts';
 import { encodeStatsMessage } from '../src/core/stats-message.ts';
 import { formatStatsTable } from '../src/core/stats-table.ts';
 import { printable } from '../src/core/text.ts';
+import { MINUTE_MS } from '../src/core/time.ts';
 import {
   DEFAULT_LATENESS_MS,
   tumblingWindows,
@@ -49,7 +50,6 @@ const NAME = 'estadisticas_sismos';
 /** Retry schedule while the broker cannot be reached at start-up. */
 /** How many closed windows one line names. */
 const CLOSED_SHOWN = 6;
-const MINUTE_MS = 60_000;
 
 // ---- configuration, read once ----
 

@@ -19,6 +19,7 @@ import type { ParsedFeed, Reject } from '../src/core/feed.ts';
 import { decodeMessage, encodeMessage } from '../src/core/message.ts';
 import { SeenQuakes } from '../src/core/seen.ts';
 import { printable } from '../src/core/text.ts';
+import { HOUR_MS } from '../src/core/time.ts';
 import { fail, formatDuration, formatUtc, plural } from './lib/console.ts';
 import { envNumber, envString } from './lib/env.ts';
 import { chooseFeed } from './lib/feed-choice.ts';
@@ -30,7 +31,7 @@ import { topics } from './lib/topics.ts';
 
 const NAME = 'productor_sismos';
 /** Records this much older than the feed window are read back too: a quake is published after it happens. */
-const READ_BACK_MARGIN_MS = 60 * 60 * 1000;
+const READ_BACK_MARGIN_MS = HOUR_MS;
 /** How many reject reasons one line lists. */
 const REASONS_SHOWN = 3;
 

@@ -17,6 +17,8 @@ import type { Duplex } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { WebSocketServer } from 'ws';
 import { DEFAULT_ALERT_THRESHOLD } from '../src/core/alert.ts';
+import { DEFAULT_WINDOW_MS } from '../src/core/protocol.ts';
+import { HOUR_MS } from '../src/core/time.ts';
 import { tumblingWindows } from '../src/core/window.ts';
 import {
   type AccessPolicy,
@@ -42,7 +44,7 @@ const config = {
   host: envString('BRIDGE_HOST', '127.0.0.1'),
   port: envNumber('BRIDGE_PORT', 8080, { min: 0, max: 65535 }),
   kafka: process.env.KAFKA_BROKERS?.trim() ? envString('KAFKA_BROKERS', '') : null,
-  windowMs: envNumber('BRIDGE_WINDOW_HOURS', 24, { min: 0.01 }) * 3_600_000,
+  windowMs: envNumber('BRIDGE_WINDOW_HOURS', DEFAULT_WINDOW_MS / HOUR_MS, { min: 0.01 }) * HOUR_MS,
   capacity: envNumber('BRIDGE_BUFFER', 10_000, { min: 10 }),
   snapshotLimit: envNumber('BRIDGE_SNAPSHOT_LIMIT', 20_000, { min: 10 }),
   maxBufferedBytes: envNumber('BRIDGE_MAX_BUFFERED_KB', 1024, { min: 1 }) * 1024,

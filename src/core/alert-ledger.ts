@@ -1,14 +1,13 @@
 import { DEFAULT_ALERT_THRESHOLD, isAlert } from './alert.ts';
 import type { LoggedAlert } from './alert-log.ts';
 import type { Quake } from './quake.ts';
-
-const DAY = 24 * 60 * 60 * 1000;
+import { DAY_MS } from './time.ts';
 
 /**
  * How long the alert consumer remembers an alerted quake, counted back from the newest origin time
  * it has seen: 30 days, the longest USGS feed window, after which no producer sends a revision.
  */
-export const ALERT_MEMORY_MS = 30 * DAY;
+export const ALERT_MEMORY_MS = 30 * DAY_MS;
 
 /** What to do with one quake record. */
 export type AlertAction =
@@ -122,7 +121,7 @@ export class AlertLedger {
     if (time <= this.#newest) return;
     this.#newest = time;
     // Pruning walks every entry, so it runs at most once per day of advance of the clock.
-    if (this.#newest - this.#prunedAt < DAY) return;
+    if (this.#newest - this.#prunedAt < DAY_MS) return;
     this.#prunedAt = this.#newest;
     const before = this.#newest - this.memoryMs;
     for (const [id, entry] of this.#entries)

@@ -1,5 +1,6 @@
 /** Small type guards for untrusted JSON, shared by the feed parser and the message decoder. */
 
+import { DAY_MS } from './time.ts';
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -33,8 +34,6 @@ export function isEpochMs(value: unknown): value is number {
     typeof value === 'number' && Number.isInteger(value) && value >= FIRST_MS && value <= LAST_MS
   );
 }
-
-const DAY_MS = 86_400_000;
 
 /**
  * What a quake may be before it is refused as not physical, whatever it came from (a USGS feed, a

@@ -3,12 +3,16 @@ import { isFiniteNumber, isLatitude, isLongitude, isObject } from './guards.ts';
 import type { SismoMessage } from './message.ts';
 import type { Quake } from './quake.ts';
 import type { StatsMessage } from './stats-message.ts';
+import { DAY_MS } from './time.ts';
 
 /**
  * The bridge's WebSocket protocol (docs/protocol.md), shared by the Node bridge and the dashboard.
  * Quakes and alerts travel as challenge-4 messages and windows as sismos-stats messages, exactly as
  * they are on Kafka, so both ends decode them with the same functions.
  */
+/** How far back (event time) a bridge keeps quakes for its snapshot unless configured otherwise. */
+export const DEFAULT_WINDOW_MS = DAY_MS;
+
 export const PROTOCOL_VERSION = 1;
 
 /** Close codes a client can act on. */

@@ -5,8 +5,7 @@
 import { DEFAULT_ALERT_THRESHOLD } from './alert.ts';
 import type { Quake } from './quake.ts';
 import { regionOf } from './region.ts';
-
-export const HOUR_MS = 3_600_000;
+import { DAY_MS, HOUR_MS, MINUTE_MS } from './time.ts';
 
 export interface Summary {
   readonly count: number;
@@ -66,14 +65,12 @@ export interface Activity {
 /** The most bars an activity chart has, whatever the span: a 300-pixel chart shows no more. */
 export const MAX_BINS = 200;
 
-const DAY_MS = 24 * HOUR_MS;
-
 /**
  * Bar width for a chart covering `spanMs`: 5 minutes for an hour, hourly up to a day, then 6 h,
  * then daily; past MAX_BINS days, whole days wide enough that the bars stay at most MAX_BINS.
  */
 export function binFor(spanMs: number): number {
-  if (spanMs <= HOUR_MS) return 5 * 60_000;
+  if (spanMs <= HOUR_MS) return 5 * MINUTE_MS;
   if (spanMs <= DAY_MS) return HOUR_MS;
   if (spanMs <= 7 * DAY_MS) return 6 * HOUR_MS;
   return Math.max(1, Math.ceil(spanMs / MAX_BINS / DAY_MS)) * DAY_MS;

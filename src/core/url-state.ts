@@ -7,6 +7,7 @@ import { type FeedId, feedName, parseFeedName } from './feeds.ts';
 import { MAG_RANGE, NO_FILTER, type QuakeFilter } from './filter.ts';
 import { safeHttpUrl } from './guards.ts';
 import type { ColourBy } from './scale.ts';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from './time.ts';
 
 export const LANGUAGES = ['es', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -170,7 +171,7 @@ function magnitude(text: string | null): number | null | undefined {
   return value;
 }
 
-const UNITS: Readonly<Record<string, number>> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
+const UNITS: Readonly<Record<string, number>> = { m: MINUTE_MS, h: HOUR_MS, d: DAY_MS };
 
 /** "6h" -> 21600000; "all" -> null; invalid -> undefined. */
 export function parseDuration(text: string): number | null | undefined {

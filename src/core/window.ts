@@ -1,4 +1,5 @@
 import type { Quake } from './quake.ts';
+import { HOUR_MS, MINUTE_MS } from './time.ts';
 
 /**
  * Event-time windows over quakes (challenge 6): count, average and maximum magnitude per window.
@@ -13,7 +14,7 @@ export interface WindowSpec {
   readonly allowedLatenessMs: number;
 }
 
-export const FIVE_MINUTES_MS = 5 * 60_000;
+export const FIVE_MINUTES_MS = 5 * MINUTE_MS;
 
 /**
  * Allowed lateness by default: one hour. USGS publishes most quakes within minutes of their origin
@@ -21,7 +22,7 @@ export const FIVE_MINUTES_MS = 5 * 60_000;
  * an hour keeps those in their windows at the cost of holding about twelve 5-minute windows open.
  * The Spark job uses the same default (STATS_LATENESS_MINUTES=60).
  */
-export const DEFAULT_LATENESS_MS = 60 * 60_000;
+export const DEFAULT_LATENESS_MS = HOUR_MS;
 
 export function tumblingWindows(
   sizeMs = FIVE_MINUTES_MS,

@@ -11,9 +11,11 @@ import { clip } from '../core/errors.ts';
 import { parseFeedText, type Reject } from '../core/feed.ts';
 import { generatedOf, sameFeatures } from '../core/feed-text.ts';
 import { compileFilter, countTypes, referenceTime } from '../core/filter.ts';
+import { DEFAULT_WINDOW_MS } from '../core/protocol.ts';
 import type { Quake } from '../core/quake.ts';
-import { activity, HOUR_MS, summarize, topRegions } from '../core/stats.ts';
+import { activity, summarize, topRegions } from '../core/stats.ts';
 import { isEmptyChange, NO_CHANGE, QuakeStore, type StoreChange } from '../core/store.ts';
+import { HOUR_MS } from '../core/time.ts';
 import type { Settings } from '../core/url-state.ts';
 import { tumblingWindows, type WindowStats, windowsOf } from '../core/window.ts';
 import { AlertCards } from './alerts/alert-cards.ts';
@@ -94,7 +96,7 @@ export class Dashboard {
   readonly #pending = new Map<string, Quake>();
   #flushTimer: ReturnType<typeof setTimeout> | undefined;
   /** How far back the bridge keeps quakes: older ones leave the page. */
-  #liveWindowMs = 24 * 3_600_000;
+  #liveWindowMs = DEFAULT_WINDOW_MS;
   /** The latest figures of each 5-minute window the bridge sent, by window start. */
   readonly #windows = new Map<number, WindowStats>();
   /** performance.now() when the update being shown arrived, and when it was parsed and diffed. */

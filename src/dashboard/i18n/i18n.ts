@@ -1,4 +1,6 @@
 /** Translation and Intl formatting for the chosen language. */
+
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../core/time.ts';
 import type { Language } from '../../core/url-state.ts';
 import { en, es, type MessageKey, type Messages } from './messages.ts';
 
@@ -17,10 +19,10 @@ export function browserLanguage(languages: readonly string[]): Language {
 
 const UNITS: readonly [unit: Intl.NumberFormatOptions['unit'], ms: number, upTo: number][] = [
   ['second', 1000, 59_500],
-  ['minute', 60_000, 90 * 60_000],
-  ['hour', 3_600_000, 48 * 3_600_000],
-  ['day', 86_400_000, 730 * 86_400_000],
-  ['year', 365.25 * 86_400_000, Number.POSITIVE_INFINITY],
+  ['minute', MINUTE_MS, 90 * MINUTE_MS],
+  ['hour', HOUR_MS, 48 * HOUR_MS],
+  ['day', DAY_MS, 730 * DAY_MS],
+  ['year', 365.25 * DAY_MS, Number.POSITIVE_INFINITY],
 ];
 
 export class I18n {
@@ -101,7 +103,7 @@ export class I18n {
   /** A duration in the largest sensible unit: "45 s", "12 min", "3 h", "9 años". */
   duration(ms: number): string {
     const abs = Math.abs(ms);
-    const [unit, size] = UNITS.find(([, , upTo]) => abs < upTo) ?? ['year', 365.25 * 86_400_000];
+    const [unit, size] = UNITS.find(([, , upTo]) => abs < upTo) ?? ['year', 365.25 * DAY_MS];
     let format = this.#units.get(unit as string);
     if (format === undefined) {
       format = new Intl.NumberFormat(this.lang, { style: 'unit', unit, unitDisplay: 'long' });

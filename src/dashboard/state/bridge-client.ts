@@ -5,6 +5,7 @@
  */
 import { retryDelayMs } from '../../core/backoff.ts';
 import { quakeFromMessage } from '../../core/message.ts';
+import { DEFAULT_WINDOW_MS } from '../../core/protocol.ts';
 import type { Quake } from '../../core/quake.ts';
 import { windowFromMessage } from '../../core/stats-message.ts';
 import type { WindowStats } from '../../core/window.ts';
@@ -49,7 +50,7 @@ export class BridgeClient {
   readonly #events: BridgeEvents;
   #socket: WebSocket | null = null;
   #cursor: string | null = null;
-  #windowMs = 24 * 3_600_000;
+  #windowMs = DEFAULT_WINDOW_MS;
   #failures = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #stopped = false;

@@ -5,6 +5,7 @@
  */
 import { retryDelayMs } from '../../core/backoff.ts';
 import { FeedError } from '../../core/errors.ts';
+import { MINUTE_MS } from '../../core/time.ts';
 
 export type Failure =
   | { readonly kind: 'http'; readonly status: number }
@@ -21,7 +22,7 @@ export interface PollerOptions {
 
 /** The first retry waits this long at most; the delay then doubles up to MAX_RETRY_MS. */
 const FIRST_RETRY_MS = 10_000;
-const MAX_RETRY_MS = 5 * 60_000;
+const MAX_RETRY_MS = 5 * MINUTE_MS;
 
 export class FeedPoller {
   readonly #options: PollerOptions;

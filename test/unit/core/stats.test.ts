@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseFeedText } from '../../../src/core/feed.ts';
-import {
-  activity,
-  binFor,
-  HOUR_MS,
-  MAX_BINS,
-  summarize,
-  topRegions,
-} from '../../../src/core/stats.ts';
+import { activity, binFor, MAX_BINS, summarize, topRegions } from '../../../src/core/stats.ts';
+import { HOUR_MS } from '../../../src/core/time.ts';
 import { fixtureJson, fixtureText } from '../../helpers/fixtures.ts';
 import { makeQuake } from '../../helpers/quake.ts';
 
