@@ -11,6 +11,15 @@ import { clip } from '../core/errors.ts';
 import { parseFeedText, type Reject } from '../core/feed.ts';
 import { generatedOf, sameFeatures } from '../core/feed-text.ts';
 import { compileFilter, countTypes, referenceTime } from '../core/filter.ts';
+import {
+  connectingTo,
+  connectionOf,
+  followsBridge,
+  type LinkEffect,
+  type LinkEvent,
+  type LiveLink,
+  stepLink,
+} from '../core/live-link.ts';
 import { DEFAULT_WINDOW_MS } from '../core/protocol.ts';
 import type { Quake } from '../core/quake.ts';
 import { activity, summarize, topRegions } from '../core/stats.ts';
@@ -25,7 +34,7 @@ import { Notifier } from './alerts/notifier.ts';
 import { Exporter } from './filters/exporter.ts';
 import { FilterPanel } from './filters/filter-panel.ts';
 import { FeedPicker } from './header/feed-picker.ts';
-import { type BridgeStatus, FeedStatus } from './header/feed-status.ts';
+import { FeedStatus } from './header/feed-status.ts';
 import { Preferences } from './header/preferences.ts';
 import { RejectNote } from './header/reject-note.ts';
 import { browserLanguage, I18n } from './i18n/i18n.ts';
@@ -47,8 +56,6 @@ const DEFAULT_TIMEOUT_MS = 20_000;
 const LIVE_BATCH_MS = 200;
 /** Challenge 6's windows: the bridge sends them in live mode; the page computes them when it polls. */
 const WINDOW_SPEC = tumblingWindows();
-/** After losing a bridge it was connected to, the page waits this long before polling USGS itself. */
-const FALLBACK_AFTER_MS = 10_000;
 
 /**
  * The bridge that served this page, else null (a page opened from disk or served by any other
@@ -90,7 +97,7 @@ export class Dashboard {
   readonly #counts = { polls: 0, updates: 0, failures: 0 };
   /** Live mode: the bridge connection and its state; null when the page only polls. */
   #bridge: BridgeClient | null = null;
-  #link: BridgeStatus | null = null;
+  #link: LiveLink | null = null;
   #fallbackTimer: ReturnType<typeof setTimeout> | undefined;
   /** Quakes received live and not applied yet (the newest version of each). */
   readonly #pending = new Map<string, Quake>();
@@ -174,16 +181,17 @@ export class Dashboard {
   }
 
   #connectBridge(url: string): BridgeClient {
-    this.#link = {
-      url,
-      state: 'connecting',
-      retryAt: null,
-      reason: null,
-      fallback: false,
-      sourceProblem: null,
-    };
+    this.#link = connectingTo(url);
     return new BridgeClient(url, {
-      onState: (state, retryInMs, reason) => this.#onBridgeState(state, retryInMs, reason),
+      onState: (state, retryInMs, reason) =>
+        this.#onLink({
+          type: 'state',
+          state,
+          retryInMs,
+          reason,
+          now: Date.now(),
+          hasData: this.#generated !== null,
+        }),
       onSnapshot: (snapshot) => this.#onSnapshot(snapshot),
       onQuake: (quake) => this.#queue(quake),
       onAlert: (quake) => this.#queue(quake),
@@ -191,54 +199,40 @@ export class Dashboard {
         this.#windows.set(window.start, window);
         this.#scheduleFlush();
       },
-      onSource: (ok, message) => {
-        if (this.#link === null) return;
-        this.#link = { ...this.#link, sourceProblem: ok ? null : message };
-        this.#showStatus();
-      },
+      onSource: (ok, message) => this.#onLink({ type: 'source', ok, message }),
     });
   }
 
-  #onBridgeState(
-    state: BridgeStatus['state'],
-    retryInMs: number | null,
-    reason: string | null,
-  ): void {
-    const link = this.#link;
-    if (link === null) return;
-    const wasLive = link.state === 'live';
-    this.#link = {
-      ...link,
-      state,
-      reason: reason ?? link.reason,
-      retryAt: retryInMs === null ? null : Date.now() + retryInMs,
-    };
-    if (state === 'live') {
-      clearTimeout(this.#fallbackTimer);
-      this.#fallbackTimer = undefined;
-      if (link.fallback) this.#poller.stop();
-      this.#link = { ...this.#link, fallback: false, reason: null };
-    } else if (state === 'reconnecting' && !link.fallback && this.#fallbackTimer === undefined) {
-      // Never reached: poll at once. Lost after being live: give a restarting bridge a moment first.
-      this.#fallbackTimer = setTimeout(
-        () => this.#fallBack(),
-        wasLive || this.#generated !== null ? FALLBACK_AFTER_MS : 0,
-      );
-    }
+  #onLink(event: LinkEvent): void {
+    if (this.#link === null) return;
+    const { link, effects } = stepLink(this.#link, event);
+    this.#link = link;
+    for (const effect of effects) this.#linkEffect(effect);
     this.#showStatus();
     this.#publish();
   }
 
-  /** Polls USGS while the bridge is away; its next connection then starts from a fresh snapshot. */
-  #fallBack(): void {
-    this.#fallbackTimer = undefined;
-    if (this.#link === null || this.#link.state === 'live') return;
-    this.#link = { ...this.#link, fallback: true };
-    this.#bridge?.forgetCursor();
-    this.#initial = this.#generated === null;
-    this.#poller.start(this.#source.url, this.#source.pollMs);
-    this.#showStatus();
-    this.#publish();
+  #linkEffect(effect: LinkEffect): void {
+    switch (effect.type) {
+      case 'schedule-fallback':
+        this.#fallbackTimer = setTimeout(
+          () => this.#onLink({ type: 'fallback-due' }),
+          effect.delayMs,
+        );
+        return;
+      case 'cancel-fallback':
+        clearTimeout(this.#fallbackTimer);
+        return;
+      case 'start-polling':
+        // Polls USGS while the bridge is away; its next connection then starts from a fresh snapshot.
+        this.#bridge?.forgetCursor();
+        this.#initial = this.#generated === null;
+        this.#poller.start(this.#source.url, this.#source.pollMs);
+        return;
+      case 'stop-polling':
+        this.#poller.stop();
+        return;
+    }
   }
 
   #onSnapshot(snapshot: BridgeSnapshot): void {
@@ -287,7 +281,7 @@ export class Dashboard {
 
   /** Quakes older than the bridge's window leave the store; returns them. */
   #expired(): Quake[] {
-    if (this.#link === null || this.#link.fallback) return [];
+    if (!followsBridge(this.#link)) return [];
     const oldest = Date.now() - this.#liveWindowMs;
     const removed: Quake[] = [];
     for (const quake of [...this.#store.values()]) {
@@ -475,8 +469,7 @@ export class Dashboard {
     this.#kpis.update(summarize(this.#shown, reference), this.#store.size, i18n);
     this.#chart.update(activity(this.#shown, reference, span), i18n);
     // All quakes, not only those shown: the same figures the Kafka stats service and Spark publish.
-    const live = this.#link !== null && !this.#link.fallback;
-    const windows = live
+    const windows = followsBridge(this.#link)
       ? this.#windows.values()
       : windowsOf(this.#quakesBetween(shownTimes(WINDOW_SPEC, reference)), WINDOW_SPEC);
     this.#windowChart.update(windows, WINDOW_SPEC, reference, i18n);
@@ -589,8 +582,7 @@ export class Dashboard {
       updates: String(this.#counts.updates),
       failures: String(this.#counts.failures),
       alerts: String(this.#cards.count),
-      connection:
-        this.#link === null ? 'polling' : this.#link.fallback ? 'fallback' : this.#link.state,
+      connection: connectionOf(this.#link),
       phase:
         this.#error !== null
           ? 'error'

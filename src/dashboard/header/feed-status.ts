@@ -3,22 +3,9 @@
  * is, how often it refreshes, and, after a failure, a stale-data notice that names the feed, the
  * problem and when the next try is.
  */
+import type { BridgeStatus } from '../../core/live-link.ts';
 import type { I18n } from '../i18n/i18n.ts';
-import type { BridgeState } from '../state/bridge-client.ts';
 import type { Failure } from '../state/poller.ts';
-
-/** Live mode: the bridge connection, when the page uses one. */
-export interface BridgeStatus {
-  readonly url: string;
-  readonly state: BridgeState;
-  /** When the next reconnection attempt is due (epoch ms). */
-  readonly retryAt: number | null;
-  readonly reason: string | null;
-  /** True while the page polls USGS itself because the bridge is unreachable. */
-  readonly fallback: boolean;
-  /** What the bridge says is wrong with its own source (Kafka or USGS), if anything. */
-  readonly sourceProblem: string | null;
-}
 
 export interface FeedState {
   readonly url: string;

@@ -4,13 +4,12 @@
  * reconnects with jittered backoff and resumes from that cursor, so nothing is missed or repeated.
  */
 import { retryDelayMs } from '../../core/backoff.ts';
+import type { BridgeState } from '../../core/live-link.ts';
 import { quakeFromMessage } from '../../core/message.ts';
 import { DEFAULT_WINDOW_MS } from '../../core/protocol.ts';
 import type { Quake } from '../../core/quake.ts';
 import { windowFromMessage } from '../../core/stats-message.ts';
 import type { WindowStats } from '../../core/window.ts';
-
-export type BridgeState = 'connecting' | 'live' | 'reconnecting';
 
 export interface BridgeSnapshot {
   readonly quakes: Quake[];
