@@ -87,10 +87,14 @@ export class QuakeStore {
     return { added: [], revised: [quake], removed: [] };
   }
 
-  remove(id: string): StoreChange {
-    const entry = this.#entries.get(id);
-    if (entry === undefined) return NO_CHANGE;
-    this.#entries.delete(id);
-    return { added: [], revised: [], removed: [entry.quake] };
+  /** Removes the quakes older than `oldest` (event time). */
+  expire(oldest: number): StoreChange {
+    const removed: Quake[] = [];
+    for (const [id, entry] of this.#entries) {
+      if (entry.quake.time >= oldest) continue;
+      this.#entries.delete(id);
+      removed.push(entry.quake);
+    }
+    return removed.length === 0 ? NO_CHANGE : { added: [], revised: [], removed };
   }
 }

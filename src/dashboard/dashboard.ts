@@ -22,6 +22,7 @@ import {
 } from '../core/live-link.ts';
 import { DEFAULT_WINDOW_MS } from '../core/protocol.ts';
 import type { Quake } from '../core/quake.ts';
+import { expireWindows, keepNewest, mergeSnapshot } from '../core/snapshot.ts';
 import { activity, summarize, topRegions } from '../core/stats.ts';
 import { isEmptyChange, NO_CHANGE, QuakeStore, type StoreChange } from '../core/store.ts';
 import { HOUR_MS } from '../core/time.ts';
@@ -240,13 +241,8 @@ export class Dashboard {
     this.#liveWindowMs = snapshot.windowMs;
     this.#windows.clear();
     for (const window of snapshot.windows) this.#windows.set(window.start, window);
-    const byId = new Map(snapshot.quakes.map((quake) => [quake.id, quake]));
-    for (const alert of snapshot.alerts) {
-      const known = byId.get(alert.id);
-      if (known === undefined || alert.updated > known.updated) byId.set(alert.id, alert);
-    }
     const oldest = Date.now() - this.#liveWindowMs;
-    const quakes = [...byId.values()].filter((quake) => quake.time >= oldest);
+    const quakes = mergeSnapshot(snapshot.quakes, snapshot.alerts, oldest);
     this.#lastText = null;
     this.#rejects = [];
     this.#initial = true;
@@ -254,8 +250,7 @@ export class Dashboard {
   }
 
   #queue(quake: Quake): void {
-    const queued = this.#pending.get(quake.id);
-    if (queued === undefined || quake.updated > queued.updated) this.#pending.set(quake.id, quake);
+    keepNewest(this.#pending, quake);
     this.#scheduleFlush();
   }
 
@@ -280,16 +275,11 @@ export class Dashboard {
   }
 
   /** Quakes older than the bridge's window leave the store; returns them. */
-  #expired(): Quake[] {
+  #expired(): readonly Quake[] {
     if (!followsBridge(this.#link)) return [];
     const oldest = Date.now() - this.#liveWindowMs;
-    const removed: Quake[] = [];
-    for (const quake of [...this.#store.values()]) {
-      if (quake.time < oldest) removed.push(...this.#store.remove(quake.id).removed);
-    }
-    for (const [start, window] of this.#windows)
-      if (window.end < oldest) this.#windows.delete(start);
-    return removed;
+    expireWindows(this.#windows, oldest);
+    return this.#store.expire(oldest).removed;
   }
 
   #pruneLive(): void {

@@ -56,7 +56,7 @@ describe('QuakeStore.applySnapshot', () => {
   });
 });
 
-describe('QuakeStore.upsert and remove (a live source such as the bridge)', () => {
+describe('QuakeStore.upsert and expire (a live source such as the bridge)', () => {
   it('adds a new quake, revises with a newer one, ignores an equal or older one', () => {
     const store = new QuakeStore();
     expect(ids(store.upsert(makeQuake({ id: 'a', updated: 10 })).added)).toEqual(['a']);
@@ -65,12 +65,20 @@ describe('QuakeStore.upsert and remove (a live source such as the bridge)', () =
     expect(store.get('a')?.mag).toBe(5);
   });
 
-  it('removes by id and reports the removed version', () => {
+  it('expires the quakes older than a time, reporting the versions that left', () => {
     const store = new QuakeStore();
-    store.upsert(makeQuake({ id: 'a' }));
-    expect(ids(store.remove('a').removed)).toEqual(['a']);
-    expect(store.remove('a')).toBe(NO_CHANGE);
-    expect(store.size).toBe(0);
+    store.applySnapshot([
+      makeQuake({ id: 'old', time: 100, updated: 100 }),
+      makeQuake({ id: 'edge', time: 200 }),
+    ]);
+    store.upsert(makeQuake({ id: 'old', time: 100, updated: 999, mag: 6 }));
+    store.upsert(makeQuake({ id: 'new', time: 300 }));
+    const change = store.expire(200);
+    expect(ids(change.removed)).toEqual(['old']);
+    expect(change.removed[0]?.mag).toBe(6);
+    expect(change.added).toEqual([]);
+    expect(ids([...store.values()])).toEqual(['edge', 'new']);
+    expect(store.expire(200)).toBe(NO_CHANGE);
   });
 
   it('drops upserted quakes that the next snapshot no longer has', () => {
