@@ -1,7 +1,7 @@
 /**
  * Benchmark 1, dashboard ingest: how long the built index.html in headless Chromium takes from a
  * feed's text to every marker, the list and the statistics on screen (the app's own measure
- * `sismos:ingest`, see src/dashboard/dashboard.ts), against JSON.parse of the same text in the
+ * `sismos:ingest`, see src/dashboard/probe/ingest-measure.ts), against JSON.parse of the same text in the
  * same kind of page.
  *
  *   npx tsx bench/dashboard-ingest.ts      (BENCH_RUNS=7 by default)

@@ -26,7 +26,7 @@ const SECTIONS: readonly { id: string; script: string; about: string }[] = [
 feed from a local server: the real recorded week (2,389 quakes) and a synthetic feed of 20,000
 quakes made from it (new ids, positions moved by up to a degree, times by up to half an hour;
 \`bench/lib/synthetic-feed.ts\`, fixed seed). The figure is the app's own measure
-\`sismos:ingest\` (\`src/dashboard/dashboard.ts\`): from the moment the fetched text reaches the
+\`sismos:ingest\` (\`src/dashboard/probe/ingest-measure.ts\`): from the moment the fetched text reaches the
 page until the next frame is rendered, that is parsing and diffing the feed, creating and
 painting every marker, the list, every statistic and chart, and the style, layout and paint of
 that frame. The wait for the display's next frame (up to 17 ms, idle time) is left out of the

@@ -13,7 +13,6 @@ import { generatedOf, sameFeatures } from '../core/feed-text.ts';
 import { compileFilter, countTypes, referenceTime } from '../core/filter.ts';
 import {
   connectingTo,
-  connectionOf,
   followsBridge,
   type LinkEffect,
   type LinkEvent,
@@ -41,6 +40,8 @@ import { RejectNote } from './header/reject-note.ts';
 import { browserLanguage, I18n } from './i18n/i18n.ts';
 import { QuakeList, type SortOrder, sortQuakes } from './list/quake-list.ts';
 import { QuakeMap } from './map/quake-map.ts';
+import { IngestMeasure } from './probe/ingest-measure.ts';
+import { PageState } from './probe/page-state.ts';
 import { BridgeClient, type BridgeSnapshot } from './state/bridge-client.ts';
 import { type FeedSource, feedSource } from './state/feed-source.ts';
 import { type Failure, FeedPoller } from './state/poller.ts';
@@ -95,7 +96,8 @@ export class Dashboard {
   /** An error nobody expected (a bug): shown until a reload, since what is on screen may be wrong. */
   #error: string | null = null;
   #sort: SortOrder = 'time';
-  readonly #counts = { polls: 0, updates: 0, failures: 0 };
+  readonly #pageState = new PageState();
+  readonly #ingestMeasure = new IngestMeasure();
   /** Live mode: the bridge connection and its state; null when the page only polls. */
   #bridge: BridgeClient | null = null;
   #link: LiveLink | null = null;
@@ -107,14 +109,6 @@ export class Dashboard {
   #liveWindowMs = DEFAULT_WINDOW_MS;
   /** The latest figures of each 5-minute window the bridge sent, by window start. */
   readonly #windows = new Map<number, WindowStats>();
-  /** performance.now() when the update being shown arrived, and when it was parsed and diffed. */
-  #arrived = 0;
-  #parsed = 0;
-  /** Tells when the frame after an update is rendered (see #measure). */
-  readonly #frames = new MessageChannel();
-  #frameWaiting = false;
-  #frameStart = 0;
-  #frameDone: (frameStart: number, end: number) => void = () => {};
 
   readonly #map: QuakeMap;
   readonly #list: QuakeList;
@@ -158,10 +152,6 @@ export class Dashboard {
     this.#wire();
     this.#translate();
     setInterval(() => this.#pruneLive(), 60_000);
-    this.#frames.port1.onmessage = () => {
-      this.#frameWaiting = false;
-      this.#frameDone(this.#frameStart, performance.now());
-    };
   }
 
   start(): void {
@@ -262,7 +252,7 @@ export class Dashboard {
 
   #flushLive(): void {
     this.#flushTimer = undefined;
-    this.#arrived = this.#parsed = performance.now();
+    this.#ingestMeasure.arrived();
     const added: Quake[] = [];
     const revised: Quake[] = [];
     for (const quake of this.#pending.values()) {
@@ -322,7 +312,7 @@ export class Dashboard {
   }
 
   #ingest(text: string): void {
-    this.#arrived = performance.now();
+    this.#ingestMeasure.arrived();
     let change: StoreChange = NO_CHANGE;
     let generated = this.#generated;
     if (sameFeatures(this.#lastText, text)) {
@@ -336,7 +326,7 @@ export class Dashboard {
       generated = feed.metadata.generated;
       change = this.#store.applySnapshot(feed.quakes);
     }
-    this.#parsed = performance.now();
+    this.#ingestMeasure.parsed();
     this.#applied(change, generated);
   }
 
@@ -349,8 +339,7 @@ export class Dashboard {
     this.#fetchedAt = Date.now();
     this.#failure = null;
     this.#retryAt = null;
-    this.#counts.polls++;
-    this.#counts.updates++;
+    const update = this.#pageState.updated();
     if (change.added.length > 0) {
       this.#fresh = first ? new Set() : new Set(change.added.map((quake) => quake.id));
     }
@@ -360,49 +349,17 @@ export class Dashboard {
     } else if (moved) this.#refreshClock();
     this.#showStatus();
     this.#publish();
-    this.#measure(!isEmptyChange(change));
-  }
-
-  /**
-   * Records how long the update took to reach the screen as the measure `sismos:ingest`: from its
-   * text (or live frames) to the end of the next frame, which shows every marker, the list and
-   * the statistics. The detail numbers the update (as data-updates does) and splits the time into
-   * parsing (with the store's diff), updating the page (markers painted included), waiting for
-   * the display's next frame (up to 17 ms at 60 Hz; not work) and rendering that frame.
-   * The benchmark reads it (docs/benchmarks.md).
-   */
-  #measure(changed: boolean): void {
-    const start = this.#arrived;
-    const updated = performance.now();
-    const detail = {
-      update: this.#counts.updates,
+    this.#ingestMeasure.shown({
+      update,
       quakes: this.#store.size,
-      changed,
-      parseMs: this.#parsed - start,
-      updateMs: updated - this.#parsed,
-      waitMs: 0,
-      frameMs: 0,
-    };
-    this.#frameDone = (frameStart, end) => {
-      detail.waitMs = Math.max(0, frameStart - updated);
-      detail.frameMs = end - Math.max(frameStart, updated);
-      performance.clearMeasures('sismos:ingest');
-      performance.measure('sismos:ingest', { start, end, detail });
-    };
-    if (this.#frameWaiting) return;
-    this.#frameWaiting = true;
-    // A message posted from requestAnimationFrame arrives once that frame is rendered.
-    requestAnimationFrame(() => {
-      this.#frameStart = performance.now();
-      this.#frames.port2.postMessage(null);
+      changed: !isEmptyChange(change),
     });
   }
 
   #fail(failure: Failure, retryInMs: number): void {
     this.#failure = failure;
     this.#retryAt = Date.now() + retryInMs;
-    this.#counts.polls++;
-    this.#counts.failures++;
+    this.#pageState.failed();
     this.#showStatus();
     this.#publish();
   }
@@ -560,27 +517,15 @@ export class Dashboard {
     this.#rejectNote.update(this.#rejects, this.#i18n);
   }
 
-  /** A small read-only view of the page's state on <body data-*>, for tests and the benchmark. */
   #publish(): void {
-    const { shown, created, removed } = this.#map.layer.counts;
-    Object.assign(document.body.dataset, {
-      quakes: String(this.#store.size),
-      markers: String(shown),
-      created: String(created),
-      removed: String(removed),
-      polls: String(this.#counts.polls),
-      updates: String(this.#counts.updates),
-      failures: String(this.#counts.failures),
-      alerts: String(this.#cards.count),
-      connection: connectionOf(this.#link),
-      phase:
-        this.#error !== null
-          ? 'error'
-          : this.#failure !== null
-            ? 'stale'
-            : this.#generated === null && this.#fetchedAt === null
-              ? 'loading'
-              : 'live',
+    this.#pageState.publish({
+      quakes: this.#store.size,
+      markers: this.#map.layer.counts,
+      alerts: this.#cards.count,
+      link: this.#link,
+      crashed: this.#error !== null,
+      failed: this.#failure !== null,
+      loaded: this.#generated !== null || this.#fetchedAt !== null,
     });
   }
 }

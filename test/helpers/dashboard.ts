@@ -39,7 +39,7 @@ export async function openDashboard(
   return { page, problems, external };
 }
 
-/** The page's read-only state on <body data-*> (see src/dashboard/dashboard.ts #publish). */
+/** The page's read-only state on <body data-*> (see src/dashboard/probe/page-state.ts). */
 export async function state(page: Page): Promise<Record<string, string>> {
   return page.evaluate(() => ({ ...document.body.dataset }) as Record<string, string>);
 }

@@ -1,0 +1,66 @@
+/**
+ * A small read-only view of the page's state on <body data-*>, for tests and the benchmark
+ * (test/helpers/dashboard.ts reads it): how many quakes, markers and alerts it holds, how many
+ * polls, updates and failures it saw, how it gets its data and what its status line says.
+ */
+import { connectionOf, type LiveLink } from '../../core/live-link.ts';
+import type { MarkerCounts } from '../map/quake-layer.ts';
+
+export interface PageView {
+  readonly quakes: number;
+  readonly markers: MarkerCounts;
+  readonly alerts: number;
+  readonly link: LiveLink | null;
+  /** An error nobody expected is on screen. */
+  readonly crashed: boolean;
+  /** The last poll failed. */
+  readonly failed: boolean;
+  /** Data arrived at least once. */
+  readonly loaded: boolean;
+}
+
+export interface PageCounts {
+  /** Poll attempts, good or failed; a bridge snapshot or a batch of live frames counts as a good one. */
+  readonly polls: number;
+  readonly updates: number;
+  readonly failures: number;
+}
+
+/** The data-* attributes for a view of the page. */
+export function pageData(view: PageView, counts: PageCounts): Record<string, string> {
+  return {
+    quakes: String(view.quakes),
+    markers: String(view.markers.shown),
+    created: String(view.markers.created),
+    removed: String(view.markers.removed),
+    polls: String(counts.polls),
+    updates: String(counts.updates),
+    failures: String(counts.failures),
+    alerts: String(view.alerts),
+    connection: connectionOf(view.link),
+    phase: view.crashed ? 'error' : view.failed ? 'stale' : view.loaded ? 'live' : 'loading',
+  };
+}
+
+export class PageState {
+  #polls = 0;
+  #updates = 0;
+  #failures = 0;
+
+  /** Counts an update shown (a good poll, a bridge snapshot or live frames); returns its number. */
+  updated(): number {
+    this.#polls++;
+    return ++this.#updates;
+  }
+
+  /** Counts a failed poll. */
+  failed(): void {
+    this.#polls++;
+    this.#failures++;
+  }
+
+  publish(view: PageView): void {
+    const counts = { polls: this.#polls, updates: this.#updates, failures: this.#failures };
+    Object.assign(document.body.dataset, pageData(view, counts));
+  }
+}
