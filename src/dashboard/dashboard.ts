@@ -22,6 +22,7 @@ import {
 import { DEFAULT_WINDOW_MS } from '../core/protocol.ts';
 import type { Quake } from '../core/quake.ts';
 import { expireWindows, keepNewest, mergeSnapshot } from '../core/snapshot.ts';
+import { type SortOrder, sortQuakes } from '../core/sort-order.ts';
 import { activity, summarize, topRegions } from '../core/stats.ts';
 import { isEmptyChange, NO_CHANGE, QuakeStore, type StoreChange } from '../core/store.ts';
 import { HOUR_MS } from '../core/time.ts';
@@ -38,7 +39,7 @@ import { FeedStatus } from './header/feed-status.ts';
 import { Preferences } from './header/preferences.ts';
 import { RejectNote } from './header/reject-note.ts';
 import { browserLanguage, I18n } from './i18n/i18n.ts';
-import { QuakeList, type SortOrder, sortQuakes } from './list/quake-list.ts';
+import { QuakeList } from './list/quake-list.ts';
 import { QuakeMap } from './map/quake-map.ts';
 import { IngestMeasure } from './probe/ingest-measure.ts';
 import { PageState } from './probe/page-state.ts';

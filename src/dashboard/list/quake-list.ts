@@ -9,15 +9,7 @@ import type { I18n } from '../i18n/i18n.ts';
 import { el } from '../ui/dom.ts';
 import { ListRow, ROW_HEIGHT } from './list-row.ts';
 
-export type SortOrder = 'time' | 'mag';
-
 const OVERSCAN = 6;
-
-export function sortQuakes(quakes: Quake[], order: SortOrder): Quake[] {
-  return order === 'mag'
-    ? quakes.sort((a, b) => (b.mag ?? -99) - (a.mag ?? -99) || b.time - a.time)
-    : quakes.sort((a, b) => b.time - a.time);
-}
 
 export class QuakeList {
   readonly #box: HTMLElement;
