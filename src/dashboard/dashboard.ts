@@ -21,13 +21,14 @@ import {
 } from '../core/live-link.ts';
 import { DEFAULT_WINDOW_MS } from '../core/protocol.ts';
 import type { Quake } from '../core/quake.ts';
+import { shownWindows } from '../core/shown-windows.ts';
 import { expireWindows, keepNewest, mergeSnapshot } from '../core/snapshot.ts';
 import { type SortOrder, sortQuakes } from '../core/sort-order.ts';
 import { activity, summarize, topRegions } from '../core/stats.ts';
 import { isEmptyChange, NO_CHANGE, QuakeStore, type StoreChange } from '../core/store.ts';
 import { HOUR_MS } from '../core/time.ts';
 import type { Settings } from '../core/url-state.ts';
-import { tumblingWindows, type WindowStats, windowsOf } from '../core/window.ts';
+import { tumblingWindows, type WindowStats } from '../core/window.ts';
 import { AlertCards } from './alerts/alert-cards.ts';
 import { AlertCenter } from './alerts/alert-center.ts';
 import { Announcer } from './alerts/announcer.ts';
@@ -50,7 +51,7 @@ import { SettingsStore } from './state/settings-store.ts';
 import { ActivityChart } from './stats/activity-chart.ts';
 import { Kpis } from './stats/kpis.ts';
 import { TopRegions } from './stats/top-regions.ts';
-import { shownTimes, WindowChart } from './stats/window-chart.ts';
+import { WindowChart } from './stats/window-chart.ts';
 import { byId } from './ui/dom.ts';
 import { applyTheme, followSystemTheme, initialTheme, mapTheme, type Theme } from './ui/theme.ts';
 
@@ -419,15 +420,8 @@ export class Dashboard {
     // All quakes, not only those shown: the same figures the Kafka stats service and Spark publish.
     const windows = followsBridge(this.#link)
       ? this.#windows.values()
-      : windowsOf(this.#quakesBetween(shownTimes(WINDOW_SPEC, reference)), WINDOW_SPEC);
+      : shownWindows(this.#store.values(), WINDOW_SPEC, reference);
     this.#windowChart.update(windows, WINDOW_SPEC, reference, i18n);
-  }
-
-  #quakesBetween({ from, to }: { from: number; to: number }): Quake[] {
-    const quakes: Quake[] = [];
-    for (const quake of this.#store.values())
-      if (quake.time >= from && quake.time < to) quakes.push(quake);
-    return quakes;
   }
 
   /** How far back a custom feed reaches: from its oldest quake to the reference time. */

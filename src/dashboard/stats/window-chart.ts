@@ -1,19 +1,18 @@
 /**
  * The recent 5-minute windows of challenge 6 as an SVG chart (no chart library): the number of
  * quakes as bars, and on a magnitude scale the average (a dot) and the maximum (a dash). Fed by
- * the bridge's sismos-stats frames in live mode, and by windowsOf() over the page's quakes when it
- * polls, so both show the same figures for the same quakes.
+ * the bridge's sismos-stats frames in live mode, and by shownWindows() over the page's quakes
+ * when it polls, so both show the same figures for the same quakes.
  */
 import { DEFAULT_ALERT_THRESHOLD } from '../../core/alert.ts';
 import { magnitudeColour } from '../../core/scale.ts';
-import { type WindowSpec, type WindowStats, windowStarts } from '../../core/window.ts';
+import { shownStarts } from '../../core/shown-windows.ts';
+import type { WindowSpec, WindowStats } from '../../core/window.ts';
 import type { I18n } from '../i18n/i18n.ts';
 import { el, svg } from '../ui/dom.ts';
 
 const WIDTH = 300;
 const HEIGHT = 96;
-/** How many windows are drawn: two hours of 5-minute windows. */
-export const WINDOWS_SHOWN = 24;
 /** The magnitude scale of the marks. */
 const MAG_TOP = 8;
 
@@ -46,7 +45,7 @@ export class WindowChart {
     );
   }
 
-  /** Draws the WINDOWS_SHOWN windows up to the one holding `reference`; missing windows are empty. */
+  /** Draws the windows shown (shownStarts) from their figures; missing windows are empty. */
   update(windows: Iterable<WindowStats>, spec: WindowSpec, reference: number, i18n: I18n): void {
     const byStart = new Map<number, WindowStats>();
     for (const window of windows) byStart.set(window.start, window);
@@ -100,24 +99,6 @@ export class WindowChart {
     this.#from.textContent = i18n.short(slots[0] as number);
     this.#to.textContent = i18n.short(newest + spec.sizeMs);
   }
-}
-
-/** The starts of the windows the chart draws, oldest first: WINDOWS_SHOWN up to the one holding `reference`. */
-export function shownStarts(spec: WindowSpec, reference: number): number[] {
-  const last = windowStarts(reference, spec).at(-1) ?? reference;
-  return Array.from(
-    { length: WINDOWS_SHOWN },
-    (_, i) => last - (WINDOWS_SHOWN - 1 - i) * spec.slideMs,
-  );
-}
-
-/**
- * The event times that count in the windows the chart draws, [from, to): only quakes in it need
- * windowsOf(), a few hundred out of a 20,000-quake feed.
- */
-export function shownTimes(spec: WindowSpec, reference: number): { from: number; to: number } {
-  const starts = shownStarts(spec, reference);
-  return { from: starts[0] as number, to: (starts.at(-1) as number) + spec.sizeMs };
 }
 
 function magY(mag: number): string {
