@@ -1,12 +1,23 @@
 /**
- * Which quakes already raised an alert, so each id alerts at most once, even across reloads.
- * The memory is a bounded list of ids, oldest first, stored as JSON.
+ * Which quakes raise an alert on the page, each id at most once, even across reloads: the memory
+ * of ids that already alerted is a bounded list, oldest first, stored as JSON.
  */
 import { isAlert } from './alert.ts';
 import type { Quake } from './quake.ts';
 
 /** More than any feed holds at M4.5+ (a month has a few hundred), small enough for localStorage. */
 export const ALERT_MEMORY_LIMIT = 1000;
+/** Desktop notifications per update at most; the cards show the rest. */
+export const MAX_NOTIFICATIONS = 3;
+
+export interface AlertRound {
+  /** The quakes that alert now, newest first. */
+  readonly alerts: Quake[];
+  /** Those of them a desktop notification announces. */
+  readonly notify: Quake[];
+  /** The memory with the ids of `alerts` added. */
+  readonly memory: string[];
+}
 
 /** Reads a stored memory; anything unreadable is an empty memory. */
 export function readAlertMemory(text: string | null): string[] {
@@ -19,19 +30,15 @@ export function readAlertMemory(text: string | null): string[] {
   }
 }
 
-/** The memory with `ids` appended (without repeats), trimmed to the newest `limit`. */
-export function rememberAlerts(
-  memory: readonly string[],
-  ids: readonly string[],
-  limit = ALERT_MEMORY_LIMIT,
-): string[] {
+/** The memory with `ids` appended (without repeats), trimmed to the newest ALERT_MEMORY_LIMIT. */
+function rememberAlerts(memory: readonly string[], ids: readonly string[]): string[] {
   const fresh = ids.filter((id) => !memory.includes(id));
   const all = [...memory, ...new Set(fresh)];
-  return all.slice(Math.max(0, all.length - limit));
+  return all.slice(Math.max(0, all.length - ALERT_MEMORY_LIMIT));
 }
 
 /** Quakes at or above the threshold that have not alerted yet, newest first. */
-export function pendingAlerts(
+function pendingAlerts(
   quakes: Iterable<Quake>,
   threshold: number,
   alerted: ReadonlySet<string>,
@@ -41,4 +48,26 @@ export function pendingAlerts(
     if (isAlert(quake, threshold) && !alerted.has(quake.id)) out.push(quake);
   }
   return out.sort((a, b) => b.time - a.time);
+}
+
+/**
+ * What an update alerts: the quakes at or above `threshold` that never alerted. A `backlog` (the
+ * first load of a feed, a new threshold) is shown on the page but notified to nobody; otherwise
+ * the newest MAX_NOTIFICATIONS are.
+ */
+export function alertRound(
+  quakes: Iterable<Quake>,
+  threshold: number,
+  memory: readonly string[],
+  backlog: boolean,
+): AlertRound {
+  const alerts = pendingAlerts(quakes, threshold, new Set(memory));
+  return {
+    alerts,
+    notify: backlog ? [] : alerts.slice(0, MAX_NOTIFICATIONS),
+    memory: rememberAlerts(
+      memory,
+      alerts.map((quake) => quake.id),
+    ),
+  };
 }

@@ -1,9 +1,10 @@
 /**
- * Decides which quakes alert and tells the user, once per quake id: an alert card on the page,
- * an announcement for screen readers, and (after opt-in) a browser notification. The ids that
- * already alerted are kept in localStorage, so a reload does not alert them again.
+ * Tells the user about the quakes that alert (alertRound in the core decides which), once per
+ * quake id: an alert card on the page, an announcement for screen readers, and (after opt-in) a
+ * browser notification. The ids that already alerted are kept in localStorage, so a reload does
+ * not alert them again.
  */
-import { pendingAlerts, readAlertMemory, rememberAlerts } from '../../core/alert-memory.ts';
+import { alertRound, readAlertMemory } from '../../core/alert-memory.ts';
 import type { Quake } from '../../core/quake.ts';
 import type { I18n } from '../i18n/i18n.ts';
 import { placeOf } from '../map/popup.ts';
@@ -13,8 +14,6 @@ import type { Announcer } from './announcer.ts';
 import type { Notifier } from './notifier.ts';
 
 const MEMORY_KEY = 'alerted';
-/** Desktop notifications per update at most; the cards show the rest. */
-const MAX_NOTIFICATIONS = 3;
 
 export class AlertCenter {
   readonly #cards: AlertCards;
@@ -28,29 +27,22 @@ export class AlertCenter {
     this.#notifier = notifier;
   }
 
-  /**
-   * Alerts the quakes at or above `threshold` that never alerted. A `backlog` (the first load of
-   * a feed, a new threshold) is shown on the page but not pushed as desktop notifications.
-   */
+  /** Alerts the quakes of an update; a `backlog` (see alertRound) sends no desktop notification. */
   check(quakes: Iterable<Quake>, threshold: number, backlog: boolean, i18n: I18n): void {
-    const pending = pendingAlerts(quakes, threshold, new Set(this.#memory));
-    const newest = pending[0];
+    const { alerts, notify, memory } = alertRound(quakes, threshold, this.#memory, backlog);
+    const newest = alerts[0];
     if (newest === undefined) return;
-    this.#memory = rememberAlerts(
-      this.#memory,
-      pending.map((quake) => quake.id),
-    );
-    storage.set(MEMORY_KEY, JSON.stringify(this.#memory));
-    this.#cards.add(pending);
+    this.#memory = memory;
+    storage.set(MEMORY_KEY, JSON.stringify(memory));
+    this.#cards.add(alerts);
     const params = {
       mag: i18n.mag(newest.mag),
       place: placeOf(newest, i18n),
-      count: pending.length,
+      count: alerts.length,
     };
     this.#announcer.say(
-      i18n.t(pending.length === 1 ? 'alert.announce' : 'alert.announceMany', params),
+      i18n.t(alerts.length === 1 ? 'alert.announce' : 'alert.announceMany', params),
     );
-    if (backlog) return;
-    for (const quake of pending.slice(0, MAX_NOTIFICATIONS)) this.#notifier.notify(quake, i18n);
+    for (const quake of notify) this.#notifier.notify(quake, i18n);
   }
 }

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { pendingAlerts, readAlertMemory, rememberAlerts } from '../../../src/core/alert-memory.ts';
+import {
+  ALERT_MEMORY_LIMIT,
+  alertRound,
+  MAX_NOTIFICATIONS,
+  readAlertMemory,
+} from '../../../src/core/alert-memory.ts';
 import { makeQuake } from '../../helpers/quake.ts';
+
+const ids = (quakes: readonly { id: string }[]) => quakes.map((quake) => quake.id);
 
 describe('readAlertMemory', () => {
   it('reads a stored list and treats anything else as an empty memory', () => {
@@ -12,23 +19,45 @@ describe('readAlertMemory', () => {
   });
 });
 
-describe('rememberAlerts', () => {
-  it('appends new ids once and keeps only the newest ones', () => {
-    expect(rememberAlerts(['a', 'b'], ['b', 'c', 'c'])).toEqual(['a', 'b', 'c']);
-    expect(rememberAlerts(['a', 'b', 'c'], ['d', 'e'], 3)).toEqual(['c', 'd', 'e']);
-  });
-});
+describe('alertRound', () => {
+  const quakes = [
+    makeQuake({ id: 'old', mag: 5, time: 1000 }),
+    makeQuake({ id: 'small', mag: 4.4, time: 3000 }),
+    makeQuake({ id: 'new', mag: 4.5, time: 2000 }),
+    makeQuake({ id: 'seen', mag: 6, time: 4000 }),
+    makeQuake({ id: 'none', mag: null, time: 5000 }),
+  ];
 
-describe('pendingAlerts', () => {
-  it('returns quakes at or above the threshold not alerted before, newest first', () => {
-    const quakes = [
-      makeQuake({ id: 'old', mag: 5, time: 1000 }),
-      makeQuake({ id: 'small', mag: 4.4, time: 3000 }),
-      makeQuake({ id: 'new', mag: 4.5, time: 2000 }),
-      makeQuake({ id: 'seen', mag: 6, time: 4000 }),
-      makeQuake({ id: 'none', mag: null, time: 5000 }),
-    ];
-    expect(pendingAlerts(quakes, 4.5, new Set(['seen'])).map((q) => q.id)).toEqual(['new', 'old']);
-    expect(pendingAlerts(quakes, 6, new Set()).map((q) => q.id)).toEqual(['seen']);
+  it('alerts quakes at or above the threshold not alerted before, newest first', () => {
+    expect(ids(alertRound(quakes, 4.5, ['seen'], false).alerts)).toEqual(['new', 'old']);
+    expect(ids(alertRound(quakes, 6, [], false).alerts)).toEqual(['seen']);
+  });
+
+  it('remembers what alerted after what the memory held, so it alerts once', () => {
+    const first = alertRound(quakes, 4.5, ['elsewhere', 'seen'], false);
+    expect(first.memory).toEqual(['elsewhere', 'seen', 'new', 'old']);
+    const again = alertRound(quakes, 4.5, first.memory, false);
+    expect(again.alerts).toEqual([]);
+    expect(again.memory).toEqual(first.memory);
+  });
+
+  it('keeps only the newest ids in its memory', () => {
+    const memory = Array.from({ length: ALERT_MEMORY_LIMIT }, (_, i) => `id${i}`);
+    const round = alertRound(quakes, 4.5, memory, false);
+    expect(round.memory).toHaveLength(ALERT_MEMORY_LIMIT);
+    expect(round.memory.slice(0, 2)).toEqual(['id3', 'id4']);
+    expect(round.memory.slice(-3)).toEqual(['seen', 'new', 'old']);
+  });
+
+  it('notifies the newest few of an update, and none of a backlog', () => {
+    const many = Array.from({ length: MAX_NOTIFICATIONS + 2 }, (_, i) =>
+      makeQuake({ id: `q${i}`, mag: 5, time: i }),
+    );
+    const live = alertRound(many, 4.5, [], false);
+    expect(live.alerts).toHaveLength(MAX_NOTIFICATIONS + 2);
+    expect(ids(live.notify)).toEqual(ids(live.alerts).slice(0, MAX_NOTIFICATIONS));
+    const backlog = alertRound(many, 4.5, [], true);
+    expect(backlog.alerts).toHaveLength(MAX_NOTIFICATIONS + 2);
+    expect(backlog.notify).toEqual([]);
   });
 });
