@@ -9,6 +9,7 @@
  */
 import { clip } from '../core/errors.ts';
 import { parseFeedText, type Reject } from '../core/feed.ts';
+import { type FeedSource, feedSource } from '../core/feed-source.ts';
 import { generatedOf, sameFeatures } from '../core/feed-text.ts';
 import { compileFilter, countTypes, referenceTime } from '../core/filter.ts';
 import {
@@ -45,7 +46,6 @@ import { QuakeMap } from './map/quake-map.ts';
 import { IngestMeasure } from './probe/ingest-measure.ts';
 import { PageState } from './probe/page-state.ts';
 import { BridgeClient, type BridgeSnapshot } from './state/bridge-client.ts';
-import { type FeedSource, feedSource } from './state/feed-source.ts';
 import { type Failure, FeedPoller } from './state/poller.ts';
 import { SettingsStore } from './state/settings-store.ts';
 import { ActivityChart } from './stats/activity-chart.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { feedSource } from '../../../src/dashboard/state/feed-source.ts';
+import { feedSource } from '../../../src/core/feed-source.ts';
 
 describe('feedSource', () => {
   it('polls a USGS feed as often as USGS regenerates it', () => {

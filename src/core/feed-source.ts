@@ -6,7 +6,7 @@ import {
   feedUrl,
   PERIOD_REFRESH_MS,
   PERIOD_SPAN_MS,
-} from '../../core/feeds.ts';
+} from './feeds.ts';
 
 export interface FeedSource {
   readonly url: string;
