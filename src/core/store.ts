@@ -1,6 +1,6 @@
 /**
  * The quakes currently known, by id, and what changed at each update. A USGS poll replaces the
- * whole set (a snapshot); a live source such as the Kafka bridge can also upsert one quake at a
+ * whole set (a snapshot); a live source such as the Kafka bridge can also upsert a few quakes at a
  * time. Versions are ordered by `updated`: an older or equal version never replaces a newer one,
  * so an unchanged feed produces an empty change and keeps the very same Quake objects.
  */
@@ -75,16 +75,21 @@ export class QuakeStore {
       : { added, revised, removed };
   }
 
-  /** Adds a quake or a newer version of it; an older or equal version changes nothing. */
-  upsert(quake: Quake): StoreChange {
-    const entry = this.#entries.get(quake.id);
-    if (entry === undefined) {
-      this.#entries.set(quake.id, { quake, snapshot: this.#snapshot });
-      return { added: [quake], revised: [], removed: [] };
+  /** Adds quakes, or newer versions of them; an older or equal version changes nothing. */
+  upsert(quakes: Iterable<Quake>): StoreChange {
+    const added: Quake[] = [];
+    const revised: Quake[] = [];
+    for (const quake of quakes) {
+      const entry = this.#entries.get(quake.id);
+      if (entry === undefined) {
+        this.#entries.set(quake.id, { quake, snapshot: this.#snapshot });
+        added.push(quake);
+      } else if (quake.updated > entry.quake.updated) {
+        entry.quake = quake;
+        revised.push(quake);
+      }
     }
-    if (quake.updated <= entry.quake.updated) return NO_CHANGE;
-    entry.quake = quake;
-    return { added: [], revised: [quake], removed: [] };
+    return added.length + revised.length === 0 ? NO_CHANGE : { added, revised, removed: [] };
   }
 
   /** Removes the quakes older than `oldest` (event time). */

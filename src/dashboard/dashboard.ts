@@ -45,7 +45,7 @@ import { QuakeList } from './list/quake-list.ts';
 import { QuakeMap } from './map/quake-map.ts';
 import { IngestMeasure } from './probe/ingest-measure.ts';
 import { PageState } from './probe/page-state.ts';
-import { BridgeClient, type BridgeSnapshot } from './state/bridge-client.ts';
+import { BridgeClient, type BridgeSnapshot, servingBridge } from './state/bridge-client.ts';
 import { type Failure, FeedPoller } from './state/poller.ts';
 import { SettingsStore } from './state/settings-store.ts';
 import { ActivityChart } from './stats/activity-chart.ts';
@@ -60,19 +60,6 @@ const DEFAULT_TIMEOUT_MS = 20_000;
 const LIVE_BATCH_MS = 200;
 /** Challenge 6's windows: the bridge sends them in live mode; the page computes them when it polls. */
 const WINDOW_SPEC = tumblingWindows();
-
-/**
- * The bridge that served this page, else null (a page opened from disk or served by any other
- * server). A bridge marks the page it serves with `<meta name="sismos-bridge" content="/ws">`,
- * the path of its WebSocket (bridge/server.ts), so no other server gets a connection attempt.
- */
-function servingBridge(): string | null {
-  const meta = document.querySelector<HTMLMetaElement>('meta[name="sismos-bridge"]');
-  const path = meta?.content ?? '';
-  if (!path.startsWith('/')) return null;
-  if (location.protocol !== 'http:' && location.protocol !== 'https:') return null;
-  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${path}`;
-}
 
 export class Dashboard {
   readonly #settings = new SettingsStore();
@@ -255,15 +242,9 @@ export class Dashboard {
   #flushLive(): void {
     this.#flushTimer = undefined;
     this.#ingestMeasure.arrived();
-    const added: Quake[] = [];
-    const revised: Quake[] = [];
-    for (const quake of this.#pending.values()) {
-      const change = this.#store.upsert(quake);
-      added.push(...change.added);
-      revised.push(...change.revised);
-    }
+    const change = this.#store.upsert(this.#pending.values());
     this.#pending.clear();
-    this.#applied({ added, revised, removed: this.#expired() }, Date.now());
+    this.#applied({ ...change, removed: this.#expired() }, Date.now());
   }
 
   /** Quakes older than the bridge's window leave the store; returns them. */

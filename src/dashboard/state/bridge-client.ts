@@ -44,6 +44,19 @@ export function bridgeUrl(base: string, cursor: string | null): string {
   return url.href;
 }
 
+/**
+ * The bridge that served this page, else null (a page opened from disk or served by any other
+ * server). A bridge marks the page it serves with `<meta name="sismos-bridge" content="/ws">`,
+ * the path of its WebSocket (bridge/server.ts), so no other server gets a connection attempt.
+ */
+export function servingBridge(): string | null {
+  const meta = document.querySelector<HTMLMetaElement>('meta[name="sismos-bridge"]');
+  const path = meta?.content ?? '';
+  if (!path.startsWith('/')) return null;
+  if (location.protocol !== 'http:' && location.protocol !== 'https:') return null;
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${path}`;
+}
+
 export class BridgeClient {
   readonly url: string;
   readonly #events: BridgeEvents;

@@ -59,10 +59,23 @@ describe('QuakeStore.applySnapshot', () => {
 describe('QuakeStore.upsert and expire (a live source such as the bridge)', () => {
   it('adds a new quake, revises with a newer one, ignores an equal or older one', () => {
     const store = new QuakeStore();
-    expect(ids(store.upsert(makeQuake({ id: 'a', updated: 10 })).added)).toEqual(['a']);
-    expect(ids(store.upsert(makeQuake({ id: 'a', updated: 11, mag: 5 })).revised)).toEqual(['a']);
-    expect(store.upsert(makeQuake({ id: 'a', updated: 11, mag: 6 }))).toBe(NO_CHANGE);
+    expect(ids(store.upsert([makeQuake({ id: 'a', updated: 10 })]).added)).toEqual(['a']);
+    expect(ids(store.upsert([makeQuake({ id: 'a', updated: 11, mag: 5 })]).revised)).toEqual(['a']);
+    expect(store.upsert([makeQuake({ id: 'a', updated: 11, mag: 6 })])).toBe(NO_CHANGE);
     expect(store.get('a')?.mag).toBe(5);
+  });
+
+  it('reports a batch of live quakes as one change', () => {
+    const store = new QuakeStore();
+    store.upsert([makeQuake({ id: 'a', updated: 10 }), makeQuake({ id: 'b', updated: 10 })]);
+    const change = store.upsert([
+      makeQuake({ id: 'a', updated: 20 }),
+      makeQuake({ id: 'b', updated: 5 }),
+      makeQuake({ id: 'c', updated: 1 }),
+    ]);
+    expect(ids(change.added)).toEqual(['c']);
+    expect(ids(change.revised)).toEqual(['a']);
+    expect(change.removed).toEqual([]);
   });
 
   it('expires the quakes older than a time, reporting the versions that left', () => {
@@ -71,8 +84,8 @@ describe('QuakeStore.upsert and expire (a live source such as the bridge)', () =
       makeQuake({ id: 'old', time: 100, updated: 100 }),
       makeQuake({ id: 'edge', time: 200 }),
     ]);
-    store.upsert(makeQuake({ id: 'old', time: 100, updated: 999, mag: 6 }));
-    store.upsert(makeQuake({ id: 'new', time: 300 }));
+    store.upsert([makeQuake({ id: 'old', time: 100, updated: 999, mag: 6 })]);
+    store.upsert([makeQuake({ id: 'new', time: 300 })]);
     const change = store.expire(200);
     expect(ids(change.removed)).toEqual(['old']);
     expect(change.removed[0]?.mag).toBe(6);
@@ -84,7 +97,7 @@ describe('QuakeStore.upsert and expire (a live source such as the bridge)', () =
   it('drops upserted quakes that the next snapshot no longer has', () => {
     const store = new QuakeStore();
     store.applySnapshot([makeQuake({ id: 'a' })]);
-    store.upsert(makeQuake({ id: 'live' }));
+    store.upsert([makeQuake({ id: 'live' })]);
     expect(ids(store.applySnapshot([makeQuake({ id: 'a' })]).removed)).toEqual(['live']);
   });
 });
