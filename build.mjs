@@ -24,8 +24,9 @@ const CONNECT_SRC = [
 const IMG_SRC = ['data:', 'https://*.basemaps.cartocdn.com', 'https://tile.openstreetmap.org'];
 
 /**
- * The module `sismos:basemap`: world-atlas's Natural Earth 1:110m land and borders as encoded
- * polylines (src/dashboard/map/natural-earth.ts), so the page draws the world with no network.
+ * The module `sismos:basemap`: world-atlas's Natural Earth 1:110m land and borders, decoded by
+ * topojson-client and encoded as polylines (src/dashboard/map/natural-earth.ts), so the page
+ * draws the world with no network.
  */
 async function basemapPlugin() {
   const require = createRequire(import.meta.url);

@@ -1,104 +1,55 @@
 /**
  * Build time only (build.mjs): turns world-atlas's Natural Earth 1:110m TopoJSON into the two
  * encoded-polyline texts the page inlines: land polygons (filled, their outline is the coast) and
- * the borders between countries (each shared arc once).
+ * the borders between countries (each shared arc once). topojson-client decodes the topology.
  */
+import type { Position } from 'geojson';
+import { feature, mesh } from 'topojson-client';
+import type { GeometryObject, Objects, Topology } from 'topojson-specification';
 import { encodeLines } from '../../core/polyline.ts';
 
 /** Coordinates are kept to 1/BASEMAP_FACTOR degree: plenty for a 1:110m map. */
 export const BASEMAP_FACTOR = 20;
-
-interface Geometry {
-  readonly type: string;
-  readonly arcs?: unknown;
-  readonly geometries?: readonly Geometry[];
-}
-
-/** The subset of a quantized TopoJSON topology this encoder reads. */
-export interface Topology {
-  readonly type: 'Topology';
-  readonly transform: { readonly scale: [number, number]; readonly translate: [number, number] };
-  readonly arcs: readonly (readonly (readonly [number, number])[])[];
-  readonly objects: Readonly<Record<string, Geometry>>;
-}
 
 export interface EncodedBasemap {
   readonly land: string;
   readonly borders: string;
 }
 
-export function encodeBasemap(land: Topology, countries: Topology): EncodedBasemap {
-  const landArcs = absoluteArcs(land);
-  const landRings = ringsOf(objectNamed(land, 'land'))
+export function encodeBasemap(
+  land: Topology<Objects>,
+  countries: Topology<Objects>,
+): EncodedBasemap {
+  const landRings = polygonsOf(land, objectNamed(land, 'land'))
     .flat()
-    .map((ring) => unwrap(stitch(ring, landArcs)));
-
-  // An arc used by two different countries is a border; one used once is coast, drawn with the land.
-  const users = new Map<number, Set<number>>();
-  ringsOf(objectNamed(countries, 'countries')).forEach((rings, country) => {
-    for (const arc of rings.flat()) {
-      const index = arc < 0 ? ~arc : arc;
-      const set = users.get(index) ?? new Set<number>();
-      set.add(country);
-      users.set(index, set);
-    }
-  });
-  const countryArcs = absoluteArcs(countries);
-  const borders = [...users]
-    .filter(([, set]) => set.size > 1)
-    .map(([index]) => countryArcs[index] as number[])
-    .sort((a, b) => (a[0] as number) - (b[0] as number) || (a[1] as number) - (b[1] as number));
-
+    .map((ring) => unwrap(ring.flat()));
+  // An arc of two different countries is a border; one of a single country is coast, drawn with the land.
+  const borders = mesh(countries, objectNamed(countries, 'countries'), (a, b) => a !== b);
   return {
     land: encodeLines(landRings, BASEMAP_FACTOR),
-    borders: encodeLines(borders, BASEMAP_FACTOR),
+    borders: encodeLines(
+      borders.coordinates.map((line) => line.flat()),
+      BASEMAP_FACTOR,
+    ),
   };
 }
 
-function objectNamed(topology: Topology, name: string): Geometry {
+function objectNamed(topology: Topology<Objects>, name: string): GeometryObject {
   const object = topology.objects[name];
   if (object === undefined) throw new Error(`TopoJSON has no object "${name}"`);
   return object;
 }
 
-/** The rings (lists of arc indices) of each geometry of an object, in geometry order. */
-function ringsOf(object: Geometry): number[][][] {
-  const geometries = object.type === 'GeometryCollection' ? (object.geometries ?? []) : [object];
-  return geometries.map((geometry) => {
-    if (geometry.type === 'Polygon') return geometry.arcs as number[][];
-    if (geometry.type === 'MultiPolygon') return (geometry.arcs as number[][][]).flat();
+/** The polygons of an object, each as its rings of [lon, lat] degrees, in geometry order. */
+function polygonsOf(topology: Topology<Objects>, object: GeometryObject): Position[][][] {
+  const shapes = feature(topology, object);
+  const geometries =
+    'features' in shapes ? shapes.features.map((f) => f.geometry) : [shapes.geometry];
+  return geometries.flatMap((geometry) => {
+    if (geometry.type === 'Polygon') return [geometry.coordinates];
+    if (geometry.type === 'MultiPolygon') return geometry.coordinates;
     return [];
   });
-}
-
-/** Undoes TopoJSON's quantization and delta encoding: each arc as flat [lon, lat, ...] degrees. */
-function absoluteArcs(topology: Topology): number[][] {
-  const [sx, sy] = topology.transform.scale;
-  const [tx, ty] = topology.transform.translate;
-  return topology.arcs.map((arc) => {
-    let x = 0;
-    let y = 0;
-    const out: number[] = [];
-    for (const [dx, dy] of arc) {
-      x += dx;
-      y += dy;
-      out.push(x * sx + tx, y * sy + ty);
-    }
-    return out;
-  });
-}
-
-/** Joins a ring's arcs (a negative index ~i means arc i reversed) into one closed flat line. */
-function stitch(ring: readonly number[], arcs: readonly number[][]): number[] {
-  const out: number[] = [];
-  for (const ref of ring) {
-    const arc = arcs[ref < 0 ? ~ref : ref];
-    if (arc === undefined) throw new Error(`TopoJSON ring refers to missing arc ${ref}`);
-    const points = ref < 0 ? reversePairs(arc) : arc;
-    // Consecutive arcs share their joining point.
-    out.push(...(out.length === 0 ? points : points.slice(2)));
-  }
-  return out;
 }
 
 /**
@@ -125,11 +76,5 @@ export function unwrap(ring: readonly number[]): number[] {
   }
   const shift = -360 * Math.round((min + max) / 2 / 360);
   for (let i = 0; i < out.length; i += 2) out[i] = (out[i] as number) + shift;
-  return out;
-}
-
-function reversePairs(line: readonly number[]): number[] {
-  const out: number[] = [];
-  for (let i = line.length - 2; i >= 0; i -= 2) out.push(line[i] as number, line[i + 1] as number);
   return out;
 }
