@@ -52,15 +52,25 @@ interface Picture {
 /** An L.Bounds that has its corners (Leaflet's renderer bounds always do). */
 type Box = L.Bounds & { min: L.Point; max: L.Point };
 
-/** The parts of Leaflet 1.9's canvas renderer this class builds on. */
+/**
+ * The private members of Leaflet's canvas renderer this class builds on; a release may rename any
+ * of them, which is why package.json pins leaflet to the exact version the tests run (1.9.4).
+ * Leaflet has no public API to draw on a renderer's canvas or to hit-test anything but its layers.
+ * - _container, the canvas: the pointer cursor over a dot.
+ * - _ctx, its context, and _bounds, the area in view: dots are stamped there, those outside skipped.
+ * - _redrawRequest, _redrawBounds: dots join Leaflet's own repaint of a changed area, so they and
+ *   the pulse rings paint in one pass.
+ * - _fireEvent, and the map's _draggableMoved: the map hears canvas clicks as it would without
+ *   the dots, and the end of a drag is not a click.
+ * - _redraw, _draw, _reset, _onZoomEnd (overridden below): project and draw the dots with
+ *   Leaflet's paths; _onClick, _handleMouseHover, _handleMouseOut: hit-test dots, not layers.
+ */
 interface CanvasInternals {
-  _map: (L.Map & MapInternals) | null;
   _container: HTMLCanvasElement;
   _ctx: CanvasRenderingContext2D;
   _bounds: Box;
   _redrawRequest: number | null | undefined;
   _redrawBounds: Box | null | undefined;
-  _postponeUpdatePaths: boolean;
   _redraw(): void;
   _draw(): void;
   _reset(): void;
@@ -68,11 +78,12 @@ interface CanvasInternals {
   _fireEvent(layers: L.Layer[] | false, event: Event, type?: string): void;
 }
 
-interface MapInternals {
-  _draggableMoved(target: unknown): boolean;
-}
+type MapInternals = L.Map & { _draggableMoved(target: unknown): boolean };
 
-const base = L.Canvas.prototype as unknown as CanvasInternals & { onAdd(map: L.Map): void };
+const base = L.Canvas.prototype as unknown as CanvasInternals & {
+  onAdd(map: L.Map): void;
+  onRemove(map: L.Map): void;
+};
 
 /** Web Mercator's latitude limit, as Leaflet's EPSG:3857 clamps it. */
 const MAX_LATITUDE = 85.0511287798;
@@ -88,6 +99,8 @@ export class QuakeCanvas extends L.Canvas {
   /** The next repaint covers the whole canvas. */
   #whole = false;
   #hoverPaused = false;
+  /** The map this renderer is on, if any. */
+  #map: MapInternals | null = null;
   /** Called with the id of a clicked dot. */
   onClick: (id: string) => void = () => {};
 
@@ -172,14 +185,14 @@ export class QuakeCanvas extends L.Canvas {
 
   #request(): void {
     const self = this.#self;
-    if (!self._map) return;
+    if (this.#map === null) return;
     self._redrawRequest ??= L.Util.requestAnimFrame(self._redraw, this);
   }
 
   /** The map's scale and pixel origin, or null while the renderer is not on a loaded map. */
   #projection(): { scale: number; originX: number; originY: number } | null {
-    const map = this.#self._map;
-    if (!map) return null;
+    const map = this.#map;
+    if (map === null) return null;
     const origin = map.getPixelOrigin();
     return { scale: 256 * 2 ** map.getZoom(), originX: origin.x, originY: origin.y };
   }
@@ -279,8 +292,15 @@ export class QuakeCanvas extends L.Canvas {
   // ---- Leaflet's canvas renderer, extended ----
 
   override onAdd(map: L.Map): this {
+    this.#map = map as MapInternals;
     this.#projectAll();
     base.onAdd.call(this, map);
+    return this;
+  }
+
+  override onRemove(map: L.Map): this {
+    base.onRemove.call(this, map);
+    this.#map = null;
     return this;
   }
 
@@ -308,8 +328,8 @@ export class QuakeCanvas extends L.Canvas {
 
   _onClick(event: MouseEvent): void {
     const self = this.#self;
-    const map = self._map;
-    if (!map) return;
+    const map = this.#map;
+    if (map === null) return;
     // The map hears every click first, as it would without the canvas (it closes popups).
     self._fireEvent(false, event);
     if (event.type !== 'click' || map._draggableMoved(map)) return;
