@@ -1,7 +1,8 @@
 /**
- * Live mode's link to the bridge, as a state machine: the bridge client reports its connection
- * (connecting, live, reconnecting), and the link decides when the page polls USGS itself meanwhile
- * (the fallback) and when it stops. Pure: the dashboard runs the effects (timer, poller, socket).
+ * Live mode's link to the bridge: its address, and a state machine. The bridge client reports its
+ * connection (connecting, live, reconnecting), and the link decides when the page polls USGS
+ * itself meanwhile (the fallback) and when it stops. Pure: the dashboard runs the effects (timer,
+ * poller, socket).
  */
 import { SECOND_MS } from './time.ts';
 
@@ -54,6 +55,17 @@ export type LinkEffect =
 export interface LinkStep {
   readonly link: LiveLink;
   readonly effects: readonly LinkEffect[];
+}
+
+/**
+ * The address to connect to: the bridge's URL with the cursor to resume from, keeping the URL's
+ * other query parameters (such as the token `npm start` prints for pages opened from disk).
+ */
+export function bridgeUrl(base: string, cursor: string | null): string {
+  const url = new URL(base);
+  if (cursor === null) url.searchParams.delete('cursor');
+  else url.searchParams.set('cursor', cursor);
+  return url.href;
 }
 
 /** The link to a bridge the page has not reached yet. */

@@ -85,7 +85,7 @@ export class Dashboard {
   /** An error nobody expected (a bug): shown until a reload, since what is on screen may be wrong. */
   #error: string | null = null;
   #sort: SortOrder = 'time';
-  readonly #pageState = new PageState();
+  readonly #pageState = new PageState(document.body);
   readonly #ingestMeasure = new IngestMeasure();
   /** Live mode: the bridge connection and its state; null when the page only polls. */
   #bridge: BridgeClient | null = null;

@@ -58,7 +58,7 @@ function polygonsOf(topology: Topology<Objects>, object: GeometryObject): Positi
  * fills and strokes as one shape; the page draws it again one world to the side where needed.
  * A ring whose jumps do not cancel out goes once around the pole (Antarctica) and stays as it is.
  */
-export function unwrap(ring: readonly number[]): number[] {
+function unwrap(ring: readonly number[]): number[] {
   const out = [...ring];
   let offset = 0;
   for (let i = 2; i < ring.length; i += 2) {

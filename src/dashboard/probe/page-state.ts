@@ -19,33 +19,23 @@ export interface PageView {
   readonly loaded: boolean;
 }
 
-export interface PageCounts {
+interface PageCounts {
   /** Poll attempts, good or failed; a bridge snapshot or a batch of live frames counts as a good one. */
   readonly polls: number;
   readonly updates: number;
   readonly failures: number;
 }
 
-/** The data-* attributes for a view of the page. */
-export function pageData(view: PageView, counts: PageCounts): Record<string, string> {
-  return {
-    quakes: String(view.quakes),
-    markers: String(view.markers.shown),
-    created: String(view.markers.created),
-    removed: String(view.markers.removed),
-    polls: String(counts.polls),
-    updates: String(counts.updates),
-    failures: String(counts.failures),
-    alerts: String(view.alerts),
-    connection: connectionOf(view.link),
-    phase: view.crashed ? 'error' : view.failed ? 'stale' : view.loaded ? 'live' : 'loading',
-  };
-}
-
 export class PageState {
+  readonly #body: HTMLElement;
   #polls = 0;
   #updates = 0;
   #failures = 0;
+
+  /** Publishes on `body`'s data-* attributes. */
+  constructor(body: HTMLElement) {
+    this.#body = body;
+  }
 
   /** Counts an update shown (a good poll, a bridge snapshot or live frames); returns its number. */
   updated(): number {
@@ -61,6 +51,21 @@ export class PageState {
 
   publish(view: PageView): void {
     const counts = { polls: this.#polls, updates: this.#updates, failures: this.#failures };
-    Object.assign(document.body.dataset, pageData(view, counts));
+    Object.assign(this.#body.dataset, pageData(view, counts));
   }
+}
+
+function pageData(view: PageView, counts: PageCounts): Record<string, string> {
+  return {
+    quakes: String(view.quakes),
+    markers: String(view.markers.shown),
+    created: String(view.markers.created),
+    removed: String(view.markers.removed),
+    polls: String(counts.polls),
+    updates: String(counts.updates),
+    failures: String(counts.failures),
+    alerts: String(view.alerts),
+    connection: connectionOf(view.link),
+    phase: view.crashed ? 'error' : view.failed ? 'stale' : view.loaded ? 'live' : 'loading',
+  };
 }

@@ -4,7 +4,7 @@
  * reconnects with jittered backoff and resumes from that cursor, so nothing is missed or repeated.
  */
 import { retryDelayMs } from '../../core/backoff.ts';
-import type { BridgeState } from '../../core/live-link.ts';
+import { type BridgeState, bridgeUrl } from '../../core/live-link.ts';
 import { quakeFromMessage } from '../../core/message.ts';
 import { DEFAULT_WINDOW_MS } from '../../core/protocol.ts';
 import type { Quake } from '../../core/quake.ts';
@@ -32,17 +32,6 @@ export interface BridgeEvents {
 }
 
 const BACKOFF = { firstMs: 1000, maxMs: 30_000 };
-
-/**
- * The address to connect to: the bridge's URL with the cursor to resume from, keeping the URL's
- * other query parameters (such as the token `npm start` prints for pages opened from disk).
- */
-export function bridgeUrl(base: string, cursor: string | null): string {
-  const url = new URL(base);
-  if (cursor === null) url.searchParams.delete('cursor');
-  else url.searchParams.set('cursor', cursor);
-  return url.href;
-}
 
 /**
  * The bridge that served this page, else null (a page opened from disk or served by any other

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import type { Objects, Topology } from 'topojson-specification';
 import { describe, expect, it } from 'vitest';
 import { decodeLines } from '../../../src/core/polyline.ts';
-import { BASEMAP_FACTOR, encodeBasemap, unwrap } from '../../../src/dashboard/map/natural-earth.ts';
+import { BASEMAP_FACTOR, encodeBasemap } from '../../../src/dashboard/map/natural-earth.ts';
 
 const require = createRequire(import.meta.url);
 const atlas = (name: string): Topology<Objects> =>
@@ -51,17 +51,47 @@ describe('encodeBasemap on a hand-made topology', () => {
   });
 });
 
-describe('unwrap', () => {
+describe('encodeBasemap on rings across the antimeridian', () => {
+  /** The land of a topology with one polygon (absolute coordinates, no transform), decoded. */
+  const land = (ring: number[][]) => {
+    const topology: Topology<Objects> = {
+      type: 'Topology',
+      arcs: [ring],
+      objects: {
+        land: { type: 'Polygon', arcs: [[0]] },
+        countries: { type: 'GeometryCollection', geometries: [] },
+      },
+    };
+    return decodeLines(encodeBasemap(topology, topology).land, BASEMAP_FACTOR);
+  };
+
   it('makes a ring across the antimeridian continuous, mostly on the [-180, 180] side', () => {
-    expect(unwrap([179, -16, 179.5, -16.5, -180, -16.2, -179.5, -16, 179, -16])).toEqual([
-      179, -16, 179.5, -16.5, 180, -16.2, 180.5, -16, 179, -16,
-    ]);
+    const fiji = [
+      [179, -16],
+      [179.5, -16.5],
+      [-180, -16.2],
+      [-179.5, -16],
+      [179, -16],
+    ];
+    expect(land(fiji)).toEqual([[179, -16, 179.5, -16.5, 180, -16.2, 180.5, -16, 179, -16]]);
   });
 
   it('leaves a ring around the pole and an ordinary ring as they are', () => {
-    const antarctica = [-180, -84, 0, -70, 178, -84, -180, -84.5];
-    expect(unwrap(antarctica)).toEqual(antarctica);
-    expect(unwrap([1, 1, 2, 2, 1, 1])).toEqual([1, 1, 2, 2, 1, 1]);
+    const antarctica = [
+      [-180, -84],
+      [0, -70],
+      [178, -84],
+      [-180, -84.5],
+      [-180, -84],
+    ];
+    expect(land(antarctica)).toEqual([antarctica.flat()]);
+    const square = [
+      [1, 1],
+      [2, 1],
+      [2, 2],
+      [1, 1],
+    ];
+    expect(land(square)).toEqual([square.flat()]);
   });
 });
 
