@@ -7,7 +7,7 @@ import type { Quake } from './quake.ts';
 import type { WindowStats } from './window.ts';
 
 /** Keeps `quake` in `byId` unless it holds a version as new or newer (a later `updated` wins). */
-export function keepNewest(byId: Map<string, Quake>, quake: Quake): void {
+export function keepNewestVersion(byId: Map<string, Quake>, quake: Quake): void {
   const known = byId.get(quake.id);
   if (known === undefined || quake.updated > known.updated) byId.set(quake.id, quake);
 }
@@ -22,8 +22,8 @@ export function mergeSnapshot(
   oldest: number,
 ): Quake[] {
   const byId = new Map<string, Quake>();
-  for (const quake of quakes) keepNewest(byId, quake);
-  for (const alert of alerts) keepNewest(byId, alert);
+  for (const quake of quakes) keepNewestVersion(byId, quake);
+  for (const alert of alerts) keepNewestVersion(byId, alert);
   return [...byId.values()].filter((quake) => quake.time >= oldest);
 }
 

@@ -23,11 +23,11 @@ import {
 import { DEFAULT_WINDOW_MS } from '../core/protocol.ts';
 import type { Quake } from '../core/quake.ts';
 import { shownWindows } from '../core/shown-windows.ts';
-import { expireWindows, keepNewest, mergeSnapshot } from '../core/snapshot.ts';
+import { expireWindows, keepNewestVersion, mergeSnapshot } from '../core/snapshot.ts';
 import { type SortOrder, sortQuakes } from '../core/sort-order.ts';
 import { activity, summarize, topRegions } from '../core/stats.ts';
 import { isEmptyChange, NO_CHANGE, QuakeStore, type StoreChange } from '../core/store.ts';
-import { HOUR_MS } from '../core/time.ts';
+import { HOUR_MS, MINUTE_MS, SECOND_MS } from '../core/time.ts';
 import type { Settings } from '../core/url-state.ts';
 import { tumblingWindows, type WindowStats } from '../core/window.ts';
 import { AlertCards } from './alerts/alert-cards.ts';
@@ -55,7 +55,7 @@ import { WindowChart } from './stats/window-chart.ts';
 import { byId } from './ui/dom.ts';
 import { applyTheme, followSystemTheme, initialTheme, mapTheme, type Theme } from './ui/theme.ts';
 
-const DEFAULT_TIMEOUT_MS = 20_000;
+const DEFAULT_TIMEOUT_MS = 20 * SECOND_MS;
 /** Live frames are applied together at most this often, so a burst costs one redraw. */
 const LIVE_BATCH_MS = 200;
 /** Challenge 6's windows: the bridge sends them in live mode; the page computes them when it polls. */
@@ -140,7 +140,7 @@ export class Dashboard {
     if (bridge !== null) this.#bridge = this.#connectBridge(bridge);
     this.#wire();
     this.#translate();
-    setInterval(() => this.#pruneLive(), 60_000);
+    setInterval(() => this.#pruneLive(), MINUTE_MS);
   }
 
   start(): void {
@@ -229,7 +229,7 @@ export class Dashboard {
   }
 
   #queue(quake: Quake): void {
-    keepNewest(this.#pending, quake);
+    keepNewestVersion(this.#pending, quake);
     this.#scheduleFlush();
   }
 

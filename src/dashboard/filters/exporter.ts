@@ -32,7 +32,7 @@ export class Exporter {
 }
 
 /** "sismos_all_day_2016-11-03T1847Z.csv" */
-export function fileName(name: string, generated: number, extension: string): string {
+function fileName(name: string, generated: number, extension: string): string {
   const stamp = new Date(generated).toISOString().slice(0, 16).replace(':', '');
   return `sismos_${name}_${stamp}Z.${extension}`;
 }

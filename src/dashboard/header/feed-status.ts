@@ -4,6 +4,7 @@
  * problem and when the next try is.
  */
 import type { BridgeStatus } from '../../core/live-link.ts';
+import { SECOND_MS } from '../../core/time.ts';
 import type { I18n } from '../i18n/i18n.ts';
 import type { Failure } from '../state/poller.ts';
 
@@ -78,13 +79,9 @@ export class FeedStatus {
     // Polling as a fallback says so: the page means to be live through its bridge.
     const notice = state.bridge === null ? [] : [bridgeLost(state.bridge, i18n)];
     if (state.failure !== null) {
-      const seconds = Math.max(0, Math.ceil(((state.retryAt ?? now) - now) / 1000));
       notice.push(
         failureText(state.failure, state.url, i18n),
-        state.generated === null
-          ? i18n.t('stale.none')
-          : i18n.t('stale.kept', { time: i18n.short(state.generated) }),
-        i18n.t('stale.retry', { seconds }),
+        ...keptAndRetry(state.generated, state.retryAt, now, i18n),
       );
     }
     this.#stale.hidden = notice.length === 0;
@@ -126,15 +123,7 @@ export class FeedStatus {
           ].join(' · ');
     const notice =
       bridge.state === 'reconnecting'
-        ? [
-            bridgeLost(bridge, i18n),
-            state.generated === null
-              ? i18n.t('stale.none')
-              : i18n.t('stale.kept', { time: i18n.short(state.generated) }),
-            i18n.t('stale.retry', {
-              seconds: Math.max(0, Math.ceil(((bridge.retryAt ?? now) - now) / 1000)),
-            }),
-          ]
+        ? [bridgeLost(bridge, i18n), ...keptAndRetry(state.generated, bridge.retryAt, now, i18n)]
         : bridge.sourceProblem !== null
           ? [i18n.t('bridge.source', { message: bridge.sourceProblem })]
           : [];
@@ -143,17 +132,33 @@ export class FeedStatus {
   }
 }
 
+/** What stays on screen meanwhile, and in how many seconds the next attempt is. */
+function keptAndRetry(
+  generated: number | null,
+  retryAt: number | null,
+  now: number,
+  i18n: I18n,
+): string[] {
+  const seconds = Math.max(0, Math.ceil(((retryAt ?? now) - now) / SECOND_MS));
+  return [
+    generated === null
+      ? i18n.t('stale.none')
+      : i18n.t('stale.kept', { time: i18n.short(generated) }),
+    i18n.t('stale.retry', { seconds }),
+  ];
+}
+
 function bridgeLost(bridge: BridgeStatus, i18n: I18n): string {
   const lost = i18n.t('bridge.lost', { url: bridge.url, reason: bridge.reason ?? '?' });
   return bridge.fallback ? `${lost} ${i18n.t('bridge.fallback')}` : lost;
 }
 
-export function failureText(failure: Failure, url: string, i18n: I18n): string {
+function failureText(failure: Failure, url: string, i18n: I18n): string {
   switch (failure.kind) {
     case 'http':
       return i18n.t('error.http', { url, status: failure.status });
     case 'timeout':
-      return i18n.t('error.timeout', { url, seconds: i18n.decimal(failure.ms / 1000) });
+      return i18n.t('error.timeout', { url, seconds: i18n.decimal(failure.ms / SECOND_MS) });
     case 'network':
       return i18n.t('error.network', { url, reason: failure.reason });
     case 'parse':

@@ -1,6 +1,6 @@
 /** Translation and Intl formatting for the chosen language. */
 
-import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../core/time.ts';
+import { DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS } from '../../core/time.ts';
 import type { Language } from '../../core/url-state.ts';
 import { en, es, type MessageKey, type Messages } from './messages.ts';
 
@@ -18,7 +18,7 @@ export function browserLanguage(languages: readonly string[]): Language {
 }
 
 const UNITS: readonly [unit: Intl.NumberFormatOptions['unit'], ms: number, upTo: number][] = [
-  ['second', 1000, 59_500],
+  ['second', SECOND_MS, 59.5 * SECOND_MS],
   ['minute', MINUTE_MS, 90 * MINUTE_MS],
   ['hour', HOUR_MS, 48 * HOUR_MS],
   ['day', DAY_MS, 730 * DAY_MS],

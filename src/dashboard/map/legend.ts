@@ -12,7 +12,7 @@ import type { I18n } from '../i18n/i18n.ts';
 import { el, svg } from '../ui/dom.ts';
 
 /** "< 1", "1–2,5", "≥ 7": the range of each class, in the reader's number format. */
-export function classLabels(classes: readonly ColourClass[], i18n: I18n): string[] {
+function classLabels(classes: readonly ColourClass[], i18n: I18n): string[] {
   return classes.map((c, i) => {
     const next = classes[i + 1];
     if (i === 0 && next !== undefined) return `< ${i18n.decimal(next.from)}`;

@@ -7,8 +7,8 @@ import { el } from '../ui/dom.ts';
 
 const USGS_HOST = 'earthquake.usgs.gov';
 
-/** A coloured magnitude badge ("5.2"), shared by the popup, the list and the alert cards. */
-export function magBadge(quake: Quake, i18n: I18n, colourBy: ColourBy = 'magnitude'): HTMLElement {
+/** A coloured magnitude badge ("5.2"); list rows paint their own with paintBadge. */
+function magBadge(quake: Quake, i18n: I18n, colourBy: ColourBy = 'magnitude'): HTMLElement {
   const badge = el('span', { className: 'mag-badge', text: i18n.mag(quake.mag) });
   paintBadge(badge, quake, colourBy);
   return badge;
@@ -30,7 +30,7 @@ export function depthText(quake: Quake, i18n: I18n): string {
     : i18n.t('quake.depthValue', { km: i18n.decimal(quake.depth) });
 }
 
-export function statusText(status: string | null, i18n: I18n): string {
+function statusText(status: string | null, i18n: I18n): string {
   if (status === 'reviewed' || status === 'automatic' || status === 'deleted') {
     return i18n.t(`quake.status.${status}` as MessageKey);
   }

@@ -1,3 +1,5 @@
+import { MINUTE_MS } from '../../core/time.ts';
+
 /** Offers text as a file download (a Blob and a temporary link; nothing leaves the browser). */
 export function download(text: string, fileName: string, type: string): void {
   const url = URL.createObjectURL(new Blob([text], { type }));
@@ -9,5 +11,5 @@ export function download(text: string, fileName: string, type: string): void {
   link.click();
   link.remove();
   // Revoked later: some browsers read the Blob after click() returns.
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  setTimeout(() => URL.revokeObjectURL(url), MINUTE_MS);
 }

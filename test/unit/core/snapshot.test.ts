@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { Quake } from '../../../src/core/quake.ts';
-import { expireWindows, keepNewest, mergeSnapshot } from '../../../src/core/snapshot.ts';
+import { expireWindows, keepNewestVersion, mergeSnapshot } from '../../../src/core/snapshot.ts';
 import type { WindowStats } from '../../../src/core/window.ts';
 import { makeQuake } from '../../helpers/quake.ts';
 
-describe('keepNewest', () => {
+describe('keepNewestVersion', () => {
   it('keeps the version with the latest `updated`, the first of equal ones', () => {
     const byId = new Map<string, Quake>();
-    keepNewest(byId, makeQuake({ id: 'a', updated: 10, mag: 4 }));
-    keepNewest(byId, makeQuake({ id: 'a', updated: 20, mag: 5 }));
-    keepNewest(byId, makeQuake({ id: 'a', updated: 15, mag: 6 }));
-    keepNewest(byId, makeQuake({ id: 'a', updated: 20, mag: 7 }));
-    keepNewest(byId, makeQuake({ id: 'b', updated: 1 }));
+    keepNewestVersion(byId, makeQuake({ id: 'a', updated: 10, mag: 4 }));
+    keepNewestVersion(byId, makeQuake({ id: 'a', updated: 20, mag: 5 }));
+    keepNewestVersion(byId, makeQuake({ id: 'a', updated: 15, mag: 6 }));
+    keepNewestVersion(byId, makeQuake({ id: 'a', updated: 20, mag: 7 }));
+    keepNewestVersion(byId, makeQuake({ id: 'b', updated: 1 }));
     expect(byId.get('a')?.mag).toBe(5);
     expect([...byId.keys()]).toEqual(['a', 'b']);
   });
