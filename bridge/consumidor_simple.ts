@@ -9,7 +9,8 @@
 import { printable } from '../src/core/text.ts';
 import { fail } from './lib/console.ts';
 import { envString } from './lib/env.ts';
-import { createKafka, describeKafkaError, ONE_SHOT_RETRY } from './lib/kafka.ts';
+import { createKafka, ONE_SHOT_RETRY } from './lib/kafka.ts';
+import { kafkaError } from './lib/kafka-error.ts';
 import { topics } from './lib/topics.ts';
 
 const groupId = envString('CONSUMER_GROUP', 'mi-grupo-consumidor');
@@ -24,7 +25,7 @@ consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
   );
 });
 consumer.on(consumer.events.CRASH, ({ payload }) => {
-  if (!payload.restart) fail('consumidor_simple', describeKafkaError(payload.error));
+  if (!payload.restart) fail('consumidor_simple', kafkaError(payload.error).message);
 });
 
 let stopping = false;
@@ -52,5 +53,5 @@ try {
   });
 } catch (error) {
   await consumer.disconnect().catch(() => {});
-  fail('consumidor_simple', describeKafkaError(error));
+  fail('consumidor_simple', kafkaError(error).message);
 }

@@ -7,7 +7,8 @@
  */
 import { Partitioners } from 'kafkajs';
 import { fail } from './lib/console.ts';
-import { createKafka, describeKafkaError, ONE_SHOT_RETRY } from './lib/kafka.ts';
+import { createKafka, ONE_SHOT_RETRY } from './lib/kafka.ts';
+import { kafkaError } from './lib/kafka-error.ts';
 import { topics } from './lib/topics.ts';
 
 const COUNT = 10;
@@ -47,5 +48,5 @@ try {
   console.log(`${COUNT} messages sent to ${topics.mensajes}.`);
 } catch (error) {
   await producer.disconnect().catch(() => {});
-  fail('productor_simple', describeKafkaError(error));
+  fail('productor_simple', kafkaError(error).message);
 }

@@ -24,7 +24,8 @@ import { fail, formatDuration, formatUtc, plural } from './lib/console.ts';
 import { envNumber, envString } from './lib/env.ts';
 import { chooseFeed } from './lib/feed-choice.ts';
 import { feedProblem, fetchFeed } from './lib/fetch-feed.ts';
-import { createKafka, describeKafkaError, kafkaBrokers, SERVICE_RETRY } from './lib/kafka.ts';
+import { createKafka, kafkaBrokers, SERVICE_RETRY } from './lib/kafka.ts';
+import { kafkaError } from './lib/kafka-error.ts';
 import { createAckedProducer } from './lib/producer.ts';
 import { readBack } from './lib/read-back.ts';
 import { topics } from './lib/topics.ts';
@@ -138,7 +139,7 @@ async function poll(): Promise<string | null> {
     try {
       await readBackState();
     } catch (error) {
-      return `cannot read back ${topics.sismos} to learn what is already published: ${describeKafkaError(error)}`;
+      return `cannot read back ${topics.sismos} to learn what is already published: ${kafkaError(error).message}`;
     }
     stateKnown = true;
   }
@@ -155,7 +156,7 @@ async function poll(): Promise<string | null> {
     } catch (error) {
       // The broker may have stored some of them before failing: ask it again before the next send.
       stateKnown = false;
-      return `cannot publish ${outgoing.length} quakes to ${topics.sismos}: ${describeKafkaError(error)}; they are sent at the next try`;
+      return `cannot publish ${outgoing.length} quakes to ${topics.sismos}: ${kafkaError(error).message}; they are sent at the next try`;
     }
     for (const quake of outgoing) seen.markSent(quake, now);
     publishedThisRun += outgoing.length;

@@ -1,5 +1,6 @@
 import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
+import { ProtocolError } from '../../src/core/errors.ts';
 import { encodeMessage } from '../../src/core/message.ts';
 import {
   CloseCode,
@@ -166,7 +167,8 @@ export class Hub {
     try {
       filters = filtersFromParams(params);
     } catch (error) {
-      socket.close(CloseCode.badRequest, closeReason((error as Error).message));
+      if (!(error instanceof ProtocolError)) throw error;
+      socket.close(CloseCode.badRequest, closeReason(error.message));
       return;
     }
     const session: Session = {
@@ -270,7 +272,9 @@ export class Hub {
     // Frames that were on their way when the bridge closed the client are not answered.
     if (session.socket.readyState !== WebSocket.OPEN) return;
     try {
-      if (isBinary) throw new Error('binary frames are not part of the protocol');
+      if (isBinary) {
+        throw new ProtocolError('PROTOCOL_BINARY', 'binary frames are not part of the protocol');
+      }
       const frame = parseSubscribe(text);
       // A client that does not read what it was sent gets nothing more queued, snapshots included.
       const { bufferedAmount } = session.socket;
@@ -285,8 +289,12 @@ export class Hub {
       session.pausedSince = null;
       this.#start(session, frame.cursor, null);
     } catch (error) {
-      this.#options.log(`bridge: closing ${session.peer}: ${(error as Error).message}`);
-      session.socket.close(CloseCode.badRequest, closeReason((error as Error).message));
+      // Nothing a client sends may throw out of this listener: a frame that is not the protocol
+      // closes it with 4000, and anything else (a bug) with 1011.
+      const message = error instanceof Error ? error.message : String(error);
+      this.#options.log(`bridge: closing ${session.peer}: ${message}`);
+      const code = error instanceof ProtocolError ? CloseCode.badRequest : CloseCode.internalError;
+      session.socket.close(code, closeReason(message));
     }
   }
 

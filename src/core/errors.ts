@@ -1,6 +1,8 @@
 /**
  * Every error Sismos raises on purpose. `code` is stable so callers can branch on it;
- * `retriable` tells retry loops whether trying again can help.
+ * `retriable` tells retry loops whether trying again can help: the poll loops back off and poll
+ * again only after a retriable error, the Kafka services' connect loop retries only a retriable
+ * KafkaError, and kafkajs reads the same flag on an error a batch handler throws.
  */
 export class SismosError extends Error {
   readonly code: string;
@@ -59,6 +61,33 @@ export class CheckpointError extends SismosError {
   declare readonly code: CheckpointErrorCode;
 
   constructor(code: CheckpointErrorCode, message: string) {
+    super(code, message, false);
+  }
+}
+
+export type ConfigErrorCode = 'CONFIG_RANGE' | 'CONFIG_FEED' | 'CONFIG_FLAG' | 'CONFIG_FORMAT';
+
+/** A setting (environment variable or flag) a command cannot start with. Retrying never helps. */
+export class ConfigError extends SismosError {
+  declare readonly code: ConfigErrorCode;
+
+  constructor(code: ConfigErrorCode, message: string) {
+    super(code, message, false);
+  }
+}
+
+export type ProtocolErrorCode =
+  | 'PROTOCOL_BINARY'
+  | 'PROTOCOL_NOT_JSON'
+  | 'PROTOCOL_NOT_SUBSCRIBE'
+  | 'PROTOCOL_BAD_CURSOR'
+  | 'PROTOCOL_BAD_FILTERS';
+
+/** A client's WebSocket frame or connection parameters that are not the protocol (docs/protocol.md). */
+export class ProtocolError extends SismosError {
+  declare readonly code: ProtocolErrorCode;
+
+  constructor(code: ProtocolErrorCode, message: string) {
     super(code, message, false);
   }
 }

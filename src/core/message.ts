@@ -70,6 +70,16 @@ export function decodeMessage(value: string | Uint8Array | null | undefined): Qu
   return quakeFromMessage(readJson(value, 'message'));
 }
 
+/** decodeMessage, with the MessageError of a record it cannot read returned rather than thrown. */
+export function readMessage(value: string | Uint8Array | null | undefined): Quake | MessageError {
+  try {
+    return decodeMessage(value);
+  } catch (error) {
+    if (error instanceof MessageError) return error;
+    throw error;
+  }
+}
+
 /**
  * decodeMessage, also giving the message's JSON text: a relay that has validated a message can
  * pass the text on as it is instead of encoding the quake again.

@@ -1,4 +1,4 @@
-import { describeValue } from './errors.ts';
+import { describeValue, ProtocolError } from './errors.ts';
 import { isFiniteNumber, isLatitude, isLongitude, isObject } from './guards.ts';
 import type { SismoMessage } from './message.ts';
 import type { Quake } from './quake.ts';
@@ -102,7 +102,7 @@ export function matches(filters: Filters, quake: Quake): boolean {
     : quake.lon >= west || quake.lon <= east;
 }
 
-/** Reads filters from URL query parameters (`minMag`, `bbox=w,s,e,n`); throws with the reason when invalid. */
+/** Reads filters from URL query parameters (`minMag`, `bbox=w,s,e,n`); throws ProtocolError when invalid. */
 export function filtersFromParams(params: URLSearchParams): Filters {
   const minMag = params.get('minMag');
   const bbox = params.get('bbox');
@@ -112,30 +112,42 @@ export function filtersFromParams(params: URLSearchParams): Filters {
   });
 }
 
-/** Reads a client's subscribe frame; throws Error with the reason when it is not one. */
+/** Reads a client's subscribe frame; throws ProtocolError with the reason when it is not one. */
 export function parseSubscribe(text: string): SubscribeFrame {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch {
-    throw new Error(`frame is not JSON: ${describeValue(text)}`);
+    throw new ProtocolError('PROTOCOL_NOT_JSON', `frame is not JSON: ${describeValue(text)}`);
   }
   if (!isObject(doc) || doc.type !== 'subscribe')
-    throw new Error('expected {"type":"subscribe", ...}');
+    throw new ProtocolError('PROTOCOL_NOT_SUBSCRIBE', 'expected {"type":"subscribe", ...}');
   const cursor = doc.cursor == null ? null : decodeCursor(doc.cursor);
   if (doc.cursor != null && cursor === null)
-    throw new Error(`cursor is not one: ${describeValue(doc.cursor)}`);
+    throw new ProtocolError(
+      'PROTOCOL_BAD_CURSOR',
+      `cursor is not one: ${describeValue(doc.cursor)}`,
+    );
   return { type: 'subscribe', filters: parseFilters(doc.filters ?? {}), cursor };
 }
 
 function parseFilters(value: unknown): Filters {
-  if (!isObject(value)) throw new Error(`filters must be an object, got ${describeValue(value)}`);
+  if (!isObject(value)) {
+    throw new ProtocolError(
+      'PROTOCOL_BAD_FILTERS',
+      `filters must be an object, got ${describeValue(value)}`,
+    );
+  }
   const { minMag = null, bbox = null } = value;
   if (minMag !== null && !isFiniteNumber(minMag)) {
-    throw new Error(`minMag must be a number, got ${describeValue(minMag)}`);
+    throw new ProtocolError(
+      'PROTOCOL_BAD_FILTERS',
+      `minMag must be a number, got ${describeValue(minMag)}`,
+    );
   }
   if (bbox !== null && !isBbox(bbox)) {
-    throw new Error(
+    throw new ProtocolError(
+      'PROTOCOL_BAD_FILTERS',
       `bbox must be [west, south, east, north] in degrees, got ${describeValue(bbox)}`,
     );
   }

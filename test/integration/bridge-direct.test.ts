@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/kafka-local.ts';
 import { type FakeUsgs, startFakeUsgs } from '../helpers/fake-usgs.ts';
 import { feedText, recentFeatures, revised } from '../helpers/fixtures.ts';
-import { type Command, startCommand } from '../helpers/process.ts';
+import { type Command, runCommand, startCommand } from '../helpers/process.ts';
 import { connectBridge, type Frame } from '../helpers/ws-client.ts';
 
 // The real day of 2016, moved so that its newest quake happened a minute ago.
@@ -106,5 +106,18 @@ describe('bridge in direct mode (no Kafka)', () => {
     const snapshot = await again.next((f) => f.type === 'snapshot');
     expect(snapshot.quakes.length).toBeGreaterThanOrEqual(features.length);
     await Promise.all([client.close(), again.close()]);
+  });
+
+  it('refuses a setting it cannot start with, in one line naming it', async () => {
+    const run = await runCommand('bridge/server.ts', {
+      KAFKA_BROKERS: '',
+      BRIDGE_PORT: String(await freePort()),
+      BRIDGE_MAX_CONNECTIONS: '0',
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      'bridge: BRIDGE_MAX_CONNECTIONS must be a number of at least 1, got "0"\n',
+    );
+    expect(run.stdout).toBe('');
   });
 });
