@@ -18,7 +18,7 @@ import { pathToFileURL } from 'node:url';
 import { WebSocketServer } from 'ws';
 import { DEFAULT_ALERT_THRESHOLD } from '../src/core/alert.ts';
 import { DEFAULT_WINDOW_MS } from '../src/core/protocol.ts';
-import { HOUR_MS } from '../src/core/time.ts';
+import { HOUR_MS, MINUTE_MS, SECOND_MS } from '../src/core/time.ts';
 import { tumblingWindows } from '../src/core/window.ts';
 import {
   type AccessPolicy,
@@ -37,6 +37,7 @@ import { Hub } from './lib/hub.ts';
 import { createKafka } from './lib/kafka.ts';
 import { kafkaError } from './lib/kafka-error.ts';
 import { clusterEpoch, type KafkaSource, startKafkaSource } from './lib/kafka-source.ts';
+import { pollSettings } from './lib/poll-loop.ts';
 import { RelayLog, type RelayRecord } from './lib/relay-log.ts';
 import { Service } from './lib/service.ts';
 import { topics } from './lib/topics.ts';
@@ -55,8 +56,8 @@ const config = service.config(() => {
     capacity: envNumber('BRIDGE_BUFFER', 10_000, { min: 10 }),
     snapshotLimit: envNumber('BRIDGE_SNAPSHOT_LIMIT', 20_000, { min: 10 }),
     maxBufferedBytes: envNumber('BRIDGE_MAX_BUFFERED_KB', 1024, { min: 1 }) * 1024,
-    stallMs: envNumber('BRIDGE_STALL_SECONDS', 10, { min: 0.1 }) * 1000,
-    heartbeatMs: envNumber('BRIDGE_HEARTBEAT_SECONDS', 20, { min: 0.05 }) * 1000,
+    stallMs: envNumber('BRIDGE_STALL_SECONDS', 10, { min: 0.1 }) * SECOND_MS,
+    heartbeatMs: envNumber('BRIDGE_HEARTBEAT_SECONDS', 20, { min: 0.05 }) * SECOND_MS,
     maxConnections: envNumber('BRIDGE_MAX_CONNECTIONS', 1000, { min: 1 }),
     maxConnectionsPerAddress: envNumber('BRIDGE_MAX_CONNECTIONS_PER_ADDRESS', 128, { min: 1 }),
     access: {
@@ -77,14 +78,11 @@ function directConfig() {
   });
   return {
     feed,
-    intervalMs: envNumber('BRIDGE_POLL_S', feed.refreshMs / 1000, { min: 0.05 }) * 1000,
-    timeoutMs: envNumber('FETCH_TIMEOUT_S', 10, { min: 0.05 }) * 1000,
-    backoff: {
-      firstMs: envNumber('RETRY_FIRST_S', 5, { min: 0.01 }) * 1000,
-      maxMs: envNumber('RETRY_MAX_S', 300, { min: 0.01 }) * 1000,
-    },
+    ...pollSettings(
+      envNumber('BRIDGE_POLL_S', feed.refreshMs / SECOND_MS, { min: 0.05 }) * SECOND_MS,
+    ),
     alertThreshold: envNumber('ALERT_THRESHOLD', DEFAULT_ALERT_THRESHOLD, { min: -10, max: 12 }),
-    windows: tumblingWindows(envNumber('STATS_WINDOW_MINUTES', 5, { min: 1 }) * 60_000),
+    windows: tumblingWindows(envNumber('STATS_WINDOW_MINUTES', 5, { min: 1 }) * MINUTE_MS),
   };
 }
 
@@ -99,7 +97,7 @@ async function main(): Promise<void> {
     route(request, response, async (details) => ({
       status: hub.sourceOk ? 'ok' : 'source failing',
       mode: config.kafka === null ? 'direct' : 'kafka',
-      uptimeSeconds: Math.round((Date.now() - started) / 1000),
+      uptimeSeconds: Math.round((Date.now() - started) / SECOND_MS),
       clients: hub.clients,
       pausedClients: hub.pausedClients,
       slowClientsClosed: hub.slowClosed,

@@ -16,6 +16,11 @@ export class SismosError extends Error {
   }
 }
 
+/** True for an error Sismos raised on purpose that trying again may cure. */
+export function isRetriable(error: unknown): error is SismosError {
+  return error instanceof SismosError && error.retriable;
+}
+
 export type FeedErrorCode =
   | 'FEED_NOT_JSON'
   | 'FEED_NOT_COLLECTION'

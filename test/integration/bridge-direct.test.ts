@@ -108,16 +108,26 @@ describe('bridge in direct mode (no Kafka)', () => {
     await Promise.all([client.close(), again.close()]);
   });
 
-  it('refuses a setting it cannot start with, in one line naming it', async () => {
-    const run = await runCommand('bridge/server.ts', {
-      KAFKA_BROKERS: '',
-      BRIDGE_PORT: String(await freePort()),
-      BRIDGE_MAX_CONNECTIONS: '0',
-    });
-    expect(run.code).toBe(1);
-    expect(run.stderr).toBe(
-      'bridge: BRIDGE_MAX_CONNECTIONS must be a number of at least 1, got "0"\n',
-    );
-    expect(run.stdout).toBe('');
-  });
+  it.each([
+    [
+      { BRIDGE_MAX_CONNECTIONS: '0' },
+      'BRIDGE_MAX_CONNECTIONS must be a number of at least 1, got "0"',
+    ],
+    [
+      { RETRY_FIRST_S: '5', RETRY_MAX_S: '1' },
+      'RETRY_MAX_S (1) must not be below RETRY_FIRST_S (5)',
+    ],
+  ])(
+    'refuses settings it cannot run with (%o) at start, in one line naming them',
+    async (env, line) => {
+      const run = await runCommand('bridge/server.ts', {
+        KAFKA_BROKERS: '',
+        BRIDGE_PORT: String(await freePort()),
+        ...env,
+      });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toBe(`bridge: ${line}\n`);
+      expect(run.stdout).toBe('');
+    },
+  );
 });
