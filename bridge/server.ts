@@ -18,6 +18,7 @@ import { pathToFileURL } from 'node:url';
 import { WebSocketServer } from 'ws';
 import { DEFAULT_ALERT_THRESHOLD } from '../src/core/alert.ts';
 import { DEFAULT_WINDOW_MS } from '../src/core/protocol.ts';
+import { RelayLog, type RelayRecord } from '../src/core/relay-log.ts';
 import { HOUR_MS, MINUTE_MS, SECOND_MS } from '../src/core/time.ts';
 import { tumblingWindows } from '../src/core/window.ts';
 import {
@@ -38,7 +39,6 @@ import { createKafka } from './lib/kafka.ts';
 import { kafkaError } from './lib/kafka-error.ts';
 import { clusterEpoch, type KafkaSource, startKafkaSource } from './lib/kafka-source.ts';
 import { pollSettings } from './lib/poll-loop.ts';
-import { RelayLog, type RelayRecord } from './lib/relay-log.ts';
 import { Service } from './lib/service.ts';
 import { topics } from './lib/topics.ts';
 

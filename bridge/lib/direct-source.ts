@@ -4,13 +4,13 @@ import { feedRecords, recordsPublished } from '../../src/core/feed-records.ts';
 import type { PollSchedule } from '../../src/core/poll-schedule.ts';
 import type { StreamKind } from '../../src/core/protocol.ts';
 import type { Quake } from '../../src/core/quake.ts';
+import type { RelayLog, RelayRecord } from '../../src/core/relay-log.ts';
 import { SeenQuakes } from '../../src/core/seen.ts';
 import { WindowAggregator, type WindowSpec, type WindowStats } from '../../src/core/window.ts';
 import { formatDuration, formatUtc } from './console.ts';
 import type { FeedChoice } from './feed-choice.ts';
 import { feedProblem, fetchFeed } from './fetch-feed.ts';
 import { pollLoop } from './poll-loop.ts';
-import type { RelayLog, RelayRecord } from './relay-log.ts';
 
 export interface DirectSourceOptions {
   readonly feed: FeedChoice;

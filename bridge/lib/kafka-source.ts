@@ -1,9 +1,9 @@
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
 import { decodeMessageText } from '../../src/core/message.ts';
 import type { StreamKind } from '../../src/core/protocol.ts';
+import type { RelayLog, RelayRecord } from '../../src/core/relay-log.ts';
 import { decodeStatsMessage } from '../../src/core/stats-message.ts';
 import { GroupConsumer } from './kafka-service.ts';
-import type { RelayLog, RelayRecord } from './relay-log.ts';
 
 /** How long start-up waits for the records already in the topics before serving clients anyway. */
 const CATCH_UP_MS = 30_000;

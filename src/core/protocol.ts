@@ -72,9 +72,22 @@ export interface SubscribeFrame {
   readonly cursor: Cursor | null;
 }
 
+/** A cursor as text: `epoch;topic:partition=offset,...` (decodeCursor reads it back). */
 export function encodeCursor(cursor: Cursor): string {
-  const parts = [...cursor.next].map(([position, offset]) => `${position}=${offset}`);
-  return `${cursor.epoch};${parts.join(',')}`;
+  return cursorText(
+    cursor.epoch,
+    [...cursor.next].map(([position, next]) => cursorPart(position, next)),
+  );
+}
+
+/** One partition's part of a cursor's text: "sismos:0=152". */
+export function cursorPart(position: string, next: bigint): string {
+  return `${position}=${next}`;
+}
+
+/** A cursor's text from its epoch and its parts, in order: what encodeCursor writes. */
+export function cursorText(epoch: string, parts: readonly string[]): string {
+  return `${epoch};${parts.join(',')}`;
 }
 
 /** Reads a cursor; null when it is not one (a client may send anything). */
