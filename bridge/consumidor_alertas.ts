@@ -81,7 +81,7 @@ let alertsThisRun = 0;
 
 /** Handles one `sismos` record; true when it wrote to a sink (so its offset is committed at once). */
 async function handle(partition: number, message: KafkaMessage): Promise<boolean> {
-  const quake = readMessage(message.value);
+  const quake = readMessage(message.value, Date.now());
   if (quake instanceof MessageError) {
     await deadLetter(producer, topics.dlq, {
       topic: topics.sismos,
@@ -172,7 +172,7 @@ async function refreshPublished(): Promise<void> {
   try {
     records = await readBack(kafka, 'consumidor-alertas', topics.alertas, null, (record) => {
       try {
-        ledger.published(alertOf(decodeMessage(record.value)));
+        ledger.published(alertOf(decodeMessage(record.value, Date.now())));
       } catch {
         // Not an alert this consumer wrote; it cannot be one we would write again either.
       }

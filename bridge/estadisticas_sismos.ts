@@ -152,7 +152,7 @@ function handle(
   replay: boolean,
 ): string | null {
   const where = `${topics.sismos} [${partition}] @ ${message.offset}`;
-  const quake = readMessage(message.value);
+  const quake = readMessage(message.value, Date.now());
   if (quake instanceof MessageError) {
     if (!replay) {
       const key = message.key === null ? '' : ` key=${message.key.toString()}`;

@@ -152,7 +152,7 @@ async function readBackState(): Promise<void> {
     Date.now() - span,
     (record) => {
       try {
-        const quake = decodeMessage(record.value);
+        const quake = decodeMessage(record.value, Date.now());
         seen.remember(quake.id, quake.updated, record.timestamp);
       } catch {
         unreadable++;

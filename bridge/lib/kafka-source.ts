@@ -172,7 +172,7 @@ function relayBatch(
         const window = decodeStatsMessage(message.value);
         onRecord({ position, offset, kind, quake: null, window, text: null });
       } else {
-        const { quake, text } = decodeMessageText(message.value);
+        const { quake, text } = decodeMessageText(message.value, Date.now());
         onRecord({ position, offset, kind, quake, window: null, text });
       }
     } catch (error) {
