@@ -12,7 +12,7 @@ import type { FeedChoice } from './feed-choice.ts';
 import { feedProblem, fetchFeed } from './fetch-feed.ts';
 import { pollLoop } from './poll-loop.ts';
 
-export interface DirectSourceOptions {
+interface DirectSourceOptions {
   readonly feed: FeedChoice;
   readonly schedule: PollSchedule;
   readonly timeoutMs: number;
@@ -25,7 +25,7 @@ export interface DirectSourceOptions {
   readonly log: (line: string) => void;
 }
 
-export interface DirectSource {
+interface DirectSource {
   health(): {
     feed: string;
     polls: number;

@@ -38,7 +38,7 @@ export interface HubOptions {
 }
 
 /** A new connection: where it comes from and its query parameters (?minMag=&bbox=&cursor=). */
-export interface Arrival {
+interface Arrival {
   readonly peer: string;
   readonly params: URLSearchParams;
 }

@@ -2,7 +2,7 @@ import kafkajs from 'kafkajs';
 import { SismosError } from '../../src/core/errors.ts';
 import { kafkaBrokers } from './kafka.ts';
 
-export type KafkaErrorCode =
+type KafkaErrorCode =
   /** No broker answered: start one, or fix KAFKA_BROKERS. */
   | 'KAFKA_UNREACHABLE'
   /** The consumer group is rebalancing; kafkajs rejoins by itself. */

@@ -10,7 +10,7 @@ import type { Service } from './service.ts';
 /** How long a consumer waits between attempts to reach the broker at start-up. */
 const CONNECT_BACKOFF = { firstMs: 1000, maxMs: 30_000 };
 
-export interface GroupConsumerOptions {
+interface GroupConsumerOptions {
   readonly groupId: string;
   readonly topics: readonly string[];
   /** kafkajs consumer settings besides the group id (session timeout, retry, topic creation). */
@@ -97,7 +97,7 @@ export class GroupConsumer {
 
 export type Seek = (partition: number, offset: string) => void;
 
-export interface ConsumerServiceOptions {
+interface ConsumerServiceOptions {
   readonly kafka: Kafka;
   readonly groupId: string;
   readonly topic: string;

@@ -10,7 +10,7 @@ const CATCH_UP_MS = 30_000;
 /** Records fetched and waiting to be relayed before the consumer stops fetching. */
 const PENDING_RECORDS = 20_000;
 
-export interface KafkaSourceOptions {
+interface KafkaSourceOptions {
   readonly kafka: Kafka;
   readonly groupId: string;
   /** Topic name for each kind of record. */

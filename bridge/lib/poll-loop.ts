@@ -31,7 +31,7 @@ export function pollSettings(periodMs: number): { schedule: PollSchedule; timeou
   return { schedule: { periodMs, backoff, jitter: 0 }, timeoutMs: seconds('FETCH_TIMEOUT_S', 10) };
 }
 
-export interface PollLoopHandlers {
+interface PollLoopHandlers {
   /** After a poll failed with a retriable error: the state says when the next one is. */
   readonly onFailure: (error: SismosError, next: PollState) => void;
   /** After the first poll that worked following failures. */

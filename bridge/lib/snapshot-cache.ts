@@ -13,7 +13,7 @@ export interface SharedSnapshot {
 }
 
 /** Called with the snapshot, or with the error that stopped its build. */
-export type Deliver = (snapshot: SharedSnapshot | Error) => void;
+type Deliver = (snapshot: SharedSnapshot | Error) => void;
 
 /** Quakes encoded per turn of the event loop: a few milliseconds each, so other work runs between them. */
 const SLICE = 1000;

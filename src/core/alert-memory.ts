@@ -6,7 +6,7 @@ import { isAlert } from './alert.ts';
 import type { Quake } from './quake.ts';
 
 /** More than any feed holds at M4.5+ (a month has a few hundred), small enough for localStorage. */
-export const ALERT_MEMORY_LIMIT = 1000;
+const ALERT_MEMORY_LIMIT = 1000;
 
 /** Reads a stored memory; anything unreadable is an empty memory. */
 export function readAlertMemory(text: string | null): string[] {

@@ -21,7 +21,7 @@ export function isRetriable(error: unknown): error is SismosError {
   return error instanceof SismosError && error.retriable;
 }
 
-export type FeedErrorCode =
+type FeedErrorCode =
   | 'FEED_NOT_JSON'
   | 'FEED_NOT_COLLECTION'
   | 'FEED_HTTP'
@@ -38,7 +38,7 @@ export class FeedError extends SismosError {
   }
 }
 
-export type MessageErrorCode =
+type MessageErrorCode =
   | 'MESSAGE_EMPTY'
   | 'MESSAGE_TOO_LARGE'
   | 'MESSAGE_NOT_UTF8'
@@ -59,7 +59,7 @@ export class MessageError extends SismosError {
   }
 }
 
-export type CheckpointErrorCode = 'CHECKPOINT_WINDOW_MISMATCH';
+type CheckpointErrorCode = 'CHECKPOINT_WINDOW_MISMATCH';
 
 /** Committed stats progress this run cannot resume from (it was counted differently). Retrying never helps. */
 export class CheckpointError extends SismosError {
@@ -70,7 +70,7 @@ export class CheckpointError extends SismosError {
   }
 }
 
-export type ConfigErrorCode = 'CONFIG_RANGE' | 'CONFIG_FEED' | 'CONFIG_FLAG' | 'CONFIG_FORMAT';
+type ConfigErrorCode = 'CONFIG_RANGE' | 'CONFIG_FEED' | 'CONFIG_FLAG' | 'CONFIG_FORMAT';
 
 /** A setting (environment variable or flag) a command cannot start with. Retrying never helps. */
 export class ConfigError extends SismosError {
@@ -81,7 +81,7 @@ export class ConfigError extends SismosError {
   }
 }
 
-export type ProtocolErrorCode =
+type ProtocolErrorCode =
   | 'PROTOCOL_BINARY'
   | 'PROTOCOL_NOT_JSON'
   | 'PROTOCOL_NOT_SUBSCRIBE'

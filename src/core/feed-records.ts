@@ -2,7 +2,7 @@ import type { Quake } from './quake.ts';
 import type { SeenQuakes } from './seen.ts';
 
 /** One polled feed against what was already published: what to publish now, and the counts. */
-export interface FeedRecords {
+interface FeedRecords {
   /** The feed's quakes, all of them. */
   readonly feed: readonly Quake[];
   /** The records to publish, in this order: quakes never published, then revisions of published ones. */

@@ -10,6 +10,7 @@ import { DAY_MS } from './time.ts';
  * Quakes and alerts travel as challenge-4 messages and windows as sismos-stats messages, exactly as
  * they are on Kafka, so both ends decode them with the same functions.
  */
+
 /** How far back (event time) a bridge keeps quakes for its snapshot unless configured otherwise. */
 export const DEFAULT_WINDOW_MS = DAY_MS;
 
@@ -63,10 +64,8 @@ export interface Filters {
   readonly bbox: readonly [number, number, number, number] | null;
 }
 
-export const NO_FILTERS: Filters = { minMag: null, bbox: null };
-
 /** The one frame a client sends: its filters and, to resume, its last cursor. */
-export interface SubscribeFrame {
+interface SubscribeFrame {
   readonly type: 'subscribe';
   readonly filters: Filters;
   readonly cursor: Cursor | null;

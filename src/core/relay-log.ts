@@ -27,7 +27,7 @@ export interface Entry {
   readonly seq: number;
 }
 
-export interface RelayLogOptions {
+interface RelayLogOptions {
   /** Identity of the stream (the Kafka cluster id, or one run of direct mode). */
   readonly epoch: string;
   /** Most records kept for resuming clients; older ones are dropped first. */
@@ -38,7 +38,7 @@ export interface RelayLogOptions {
   readonly snapshotLimit: number;
 }
 
-export interface Snapshot {
+interface Snapshot {
   readonly quakes: Quake[];
   readonly alerts: Quake[];
   readonly stats: WindowStats[];
