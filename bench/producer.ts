@@ -13,6 +13,7 @@
 import { createKafka, SERVICE_RETRY } from '../bridge/lib/kafka.ts';
 import { createAckedProducer } from '../bridge/lib/producer.ts';
 import { parseFeedText } from '../src/core/feed.ts';
+import { feedRecords, recordsPublished } from '../src/core/feed-records.ts';
 import { encodeMessage } from '../src/core/message.ts';
 import type { Quake } from '../src/core/quake.ts';
 import { SeenQuakes } from '../src/core/seen.ts';
@@ -42,21 +43,17 @@ async function poll(
   const start = performance.now();
   const feed = parseFeedText(text);
   const parsed = performance.now();
-  const { fresh, revised } = seen.sort(feed.quakes);
-  const outgoing = [...fresh, ...revised];
+  const records = feedRecords(seen, feed.quakes);
   const sorted = performance.now();
-  const now = Date.now();
-  if (outgoing.length > 0) await publish(outgoing);
-  for (const quake of outgoing) seen.markSent(quake, now);
-  seen.touch(feed.quakes, now);
-  seen.forget(now);
+  if (records.outgoing.length > 0) await publish([...records.outgoing]);
+  recordsPublished(seen, records, Date.now());
   const end = performance.now();
   return {
     total: end - start,
     parse: parsed - start,
     diff: sorted - parsed,
     produce: end - sorted,
-    published: outgoing.length,
+    published: records.outgoing.length,
   };
 }
 
@@ -172,7 +169,7 @@ async function main(): Promise<void> {
           },
         ],
         notes: [
-          'The poll runs the same library calls as productor_sismos: parseFeedText, SeenQuakes.sort, the idempotent acks=all producer of bridge/lib/producer.ts (sends of at most 900 kB in order), then markSent, touch and forget. Downloading the feed and the one-time read-back of the topic at start-up are not included.',
+          'The poll runs the same library calls as productor_sismos: parseFeedText, feedRecords, the idempotent acks=all producer of bridge/lib/producer.ts (sends of at most 900 kB in order), then recordsPublished. Downloading the feed and the one-time read-back of the topic at start-up are not included.',
           'The producer is connected before the first poll, as it stays connected between polls.',
         ],
       };

@@ -22,44 +22,40 @@ import {
 } from '../src/core/alert-ledger.ts';
 import { formatLogEntry } from '../src/core/alert-log.ts';
 import { MessageError } from '../src/core/errors.ts';
-import { decodeMessage, encodeMessage } from '../src/core/message.ts';
+import { decodeMessage, encodeMessage, readMessage } from '../src/core/message.ts';
 import type { Quake } from '../src/core/quake.ts';
 import { printable } from '../src/core/text.ts';
 import { DAY_MS } from '../src/core/time.ts';
 import { type AlertLogFile, openAlertLog, readAlertLog } from './lib/alert-log-file.ts';
-import { fail, formatUtc, plural } from './lib/console.ts';
+import { formatUtc, plural } from './lib/console.ts';
+import { deadLetter } from './lib/dead-letter.ts';
 import { envNumber, envString } from './lib/env.ts';
-import {
-  connectConsumer,
-  createKafka,
-  describeKafkaError,
-  isTooLarge,
-  reportCrashes,
-  SERVICE_RETRY,
-} from './lib/kafka.ts';
+import { createKafka, kafkaBrokers, kafkaSessionTimeoutMs, SERVICE_RETRY } from './lib/kafka.ts';
+import { kafkaError } from './lib/kafka-error.ts';
+import { consumeAsService, recordByRecord } from './lib/kafka-service.ts';
 import { createAckedProducer } from './lib/producer.ts';
 import { readBack } from './lib/read-back.ts';
+import { failedStep, Service } from './lib/service.ts';
 import { topics } from './lib/topics.ts';
 
-const NAME = 'consumidor_alertas';
-/** Retry schedule while the broker cannot be reached at start-up. */
+const service = new Service('consumidor_alertas');
 
 // ---- configuration, read once ----
 
-let threshold: number;
-let sessionTimeout: number;
-try {
-  threshold = envNumber('ALERT_THRESHOLD', DEFAULT_ALERT_THRESHOLD, { min: -10, max: 12 });
-  sessionTimeout = envNumber('KAFKA_SESSION_TIMEOUT_S', 30, { min: 6, max: 300 }) * 1000;
-} catch (error) {
-  fail(NAME, error instanceof Error ? error.message : String(error));
-}
-const logPath = envString('ALERTAS_LOG', 'alertas.log');
-const groupId = envString('ALERTS_GROUP', 'consumidor-alertas');
+const config = service.config(() => ({
+  threshold: envNumber('ALERT_THRESHOLD', DEFAULT_ALERT_THRESHOLD, { min: -10, max: 12 }),
+  sessionTimeoutMs: kafkaSessionTimeoutMs(),
+  logPath: envString('ALERTAS_LOG', 'alertas.log'),
+  groupId: envString('ALERTS_GROUP', 'consumidor-alertas'),
+}));
+const { logPath } = config;
+console.log(
+  `${service.name}: alerting at magnitude >= ${config.threshold} on ${topics.sismos}, into ${logPath} and ${topics.alertas} at ${kafkaBrokers().join(',')}; Ctrl+C to stop`,
+);
 
 // ---- state: what each sink already holds ----
 
-const ledger = new AlertLedger(threshold);
+const ledger = new AlertLedger(config.threshold);
 let log: AlertLogFile;
 try {
   const back = await readAlertLog(logPath, (alert) => ledger.logged(alert));
@@ -70,37 +66,29 @@ try {
       : `; ignored ${back.torn} cut short by a crash (their quakes are alerted again)`;
   console.log(`${logPath}: ${plural(back.alerts, 'alert')} read back${torn}`);
 } catch (error) {
-  fail(
-    NAME,
+  service.fail(
     `cannot use the alert log ${logPath} (${error instanceof Error ? error.message : String(error)}); set ALERTAS_LOG to a file in a writable directory`,
   );
 }
 
 const kafka = createKafka('consumidor-alertas', SERVICE_RETRY);
 const producer = createAckedProducer(kafka);
-const consumer = kafka.consumer({
-  groupId,
-  sessionTimeout,
-  // Crashes kafkajs can recover from (a lost broker) restart the consumer; the CRASH handler says so.
-  retry: { ...SERVICE_RETRY.retry, restartOnFailure: async () => true },
-});
 /** False until `sismos-alertas` has been read back, and again after a rebalance or a failed send. */
 let publishedKnown = false;
 let alertsThisRun = 0;
-let joined = false;
-let stopping = false;
 
 // ---- one record ----
 
 /** Handles one `sismos` record; true when it wrote to a sink (so its offset is committed at once). */
 async function handle(partition: number, message: KafkaMessage): Promise<boolean> {
-  const where = `${topics.sismos} [${partition}] @ ${message.offset}`;
-  let quake: Quake;
-  try {
-    quake = decodeMessage(message.value);
-  } catch (error) {
-    if (!(error instanceof MessageError)) throw error;
-    await deadLetter(partition, message, error, where);
+  const quake = readMessage(message.value, Date.now());
+  if (quake instanceof MessageError) {
+    await deadLetter(producer, topics.dlq, {
+      topic: topics.sismos,
+      partition,
+      message,
+      error: quake,
+    });
     return true;
   }
   // Deciding needs to know what the alerts topic holds.
@@ -123,7 +111,7 @@ async function handle(partition: number, message: KafkaMessage): Promise<boolean
     case 'expired':
       console.log(
         printable(
-          `skipped ${where} (${quake.id}): a quake of ${formatUtc(quake.time)} is older than the ${ALERT_MEMORY_MS / DAY_MS} days of alerts remembered`,
+          `skipped ${topics.sismos} [${partition}] @ ${message.offset} (${quake.id}): a quake of ${formatUtc(quake.time)} is older than the ${ALERT_MEMORY_MS / DAY_MS} days of alerts remembered`,
         ),
       );
       return false;
@@ -142,7 +130,7 @@ async function alert(
     try {
       await log.append(formatLogEntry(quake, Date.now()));
     } catch (error) {
-      throw problem(
+      throw failedStep(
         `cannot write the alert for ${quake.id} to ${logPath} (${error instanceof Error ? error.message : String(error)}); free disk space or fix ALERTAS_LOG; retrying, offset not committed`,
         error,
       );
@@ -160,8 +148,8 @@ async function alert(
       where = `${topics.alertas} [${report?.partition}] @ ${report?.baseOffset}`;
     } catch (error) {
       publishedKnown = false;
-      throw problem(
-        `cannot publish the alert for ${quake.id} to ${topics.alertas}: ${describeKafkaError(error)}; retrying, offset not committed`,
+      throw failedStep(
+        `cannot publish the alert for ${quake.id} to ${topics.alertas}: ${kafkaError(error).message}; retrying, offset not committed`,
         error,
       );
     }
@@ -177,45 +165,6 @@ async function alert(
   console.log(printable(`  ${quake.id} ${magnitude(quake.mag)} → ${sinks.join(', ')}${already}`));
 }
 
-/**
- * Reports an unreadable record in one line and copies it, as it was, to the dead-letter topic. A
- * value larger than the dead-letter topic takes is left out of the copy (a header gives its size):
- * retrying could never succeed, and the group would stall on it.
- */
-async function deadLetter(
-  partition: number,
-  message: KafkaMessage,
-  error: MessageError,
-  where: string,
-): Promise<void> {
-  const key = message.key === null ? '' : ` key=${message.key.toString()}`;
-  const headers = {
-    'sismos-error': `${error.code}: ${error.message}`,
-    'sismos-source': `${topics.sismos}/${partition}@${message.offset}`,
-  };
-  let copied = '';
-  try {
-    try {
-      await producer.send(topics.dlq, [{ key: message.key, value: message.value, headers }]);
-    } catch (sendError) {
-      if (!isTooLarge(sendError)) throw sendError;
-      const size = `${message.value?.length ?? 0} bytes`;
-      await producer.send(topics.dlq, [
-        { key: message.key, value: null, headers: { ...headers, 'sismos-value-dropped': size } },
-      ]);
-      copied = ' without its value, which is larger than the topic takes';
-    }
-  } catch (sendError) {
-    throw problem(
-      `cannot copy the unreadable record ${where} to ${topics.dlq}: ${describeKafkaError(sendError)}; retrying, offset not committed`,
-      sendError,
-    );
-  }
-  console.error(
-    printable(`skipped ${where}${key}: ${error.message}; copied to ${topics.dlq}${copied}`),
-  );
-}
-
 /** Learns which alerts `sismos-alertas` holds, reading it from the start. */
 async function refreshPublished(): Promise<void> {
   ledger.forgetPublished();
@@ -223,14 +172,14 @@ async function refreshPublished(): Promise<void> {
   try {
     records = await readBack(kafka, 'consumidor-alertas', topics.alertas, null, (record) => {
       try {
-        ledger.published(alertOf(decodeMessage(record.value)));
+        ledger.published(alertOf(decodeMessage(record.value, Date.now())));
       } catch {
         // Not an alert this consumer wrote; it cannot be one we would write again either.
       }
     });
   } catch (error) {
-    throw problem(
-      `cannot read back ${topics.alertas} to learn which alerts it holds: ${describeKafkaError(error)}; retrying`,
+    throw failedStep(
+      `cannot read back ${topics.alertas} to learn which alerts it holds: ${kafkaError(error).message}; retrying`,
       error,
     );
   }
@@ -238,68 +187,26 @@ async function refreshPublished(): Promise<void> {
   console.log(`read back ${topics.alertas}: ${plural(records, 'alert')} already published`);
 }
 
-/** Prints the line (one per failure) and returns the error for kafkajs, which retries the batch. */
-function problem(line: string, cause: unknown): Error {
-  console.error(printable(line));
-  return new Error(line, { cause });
-}
-
 function magnitude(mag: number | null): string {
   return mag === null ? 'M?' : `M${mag.toFixed(1)}`;
 }
 
-// ---- the consumer group and shutdown ----
+// ---- the consumer group ----
 
-consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+await consumeAsService(service, {
+  kafka,
+  groupId: config.groupId,
+  topic: topics.sismos,
+  sessionTimeoutMs: config.sessionTimeoutMs,
   // After a rebalance another member may have published alerts for the partitions we now own.
-  publishedKnown = false;
-  joined = true;
-  const partitions = payload.memberAssignment[topics.sismos] ?? [];
-  console.log(
-    `joined group ${groupId} on ${topics.sismos} (partitions ${partitions.join(',') || 'none'}); alerting at magnitude >= ${threshold}, Ctrl+C to stop`,
-  );
+  onJoin: () => {
+    publishedKnown = false;
+  },
+  // A record's offset is committed only once its alert is durable in both sinks.
+  eachBatch: recordByRecord(handle),
+  onStop: async () => {
+    await producer.close();
+    await log.close();
+    return `${plural(alertsThisRun, 'alert')} this run`;
+  },
 });
-reportCrashes(consumer, NAME, () => stopping);
-
-async function stop(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  // disconnect() lets the batch in hand finish; eachBatch commits what it handled before returning.
-  await consumer.disconnect().catch(() => {});
-  await producer.close();
-  await log.close();
-  const left = joined ? `left group ${groupId}, offsets committed` : 'never joined the group';
-  console.log(`${signal}: ${left}; ${plural(alertsThisRun, 'alert')} this run.`);
-  process.exit(0);
-}
-process.on('SIGINT', () => void stop('SIGINT'));
-process.on('SIGTERM', () => void stop('SIGTERM'));
-
-async function start(): Promise<void> {
-  if (!(await connectConsumer(consumer, topics.sismos, () => stopping))) return;
-  await consumer.run({
-    autoCommit: false,
-    // Offsets are resolved one by one, after the record's alert is durable; never a whole batch at once.
-    eachBatchAutoResolve: false,
-    eachBatch: async ({
-      batch,
-      resolveOffset,
-      heartbeat,
-      commitOffsetsIfNecessary,
-      uncommittedOffsets,
-      isRunning,
-      isStale,
-    }) => {
-      for (const message of batch.messages) {
-        if (!isRunning() || isStale()) break;
-        const wrote = await handle(batch.partition, message);
-        resolveOffset(message.offset);
-        if (wrote) await commitOffsetsIfNecessary(uncommittedOffsets());
-        await heartbeat();
-      }
-      await commitOffsetsIfNecessary(uncommittedOffsets());
-    },
-  });
-}
-
-await start();

@@ -7,11 +7,13 @@
  *   npm run consumidor-simple
  */
 import { printable } from '../src/core/text.ts';
-import { fail } from './lib/console.ts';
 import { envString } from './lib/env.ts';
-import { createKafka, describeKafkaError, ONE_SHOT_RETRY } from './lib/kafka.ts';
+import { createKafka, ONE_SHOT_RETRY } from './lib/kafka.ts';
+import { kafkaError } from './lib/kafka-error.ts';
+import { Service } from './lib/service.ts';
 import { topics } from './lib/topics.ts';
 
+const service = new Service('consumidor_simple');
 const groupId = envString('CONSUMER_GROUP', 'mi-grupo-consumidor');
 
 const kafka = createKafka('consumidor-simple', ONE_SHOT_RETRY);
@@ -24,20 +26,13 @@ consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
   );
 });
 consumer.on(consumer.events.CRASH, ({ payload }) => {
-  if (!payload.restart) fail('consumidor_simple', describeKafkaError(payload.error));
+  if (!payload.restart) service.fail(kafkaError(payload.error).message);
 });
-
-let stopping = false;
-async function stop(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
+service.onStop(async () => {
   // disconnect() lets the message in hand finish, commits the consumed offsets and leaves the group.
   await consumer.disconnect();
-  console.log(`${signal}: left group ${groupId}, offsets committed.`);
-  process.exit(0);
-}
-process.on('SIGINT', () => void stop('SIGINT'));
-process.on('SIGTERM', () => void stop('SIGTERM'));
+  return `left group ${groupId}, offsets committed.`;
+});
 
 try {
   await consumer.connect();
@@ -52,5 +47,5 @@ try {
   });
 } catch (error) {
   await consumer.disconnect().catch(() => {});
-  fail('consumidor_simple', describeKafkaError(error));
+  service.fail(kafkaError(error).message);
 }

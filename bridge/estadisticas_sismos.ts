@@ -16,10 +16,8 @@
  * checkpoint (watermark, how far the partition was handled), so a restart replays exactly the
  * records of the open windows and counts nothing twice, nor a quake that was late before it.
  */
-import type { KafkaMessage } from 'kafkajs';
-import { CheckpointError, MessageError } from '../src/core/errors.ts';
-import { decodeMessage } from '../src/core/message.ts';
-import type { Quake } from '../src/core/quake.ts';
+import type { Batch } from 'kafkajs';
+import { CheckpointError } from '../src/core/errors.ts';
 import { encodeStatsMessage } from '../src/core/stats-message.ts';
 import { formatStatsTable } from '../src/core/stats-table.ts';
 import { printable } from '../src/core/text.ts';
@@ -27,191 +25,130 @@ import { MINUTE_MS } from '../src/core/time.ts';
 import {
   DEFAULT_LATENESS_MS,
   tumblingWindows,
-  WindowAggregator,
-  type WindowSpec,
   type WindowStats,
   windowStarts,
 } from '../src/core/window.ts';
-import { type CommittedPartition, WindowProgress } from '../src/core/window-checkpoint.ts';
-import { fail, formatDuration, formatUtc, plural } from './lib/console.ts';
+import type { CommittedPartition } from '../src/core/window-checkpoint.ts';
+import { type CountedBatch, WindowCounter } from '../src/core/window-counter.ts';
+import { formatDuration, formatUtc, plural } from './lib/console.ts';
 import { envNumber, envString } from './lib/env.ts';
-import {
-  connectConsumer,
-  createKafka,
-  describeKafkaError,
-  kafkaBrokers,
-  reportCrashes,
-  SERVICE_RETRY,
-} from './lib/kafka.ts';
+import { createKafka, kafkaBrokers, kafkaSessionTimeoutMs, SERVICE_RETRY } from './lib/kafka.ts';
+import { kafkaError } from './lib/kafka-error.ts';
+import { committedOffsets, consumeAsService, type Seek } from './lib/kafka-service.ts';
 import { createAckedProducer } from './lib/producer.ts';
+import { failedStep, Service, StepError } from './lib/service.ts';
 import { topics } from './lib/topics.ts';
 
-const NAME = 'estadisticas_sismos';
-/** Retry schedule while the broker cannot be reached at start-up. */
+const service = new Service('estadisticas_sismos');
 /** How many closed windows one line names. */
 const CLOSED_SHOWN = 6;
 
 // ---- configuration, read once ----
 
-let spec: WindowSpec;
-let sessionTimeout: number;
-try {
-  spec = tumblingWindows(
+const config = service.config(() => ({
+  spec: tumblingWindows(
     envNumber('STATS_WINDOW_MINUTES', 5, { min: 1, max: 1440 }) * MINUTE_MS,
     envNumber('STATS_LATENESS_MINUTES', DEFAULT_LATENESS_MS / MINUTE_MS, { min: 0, max: 43_200 }) *
       MINUTE_MS,
-  );
-  sessionTimeout = envNumber('KAFKA_SESSION_TIMEOUT_S', 30, { min: 6, max: 300 }) * 1000;
-} catch (error) {
-  fail(NAME, error instanceof Error ? error.message : String(error));
-}
-const groupId = envString('STATS_GROUP', 'estadisticas-sismos');
+  ),
+  sessionTimeoutMs: kafkaSessionTimeoutMs(),
+  groupId: envString('STATS_GROUP', 'estadisticas-sismos'),
+}));
+const { spec, groupId } = config;
+console.log(
+  `${service.name}: ${formatDuration(spec.sizeMs)} windows of ${topics.sismos}, allowed lateness ${formatDuration(spec.allowedLatenessMs)}, published to ${topics.stats} at ${kafkaBrokers().join(',')}; Ctrl+C to stop`,
+);
 
 // ---- state ----
 
 const kafka = createKafka('estadisticas-sismos', SERVICE_RETRY);
 const producer = createAckedProducer(kafka);
-const consumer = kafka.consumer({
-  groupId,
-  sessionTimeout,
-  // Crashes kafkajs can recover from (a lost broker) restart the consumer; the CRASH handler says so.
-  retry: { ...SERVICE_RETRY.retry, restartOnFailure: async () => true },
-});
-
-/** The open windows and how far each partition was handled, as of the last commit plus this batch. */
-interface State {
-  readonly windows: WindowAggregator;
-  readonly progress: WindowProgress;
-  /** Windows whose figures changed since they were last published (held back during a replay). */
-  readonly changed: Map<number, WindowStats>;
-}
 /**
- * Null until rebuilt from the committed offsets: at start-up, after every rebalance, and after a
- * failed publish or commit. Rebuilding always starts again from the last commit, like a restart.
+ * The open windows and how far each partition was counted. Null until rebuilt from the committed
+ * offsets: at start-up, after every rebalance, and after a failed publish or commit.
  */
-let state: State | null = null;
+let counter: WindowCounter | null = null;
 /** The partitions of `sismos` this member owns since the last rebalance. */
 let assigned: number[] = [];
 let batches = 0;
 let publishedThisRun = 0;
 let lateThisRun = 0;
-let joined = false;
-let stopping = false;
 
 // ---- resuming from the last commit ----
 
 /**
- * Rebuilds the state from the group's committed offsets and their checkpoints, and moves every
+ * Rebuilds the counter from the group's committed offsets and their checkpoints, and moves every
  * owned partition back to its committed offset, from where the open windows are replayed.
  */
-async function resume(): Promise<void> {
+async function resume(seek: Seek): Promise<void> {
   let committed: CommittedPartition[];
   let partitionCount: number;
   try {
-    ({ committed, partitionCount } = await readCommitted());
+    ({ committed, partitionCount } = await committedOffsets(
+      kafka,
+      groupId,
+      topics.sismos,
+      assigned,
+    ));
   } catch (error) {
-    throw problem(
-      `cannot read the committed offsets of group ${groupId}: ${describeKafkaError(error)}; retrying`,
+    throw failedStep(
+      `cannot read the committed offsets of group ${groupId}: ${kafkaError(error).message}; retrying`,
       error,
     );
   }
-  let progress: WindowProgress;
   try {
-    progress = new WindowProgress(committed, spec.sizeMs);
+    counter = new WindowCounter(spec, committed);
   } catch (error) {
     if (!(error instanceof CheckpointError)) throw error;
-    fail(
-      NAME,
+    return service.fail(
       `group ${groupId}: ${error.message}; set STATS_WINDOW_MINUTES back, or count again from the start in a new group (STATS_GROUP)`,
     );
   }
-  state = { windows: new WindowAggregator(spec, progress.watermark), progress, changed: new Map() };
-  for (const { partition, from } of progress.partitions) {
-    consumer.seek({ topic: topics.sismos, partition, offset: from });
-  }
+  const { progress } = counter;
+  for (const { partition, from } of progress.partitions) seek(partition, from);
   if (assigned.length < partitionCount) {
     console.error(
-      `this member owns partitions ${assigned.join(',') || 'none'} of the ${partitionCount} of ${topics.sismos}: another member of group ${groupId} reads the others, so these windows count only part of the quakes; run one ${NAME} per group`,
+      `this member owns partitions ${assigned.join(',') || 'none'} of the ${partitionCount} of ${topics.sismos}: another member of group ${groupId} reads the others, so these windows count only part of the quakes; run one ${service.name} per group`,
     );
   }
-  console.log(describeResume(progress));
-}
-
-async function readCommitted(): Promise<{
-  committed: CommittedPartition[];
-  partitionCount: number;
-}> {
-  const admin = kafka.admin();
-  try {
-    await admin.connect();
-    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topics.sismos] });
-    const ends = await admin.fetchTopicOffsets(topics.sismos);
-    const commits = new Map((offsets?.partitions ?? []).map((p) => [p.partition, p]));
-    const committed = ends
-      .filter(({ partition }) => assigned.includes(partition))
-      .sort((a, b) => a.partition - b.partition)
-      .map(({ partition, low, high }) => {
-        const commit = commits.get(partition);
-        const offset = commit === undefined || BigInt(commit.offset) < 0n ? null : commit.offset;
-        return { partition, offset, metadata: commit?.metadata ?? null, low, high };
-      });
-    return { committed, partitionCount: ends.length };
-  } finally {
-    await admin.disconnect().catch(() => {});
-  }
-}
-
-function describeResume(progress: WindowProgress): string {
   if (!progress.resumed) {
     const starts = progress.partitions.map(({ partition, from }) => `[${partition}] @ ${from}`);
-    return `group ${groupId} has no checkpoint yet: counting ${topics.sismos} from ${starts.join(', ')}`;
+    console.log(
+      `group ${groupId} has no checkpoint yet: counting ${topics.sismos} from ${starts.join(', ')}`,
+    );
+    return;
   }
   const replays = progress.partitions.filter(({ from, replayTo }) => from !== replayTo);
   const replaying =
     replays.length === 0
       ? 'nothing to replay'
       : `replaying ${topics.sismos} ${replays.map(({ partition, from, replayTo }) => `[${partition}] @ ${from}–${BigInt(replayTo) - 1n}`).join(', ')} (counted before, to rebuild the open windows)`;
-  return `group ${groupId} resumes from its checkpoint: watermark ${watermarkText(progress.watermark)}; ${replaying}`;
-}
-
-// ---- one batch ----
-
-/**
- * Adds one record to the windows. Returns the line reporting it as late, or null. A replayed record
- * is one the previous run already handled and reported on.
- */
-function handle(
-  current: State,
-  partition: number,
-  message: KafkaMessage,
-  replay: boolean,
-): string | null {
-  const where = `${topics.sismos} [${partition}] @ ${message.offset}`;
-  let quake: Quake;
-  try {
-    quake = decodeMessage(message.value);
-  } catch (error) {
-    if (!(error instanceof MessageError)) throw error;
-    if (!replay) {
-      const key = message.key === null ? '' : ` key=${message.key.toString()}`;
-      console.error(printable(`skipped ${where}${key}: ${error.message}`));
-    }
-    return null;
-  }
-  const { windows, changed } = current;
-  const position = { partition, offset: message.offset };
-  const { updated, late } = replay ? windows.replay(quake, position) : windows.add(quake, position);
-  for (const window of updated) changed.set(window.start, window);
-  if (!late || replay) return null;
-  const window = windowStarts(quake.time, spec).map((start) => new Date(start).toISOString());
-  return printable(
-    `late ${where}: ${quake.id} of ${formatUtc(quake.time)} belongs to the window ${window.join(', ')}, closed at the watermark ${watermarkText(windows.watermark)}; left out`,
+  console.log(
+    `group ${groupId} resumes from its checkpoint: watermark ${watermarkText(progress.watermark)}; ${replaying}`,
   );
 }
 
-/** Publishes the changed windows, keyed by their start, and returns them. */
-async function publish(current: State): Promise<WindowStats[]> {
-  const updates = [...current.changed.values()].sort((a, b) => a.start - b.start);
+// ---- one batch: its lines, and its windows published ----
+
+/** Reports the unreadable records on stderr; returns the lines reporting the late quakes. */
+function reportRecords(batch: Batch, counted: CountedBatch): string[] {
+  const where = (offset: string) => `${topics.sismos} [${batch.partition}] @ ${offset}`;
+  for (const { offset, error } of counted.unreadable) {
+    const key = batch.messages.find((message) => message.offset === offset)?.key ?? null;
+    const keyText = key === null ? '' : ` key=${key.toString()}`;
+    console.error(printable(`skipped ${where(offset)}${keyText}: ${error.message}`));
+  }
+  return counted.late.map(({ offset, quake }) => {
+    const window = windowStarts(quake.time, spec).map((start) => new Date(start).toISOString());
+    return printable(
+      `late ${where(offset)}: ${quake.id} of ${formatUtc(quake.time)} belongs to the window ${window.join(', ')}, closed at the watermark ${watermarkText(counted.watermark)}; left out`,
+    );
+  });
+}
+
+/** Publishes the windows that changed, keyed by their start, and returns them. */
+async function publish(current: WindowCounter): Promise<WindowStats[]> {
+  const updates = current.updates();
   if (updates.length === 0) return updates;
   try {
     await producer.send(
@@ -222,12 +159,12 @@ async function publish(current: State): Promise<WindowStats[]> {
       })),
     );
   } catch (error) {
-    throw problem(
-      `cannot publish ${plural(updates.length, 'window')} to ${topics.stats}: ${describeKafkaError(error)}; counting again from the last commit`,
+    throw failedStep(
+      `cannot publish ${plural(updates.length, 'window')} to ${topics.stats}: ${kafkaError(error).message}; counting again from the last commit`,
       error,
     );
   }
-  current.changed.clear();
+  current.published();
   publishedThisRun += updates.length;
   return updates;
 }
@@ -259,140 +196,82 @@ function watermarkText(watermark: number): string {
   return Number.isFinite(watermark) ? formatUtc(watermark) : 'none yet';
 }
 
-/** Prints the line (one per failure) and returns the error for kafkajs, which retries. */
-function problem(line: string, cause: unknown): Error {
-  console.error(printable(line));
-  return new Error(line, { cause });
-}
+// ---- the consumer group ----
 
-/** Errors kafkajs answers by rejoining the group; they are not failures worth a line. */
-function isRebalance(error: unknown): boolean {
-  const type = (error as { type?: unknown } | null)?.type;
-  return (
-    type === 'REBALANCE_IN_PROGRESS' ||
-    type === 'ILLEGAL_GENERATION' ||
-    type === 'UNKNOWN_MEMBER_ID'
-  );
-}
-
-// ---- the consumer group and shutdown ----
-
-consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-  // Partitions may have moved: start again from what the group committed.
-  state = null;
-  joined = true;
-  assigned = payload.memberAssignment[topics.sismos] ?? [];
-  console.log(
-    `joined group ${groupId} on ${topics.sismos} (partitions ${assigned.join(',') || 'none'})`,
-  );
-});
-reportCrashes(consumer, NAME, () => stopping);
-
-async function stop(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  // disconnect() lets the batch in hand finish; it publishes and commits before returning.
-  await consumer.disconnect().catch(() => {});
-  await producer.close();
-  const left = joined ? `left group ${groupId}, offsets committed` : 'never joined the group';
-  console.log(
-    `${signal}: ${left}; ${plural(publishedThisRun, 'window update')} published, ${plural(lateThisRun, 'late quake')} this run.`,
-  );
-  process.exit(0);
-}
-process.on('SIGINT', () => void stop('SIGINT'));
-process.on('SIGTERM', () => void stop('SIGTERM'));
-
-async function start(): Promise<void> {
-  if (!(await connectConsumer(consumer, topics.sismos, () => stopping))) return;
-  await consumer.run({
-    autoCommit: false,
-    // Offsets are resolved only once the batch is published and committed; after a failure the
-    // state is rebuilt from the last commit and every partition sought back to it.
-    eachBatchAutoResolve: false,
-    eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isStale }) => {
-      // A batch fetched before the partitions were sought back is read again from the commit.
-      if (isStale()) return;
-      if (state === null) {
-        await resume();
-        return;
-      }
-      const current = state;
-      const { windows, progress } = current;
-      const { partition } = batch;
-      const wasReplaying = progress.replaying;
-      let replayed = 0;
-      const late: string[] = [];
-      for (const message of batch.messages) {
-        const replay = progress.isReplay(partition, message.offset);
-        if (replay) replayed++;
-        const lateLine = handle(current, partition, message, replay);
-        if (lateLine !== null) late.push(lateLine);
-        progress.handled(partition, message.offset);
-      }
-      progress.handled(partition, batch.lastOffset());
-      const range = `${topics.sismos} [${partition}] @ ${batch.firstOffset()}–${batch.lastOffset()}`;
-
-      // Until every partition is back where it was, the open windows are incomplete: the watermark
-      // stays, nothing is published and nothing committed.
-      if (progress.replaying) {
-        console.log(
-          [
-            `replayed ${range}: ${plural(replayed, 'record')} counted before, ${batch.messages.length - replayed} new; waiting for the other partitions`,
-            ...late,
-          ].join('\n'),
-        );
-        lateThisRun += late.length;
-        resolveOffset(batch.lastOffset());
-        await heartbeat();
-        return;
-      }
-      if (wasReplaying) {
-        console.log(
-          `replay done: ${plural(windows.openWindows().length, 'open window')} rebuilt, published again`,
-        );
-      }
-      const closed = windows.advanceWatermark();
-      let updates: WindowStats[];
-      try {
-        updates = await publish(current);
-      } catch (error) {
-        state = null;
-        throw error;
-      }
-      try {
-        await commitOffsetsIfNecessary({
-          topics: [
-            {
-              topic: topics.sismos,
-              partitions: progress.commits(windows.replayFrom(), windows.watermark),
-            },
-          ],
-        });
-      } catch (error) {
-        state = null;
-        if (isRebalance(error)) throw error;
-        throw problem(
-          `cannot commit the offsets of ${topics.sismos} for group ${groupId}: ${describeKafkaError(error)}; counting again from the last commit`,
-          error,
-        );
-      }
-      resolveOffset(batch.lastOffset());
-      batches++;
-      lateThisRun += late.length;
-      const replays = replayed === 0 ? '' : `, ${replayed} replayed`;
-      printBatch(
-        `Batch ${batches}: ${range} (${plural(batch.messages.length, 'record')}${replays}); watermark ${watermarkText(windows.watermark)}`,
-        updates,
-        closed,
-        late,
+await consumeAsService(service, {
+  kafka,
+  groupId,
+  topic: topics.sismos,
+  sessionTimeoutMs: config.sessionTimeoutMs,
+  onJoin: (partitions) => {
+    // Partitions may have moved: start again from what the group committed.
+    counter = null;
+    assigned = partitions;
+  },
+  // Offsets are resolved only once the batch is published and committed; after a failure the
+  // counter is rebuilt from the last commit and every partition sought back to it.
+  eachBatch: async (
+    { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isStale },
+    seek,
+  ) => {
+    // A batch fetched before the partitions were sought back is read again from the commit.
+    if (isStale()) return;
+    if (counter === null) {
+      await resume(seek);
+      return;
+    }
+    const current = counter;
+    const { partition } = batch;
+    const counted = current.count(partition, batch.messages, batch.lastOffset(), Date.now());
+    const late = reportRecords(batch, counted);
+    const range = `${topics.sismos} [${partition}] @ ${batch.firstOffset()}–${batch.lastOffset()}`;
+    const { replayed } = counted;
+    if (counted.replaying) {
+      const fresh = batch.messages.length - replayed;
+      console.log(
+        [
+          `replayed ${range}: ${plural(replayed, 'record')} counted before, ${fresh} new; waiting for the other partitions`,
+          ...late,
+        ].join('\n'),
       );
+      lateThisRun += late.length;
+      resolveOffset(batch.lastOffset());
       await heartbeat();
-    },
-  });
-}
-
-console.log(
-  `${NAME}: ${formatDuration(spec.sizeMs)} windows of ${topics.sismos}, allowed lateness ${formatDuration(spec.allowedLatenessMs)}, published to ${topics.stats} at ${kafkaBrokers().join(',')}; Ctrl+C to stop`,
-);
-await start();
+      return;
+    }
+    if (counted.replayDone) {
+      const open = plural(current.windows.openWindows().length, 'open window');
+      console.log(`replay done: ${open} rebuilt, published again`);
+    }
+    let updates: WindowStats[];
+    try {
+      updates = await publish(current);
+      await commitOffsetsIfNecessary({
+        topics: [{ topic: topics.sismos, partitions: current.commits() }],
+      });
+    } catch (error) {
+      counter = null;
+      // A publish failure was reported already; kafkajs rejoins the group after a rebalance.
+      if (error instanceof StepError || kafkaError(error).code === 'KAFKA_REBALANCE') throw error;
+      throw failedStep(
+        `cannot commit the offsets of ${topics.sismos} for group ${groupId}: ${kafkaError(error).message}; counting again from the last commit`,
+        error,
+      );
+    }
+    resolveOffset(batch.lastOffset());
+    batches++;
+    lateThisRun += late.length;
+    const replays = replayed === 0 ? '' : `, ${replayed} replayed`;
+    printBatch(
+      `Batch ${batches}: ${range} (${plural(batch.messages.length, 'record')}${replays}); watermark ${watermarkText(current.windows.watermark)}`,
+      updates,
+      counted.closed,
+      late,
+    );
+    await heartbeat();
+  },
+  onStop: async () => {
+    await producer.close();
+    return `${plural(publishedThisRun, 'window update')} published, ${plural(lateThisRun, 'late quake')} this run`;
+  },
+});

@@ -6,8 +6,9 @@
  *   npm run productor-simple
  */
 import { Partitioners } from 'kafkajs';
-import { fail } from './lib/console.ts';
-import { createKafka, describeKafkaError, ONE_SHOT_RETRY } from './lib/kafka.ts';
+import { fail, formatDuration } from './lib/console.ts';
+import { createKafka, ONE_SHOT_RETRY } from './lib/kafka.ts';
+import { kafkaError } from './lib/kafka-error.ts';
 import { topics } from './lib/topics.ts';
 
 const COUNT = 10;
@@ -15,7 +16,7 @@ const COUNT = 10;
 const DEADLINE_MS = 30_000;
 
 setTimeout(
-  () => fail('productor_simple', `gave up after ${DEADLINE_MS / 1000} s`),
+  () => fail('productor_simple', `gave up after ${formatDuration(DEADLINE_MS)}`),
   DEADLINE_MS,
 ).unref();
 
@@ -47,5 +48,5 @@ try {
   console.log(`${COUNT} messages sent to ${topics.mensajes}.`);
 } catch (error) {
   await producer.disconnect().catch(() => {});
-  fail('productor_simple', describeKafkaError(error));
+  fail('productor_simple', kafkaError(error).message);
 }

@@ -11,25 +11,27 @@
  * last feed window), so a restart republishes nothing. A quake counts as published only once the
  * broker acknowledged it; after a failed send the topic is read back again before the next one.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { type Backoff, retryDelayMs } from '../src/core/backoff.ts';
-import { FeedError } from '../src/core/errors.ts';
+import { ConfigError, FeedError, type SismosError } from '../src/core/errors.ts';
 import type { ParsedFeed, Reject } from '../src/core/feed.ts';
+import { feedRecords, recordsPublished } from '../src/core/feed-records.ts';
 import { decodeMessage, encodeMessage } from '../src/core/message.ts';
 import { SeenQuakes } from '../src/core/seen.ts';
 import { printable } from '../src/core/text.ts';
-import { HOUR_MS } from '../src/core/time.ts';
-import { fail, formatDuration, formatUtc, plural } from './lib/console.ts';
+import { HOUR_MS, SECOND_MS } from '../src/core/time.ts';
+import { formatDuration, formatUtc, plural } from './lib/console.ts';
 import { envNumber, envString } from './lib/env.ts';
 import { chooseFeed } from './lib/feed-choice.ts';
 import { feedProblem, fetchFeed } from './lib/fetch-feed.ts';
-import { createKafka, describeKafkaError, kafkaBrokers, SERVICE_RETRY } from './lib/kafka.ts';
+import { createKafka, kafkaBrokers, SERVICE_RETRY } from './lib/kafka.ts';
+import { kafkaError } from './lib/kafka-error.ts';
+import { pollLoop, pollSettings, SECONDS_RANGE } from './lib/poll-loop.ts';
 import { createAckedProducer } from './lib/producer.ts';
 import { readBack } from './lib/read-back.ts';
+import { Service, StepError } from './lib/service.ts';
 import { topics } from './lib/topics.ts';
 
-const NAME = 'productor_sismos';
+const service = new Service('productor_sismos');
 /** Records this much older than the feed window are read back too: a quake is published after it happens. */
 const READ_BACK_MARGIN_MS = HOUR_MS;
 /** How many reject reasons one line lists. */
@@ -37,75 +39,51 @@ const REASONS_SHOWN = 3;
 
 // ---- configuration, read once ----
 
-interface Config {
-  readonly url: string;
-  /** The feed's name when it is one of the 20 USGS feeds, else the URL. */
-  readonly label: string;
-  readonly intervalMs: number;
-  readonly timeoutMs: number;
-  readonly backoff: Backoff;
-  readonly windowMs: number;
-}
-
 const USAGE = 'usage: productor_sismos [--feed NAME] [--url URL] [--interval SECONDS]';
 
-function readConfig(): Config {
-  const { values } = parseArgs({
-    options: {
-      feed: { type: 'string', default: envString('USGS_FEED', 'all_hour') },
-      url: { type: 'string', default: envString('USGS_FEED_URL', '') },
-      interval: { type: 'string' },
-    },
-  });
+const config = service.config(() => {
+  const { values } = parseFlags();
   const feed = chooseFeed(values.feed, values.url, {
     name: 'USGS_FEED or --feed',
     url: 'USGS_FEED_URL or --url',
   });
-  const seconds = (name: string, fallback: number) =>
-    envNumber(name, fallback, SECONDS_RANGE) * 1000;
-  const backoff = { firstMs: seconds('RETRY_FIRST_S', 5), maxMs: seconds('RETRY_MAX_S', 300) };
-  if (backoff.maxMs < backoff.firstMs) {
-    throw new Error(
-      `RETRY_MAX_S (${backoff.maxMs / 1000}) must not be below RETRY_FIRST_S (${backoff.firstMs / 1000})`,
-    );
-  }
-  return {
-    url: feed.url,
-    label: feed.label,
-    intervalMs:
-      values.interval === undefined
-        ? seconds('POLL_INTERVAL_S', 30)
-        : flagSeconds('--interval', values.interval),
-    timeoutMs: seconds('FETCH_TIMEOUT_S', 10),
-    backoff,
-    windowMs: feed.windowMs,
-  };
-}
+  const intervalMs =
+    values.interval === undefined
+      ? envNumber('POLL_INTERVAL_S', 30, SECONDS_RANGE) * SECOND_MS
+      : flagSeconds('--interval', values.interval);
+  return { feed, ...pollSettings(intervalMs) };
+});
 
-const SECONDS_RANGE = { min: 0.01, max: 86_400 };
+function parseFlags() {
+  try {
+    return parseArgs({
+      options: {
+        feed: { type: 'string', default: envString('USGS_FEED', 'all_hour') },
+        url: { type: 'string', default: envString('USGS_FEED_URL', '') },
+        interval: { type: 'string' },
+      },
+    });
+  } catch (error) {
+    throw new ConfigError('CONFIG_FLAG', `${(error as Error).message}; ${USAGE}`);
+  }
+}
 
 function flagSeconds(flag: string, raw: string): number {
   const value = Number(raw);
   if (raw.trim() === '' || !(value >= SECONDS_RANGE.min && value <= SECONDS_RANGE.max)) {
-    throw new Error(
+    throw new ConfigError(
+      'CONFIG_FLAG',
       `${flag} must be a number of seconds between ${SECONDS_RANGE.min} and ${SECONDS_RANGE.max}, got "${raw}"`,
     );
   }
-  return value * 1000;
-}
-
-let config: Config;
-try {
-  config = readConfig();
-} catch (error) {
-  const message = error instanceof Error ? error.message : String(error);
-  fail(NAME, message.startsWith('Unknown option') ? `${message}; ${USAGE}` : message);
+  return value * SECOND_MS;
 }
 
 // ---- state ----
 
+const { feed: source } = config;
 const kafka = createKafka('productor-sismos', SERVICE_RETRY);
-const seen = new SeenQuakes(config.windowMs);
+const seen = new SeenQuakes(source.windowMs);
 const producer = createAckedProducer(kafka);
 /** False until `sismos` has been read back, and again after a send whose outcome is unknown. */
 let stateKnown = false;
@@ -113,24 +91,12 @@ let polls = 0;
 let publishedThisRun = 0;
 /** The reject reasons last printed, so a feed that stays half-valid is explained once. */
 let lastRejects = '';
-let stopSignal: string | null = null;
-const stopping = new AbortController();
 
 // ---- one poll ----
 
-/** Fetches the feed and publishes what is new; returns the problem that stopped it, or null. */
-async function poll(): Promise<string | null> {
-  let feed: ParsedFeed;
-  try {
-    feed = await fetchFeed(config.url, config.timeoutMs, stopping.signal);
-  } catch (error) {
-    if (stopping.signal.aborted) return null;
-    // The parser's messages start with "feed is not …"; the line already says which feed.
-    if (error instanceof FeedError) {
-      return feedProblem(config.url, error);
-    }
-    throw error;
-  }
+/** Fetches the feed and publishes what is new; throws a FeedError or a StepError when it cannot. */
+async function poll(): Promise<void> {
+  const feed = await fetchFeed(source.url, config.timeoutMs, service.stopping);
   polls++;
   reportRejects(feed);
 
@@ -138,14 +104,16 @@ async function poll(): Promise<string | null> {
     try {
       await readBackState();
     } catch (error) {
-      return `cannot read back ${topics.sismos} to learn what is already published: ${describeKafkaError(error)}`;
+      throw new StepError(
+        `cannot read back ${topics.sismos} to learn what is already published: ${kafkaError(error).message}`,
+        error,
+      );
     }
     stateKnown = true;
   }
 
-  const { fresh, revised, unchanged } = seen.sort(feed.quakes);
-  const outgoing = [...fresh, ...revised];
-  const now = Date.now();
+  const records = feedRecords(seen, feed.quakes);
+  const { outgoing } = records;
   if (outgoing.length > 0) {
     try {
       await producer.send(
@@ -155,27 +123,27 @@ async function poll(): Promise<string | null> {
     } catch (error) {
       // The broker may have stored some of them before failing: ask it again before the next send.
       stateKnown = false;
-      return `cannot publish ${outgoing.length} quakes to ${topics.sismos}: ${describeKafkaError(error)}; they are sent at the next try`;
+      throw new StepError(
+        `cannot publish ${outgoing.length} quakes to ${topics.sismos}: ${kafkaError(error).message}; they are sent at the next try`,
+        error,
+      );
     }
-    for (const quake of outgoing) seen.markSent(quake, now);
     publishedThisRun += outgoing.length;
   }
-  seen.touch(feed.quakes, now);
-  seen.forget(now);
+  recordsPublished(seen, records, Date.now());
   const generated =
     feed.metadata.generated === null
       ? 'feed generation time unknown'
       : `feed generated ${formatUtc(feed.metadata.generated)}`;
   console.log(
-    `poll ${polls}: ${fresh.length} new, ${revised.length} revised, ${unchanged} unchanged, ${feed.rejects.length} rejected; ${generated}`,
+    `poll ${polls}: ${records.fresh} new, ${records.revised} revised, ${records.unchanged} unchanged, ${feed.rejects.length} rejected; ${generated}`,
   );
-  return null;
 }
 
 /** Rebuilds the seen-set from the records of `sismos` of the last feed window. */
 async function readBackState(): Promise<void> {
   seen.clear();
-  const span = config.windowMs + READ_BACK_MARGIN_MS;
+  const span = source.windowMs + READ_BACK_MARGIN_MS;
   let unreadable = 0;
   const records = await readBack(
     kafka,
@@ -184,7 +152,7 @@ async function readBackState(): Promise<void> {
     Date.now() - span,
     (record) => {
       try {
-        const quake = decodeMessage(record.value);
+        const quake = decodeMessage(record.value, Date.now());
         seen.remember(quake.id, quake.updated, record.timestamp);
       } catch {
         unreadable++;
@@ -207,7 +175,7 @@ function reportRejects(feed: ParsedFeed): void {
   const total = feed.quakes.length + feed.rejects.length;
   console.error(
     printable(
-      `USGS feed at ${config.url}: ${feed.rejects.length} of ${total} features skipped, the other ${feed.quakes.length} are published: ${reasons.slice(0, REASONS_SHOWN).join('; ')}${more}`,
+      `USGS feed at ${source.url}: ${feed.rejects.length} of ${total} features skipped, the other ${feed.quakes.length} are published: ${reasons.slice(0, REASONS_SHOWN).join('; ')}${more}`,
     ),
   );
 }
@@ -218,41 +186,22 @@ function describeReject({ index, id, reason }: Reject): string {
 
 // ---- the polling loop and shutdown ----
 
-async function run(): Promise<void> {
-  let failures = 0;
-  while (!stopping.signal.aborted) {
-    const started = Date.now();
-    const problem = await poll();
-    let delay: number;
-    if (problem === null) {
-      failures = 0;
-      delay = Math.max(0, config.intervalMs - (Date.now() - started));
-    } else {
-      failures++;
-      delay = retryDelayMs(failures, config.backoff);
-      if (!stopping.signal.aborted) {
-        console.error(printable(`${problem}; retrying in ${formatDuration(delay)}`));
-      }
-    }
-    await sleep(delay, undefined, { signal: stopping.signal }).catch(() => {});
-  }
+/** One line naming what failed: the feed and its problem, or the Kafka step. */
+function problem(error: SismosError): string {
+  return error instanceof FeedError ? feedProblem(source.url, error) : error.message;
 }
 
-function stop(signal: string): void {
-  if (stopSignal !== null) return;
-  stopSignal = signal;
-  stopping.abort(new Error(`stopped by ${signal}`));
-}
-process.on('SIGINT', () => stop('SIGINT'));
-process.on('SIGTERM', () => stop('SIGTERM'));
-
+const polling = pollLoop(config.schedule, service.stopping, poll, {
+  onFailure: (error, next) =>
+    console.error(printable(`${problem(error)}; retrying in ${formatDuration(next.delayMs)}`)),
+});
+service.onStop(async () => {
+  // The send in progress finishes first: what was handed to Kafka is flushed before disconnecting.
+  await polling;
+  await producer.close();
+  return `stopped polling after ${plural(polls, 'poll')}; ${plural(publishedThisRun, 'record')} published this run; disconnected.`;
+});
 console.log(
-  `${NAME}: polling ${config.label} every ${formatDuration(config.intervalMs)} into topic ${topics.sismos} at ${kafkaBrokers().join(',')}; Ctrl+C to stop`,
+  `${service.name}: polling ${source.label} every ${formatDuration(config.schedule.periodMs)} into topic ${topics.sismos} at ${kafkaBrokers().join(',')}; Ctrl+C to stop`,
 );
-await run();
-// A send in progress was awaited by run(): what was handed to Kafka is flushed before this point.
-await producer.close();
-console.log(
-  `${stopSignal}: stopped polling after ${plural(polls, 'poll')}; ${plural(publishedThisRun, 'record')} published this run; disconnected.`,
-);
-process.exit(0);
+await polling;

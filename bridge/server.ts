@@ -18,7 +18,8 @@ import { pathToFileURL } from 'node:url';
 import { WebSocketServer } from 'ws';
 import { DEFAULT_ALERT_THRESHOLD } from '../src/core/alert.ts';
 import { DEFAULT_WINDOW_MS } from '../src/core/protocol.ts';
-import { HOUR_MS } from '../src/core/time.ts';
+import { RelayLog, type RelayRecord } from '../src/core/relay-log.ts';
+import { HOUR_MS, MINUTE_MS, SECOND_MS } from '../src/core/time.ts';
 import { tumblingWindows } from '../src/core/window.ts';
 import {
   type AccessPolicy,
@@ -30,47 +31,73 @@ import {
   showsDetails,
   webSocketProblem,
 } from './lib/access.ts';
-import { fail } from './lib/console.ts';
 import { startDirectSource } from './lib/direct-source.ts';
 import { envNumber, envString } from './lib/env.ts';
 import { chooseFeed } from './lib/feed-choice.ts';
 import { Hub } from './lib/hub.ts';
-import { createKafka, describeKafkaError } from './lib/kafka.ts';
+import { createKafka } from './lib/kafka.ts';
+import { kafkaError } from './lib/kafka-error.ts';
 import { clusterEpoch, type KafkaSource, startKafkaSource } from './lib/kafka-source.ts';
-import { RelayLog, type RelayRecord } from './lib/relay-log.ts';
+import { pollSettings } from './lib/poll-loop.ts';
+import { Service } from './lib/service.ts';
 import { topics } from './lib/topics.ts';
 
-const config = {
-  host: envString('BRIDGE_HOST', '127.0.0.1'),
-  port: envNumber('BRIDGE_PORT', 8080, { min: 0, max: 65535 }),
-  kafka: process.env.KAFKA_BROKERS?.trim() ? envString('KAFKA_BROKERS', '') : null,
-  windowMs: envNumber('BRIDGE_WINDOW_HOURS', DEFAULT_WINDOW_MS / HOUR_MS, { min: 0.01 }) * HOUR_MS,
-  capacity: envNumber('BRIDGE_BUFFER', 10_000, { min: 10 }),
-  snapshotLimit: envNumber('BRIDGE_SNAPSHOT_LIMIT', 20_000, { min: 10 }),
-  maxBufferedBytes: envNumber('BRIDGE_MAX_BUFFERED_KB', 1024, { min: 1 }) * 1024,
-  stallMs: envNumber('BRIDGE_STALL_SECONDS', 10, { min: 0.1 }) * 1000,
-  heartbeatMs: envNumber('BRIDGE_HEARTBEAT_SECONDS', 20, { min: 0.05 }) * 1000,
-  maxConnections: envNumber('BRIDGE_MAX_CONNECTIONS', 1000, { min: 1 }),
-  maxConnectionsPerAddress: envNumber('BRIDGE_MAX_CONNECTIONS_PER_ADDRESS', 128, { min: 1 }),
-  access: {
-    hosts: parseHosts(envString('BRIDGE_ALLOWED_HOSTS', '')),
-    origins: parseOrigins(envString('BRIDGE_ALLOWED_ORIGINS', '')),
-    token: readToken(envString('BRIDGE_TOKEN', '')),
-  } satisfies AccessPolicy,
-  index: resolve(envString('BRIDGE_INDEX', new URL('../index.html', import.meta.url).pathname)),
-};
+const service = new Service('bridge');
+const config = service.config(() => {
+  const port = envNumber('BRIDGE_PORT', 8080, { min: 0, max: 65535 });
+  const kafka = envString('KAFKA_BROKERS', '') || null;
+  return {
+    host: envString('BRIDGE_HOST', '127.0.0.1'),
+    port,
+    kafka,
+    direct: kafka === null ? directConfig() : null,
+    windowMs:
+      envNumber('BRIDGE_WINDOW_HOURS', DEFAULT_WINDOW_MS / HOUR_MS, { min: 0.01 }) * HOUR_MS,
+    capacity: envNumber('BRIDGE_BUFFER', 10_000, { min: 10 }),
+    snapshotLimit: envNumber('BRIDGE_SNAPSHOT_LIMIT', 20_000, { min: 10 }),
+    maxBufferedBytes: envNumber('BRIDGE_MAX_BUFFERED_KB', 1024, { min: 1 }) * 1024,
+    stallMs: envNumber('BRIDGE_STALL_SECONDS', 10, { min: 0.1 }) * SECOND_MS,
+    heartbeatMs: envNumber('BRIDGE_HEARTBEAT_SECONDS', 20, { min: 0.05 }) * SECOND_MS,
+    maxConnections: envNumber('BRIDGE_MAX_CONNECTIONS', 1000, { min: 1 }),
+    maxConnectionsPerAddress: envNumber('BRIDGE_MAX_CONNECTIONS_PER_ADDRESS', 128, { min: 1 }),
+    access: {
+      hosts: parseHosts(envString('BRIDGE_ALLOWED_HOSTS', '')),
+      origins: parseOrigins(envString('BRIDGE_ALLOWED_ORIGINS', '')),
+      token: readToken(envString('BRIDGE_TOKEN', '')),
+    } satisfies AccessPolicy,
+    index: resolve(envString('BRIDGE_INDEX', new URL('../index.html', import.meta.url).pathname)),
+    group: envString('BRIDGE_GROUP', `sismos-bridge-${hostname()}-${port}`),
+  };
+});
+
+/** Direct mode's settings: the feed it polls, how often, and the rules it applies. */
+function directConfig() {
+  const feed = chooseFeed(envString('BRIDGE_FEED', 'all_day'), envString('BRIDGE_FEED_URL', ''), {
+    name: 'BRIDGE_FEED',
+    url: 'BRIDGE_FEED_URL',
+  });
+  return {
+    feed,
+    ...pollSettings(
+      envNumber('BRIDGE_POLL_S', feed.refreshMs / SECOND_MS, { min: 0.05 }) * SECOND_MS,
+    ),
+    alertThreshold: envNumber('ALERT_THRESHOLD', DEFAULT_ALERT_THRESHOLD, { min: -10, max: 12 }),
+    windows: tumblingWindows(envNumber('STATS_WINDOW_MINUTES', 5, { min: 1 }) * MINUTE_MS),
+  };
+}
 
 const log = (line: string) => console.log(line);
 
 async function main(): Promise<void> {
-  const { relay, hub, source } = config.kafka === null ? await startDirect() : await startKafka();
+  const { relay, hub, source } =
+    config.direct === null ? await startKafka() : await startDirect(config.direct);
   const started = Date.now();
 
   const server = createServer((request, response) => {
     route(request, response, async (details) => ({
       status: hub.sourceOk ? 'ok' : 'source failing',
       mode: config.kafka === null ? 'direct' : 'kafka',
-      uptimeSeconds: Math.round((Date.now() - started) / 1000),
+      uptimeSeconds: Math.round((Date.now() - started) / SECOND_MS),
       clients: hub.clients,
       pausedClients: hub.pausedClients,
       slowClientsClosed: hub.slowClosed,
@@ -119,20 +146,12 @@ async function main(): Promise<void> {
   });
   // Later errors (no file descriptor left to accept a connection) cost that connection, not the bridge.
   server.on('error', (error) => log(`bridge: ${error.message}`));
-  // Before the start-up lines: whoever reads them may stop the bridge at once.
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log(`${signal}: closing clients and stopping the bridge ...`);
+  service.onStop(async () => {
     hub.close();
     server.closeAllConnections();
     await Promise.all([new Promise((resolve) => server.close(resolve)), source.stop()]);
-    log('bridge stopped.');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+    return 'closed every client (1001, they resume by cursor) and stopped the bridge.';
+  });
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   log(
@@ -192,7 +211,7 @@ async function startKafka(): Promise<Running> {
   const { relay, hub, sink } = relayAndHub(epoch, 'kafka');
   const source: KafkaSource = await startKafkaSource(relay, {
     kafka,
-    groupId: envString('BRIDGE_GROUP', `sismos-bridge-${hostname()}-${config.port}`),
+    groupId: config.group,
     topics: { quake: topics.sismos, alert: topics.alertas, stats: topics.stats },
     windowMs: config.windowMs,
     ...sink,
@@ -208,22 +227,10 @@ async function startKafka(): Promise<Running> {
   };
 }
 
-async function startDirect(): Promise<Running> {
-  const feed = chooseFeed(envString('BRIDGE_FEED', 'all_day'), envString('BRIDGE_FEED_URL', ''), {
-    name: 'BRIDGE_FEED',
-    url: 'BRIDGE_FEED_URL',
-  });
+async function startDirect(direct: ReturnType<typeof directConfig>): Promise<Running> {
   const { relay, hub, sink } = relayAndHub(`d-${randomUUID().slice(0, 8)}`, 'direct');
   const source = startDirectSource(relay, {
-    feed,
-    intervalMs: envNumber('BRIDGE_POLL_S', feed.refreshMs / 1000, { min: 0.05 }) * 1000,
-    timeoutMs: envNumber('FETCH_TIMEOUT_S', 10, { min: 0.05 }) * 1000,
-    backoff: {
-      firstMs: envNumber('RETRY_FIRST_S', 5, { min: 0.01 }) * 1000,
-      maxMs: envNumber('RETRY_MAX_S', 300, { min: 0.01 }) * 1000,
-    },
-    alertThreshold: envNumber('ALERT_THRESHOLD', DEFAULT_ALERT_THRESHOLD, { min: -10, max: 12 }),
-    windows: tumblingWindows(envNumber('STATS_WINDOW_MINUTES', 5, { min: 1 }) * 60_000),
+    ...direct,
     positions: {
       quake: `${topics.sismos}:0`,
       alert: `${topics.alertas}:0`,
@@ -235,7 +242,7 @@ async function startDirect(): Promise<Running> {
     relay,
     hub,
     source: {
-      describe: `direct mode: polling USGS ${feed.label}`,
+      describe: `direct mode: polling USGS ${direct.feed.label}`,
       health: async () => source.health(),
       stop: () => source.stop(),
     },
@@ -346,5 +353,5 @@ function refuse(socket: Duplex, status: number, text: string, body: string): voi
 }
 
 main().catch((error: unknown) =>
-  fail('bridge', config.kafka === null ? String(error) : describeKafkaError(error)),
+  service.fail(config.kafka === null ? String(error) : kafkaError(error).message),
 );

@@ -7,6 +7,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
+import { ConfigError } from '../../src/core/errors.ts';
 
 export interface AccessPolicy {
   /** Host names served besides localhost and IP addresses (BRIDGE_ALLOWED_HOSTS), in lower case. */
@@ -124,7 +125,8 @@ export function parseOrigins(text: string): string[] {
     .map((origin) => origin.trim().replace(/\/$/, '').toLowerCase())
     .filter((origin) => origin !== '');
   if (origins.includes('null')) {
-    throw new Error(
+    throw new ConfigError(
+      'CONFIG_FORMAT',
       'BRIDGE_ALLOWED_ORIGINS cannot allow "null" (every sandboxed iframe and data: URL of every site sends it): open the page from disk with the file:// address the bridge prints at start, which carries its token',
     );
   }
@@ -135,7 +137,8 @@ export function parseOrigins(text: string): string[] {
 export function readToken(text: string): string {
   if (text === '') return randomBytes(32).toString('base64url');
   if (!TOKEN.test(text)) {
-    throw new Error(
+    throw new ConfigError(
+      'CONFIG_FORMAT',
       `BRIDGE_TOKEN must be at least 22 characters of A-Z, a-z, 0-9, "-" and "_" (128 bits); the one set (${text.length} characters) is not: draw one with node -e "console.log(crypto.randomBytes(32).toString('base64url'))"`,
     );
   }

@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { AlertLogReader, type LoggedAlert } from '../../src/core/alert-log.ts';
 
 /** What reading `alertas.log` back found. */
-export interface LogReadBack {
+interface LogReadBack {
   readonly alerts: number;
   /** Entries cut short by a crash; their quakes are alerted again. */
   readonly torn: number;

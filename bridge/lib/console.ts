@@ -1,3 +1,5 @@
+import { HOUR_MS, MINUTE_MS, SECOND_MS } from '../../src/core/time.ts';
+
 /** Prints one error line to stderr and exits with `code`. */
 export function fail(prefix: string, message: string, code = 1): never {
   console.error(`${prefix}: ${message}`);
@@ -6,10 +8,10 @@ export function fail(prefix: string, message: string, code = 1): never {
 
 /** A delay for people: "250 ms", "5 s", "1.5 s", "5 min", "1 h". */
 export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${Number((ms / 1000).toFixed(1))} s`;
-  if (ms < 3_600_000) return `${Number((ms / 60_000).toFixed(1))} min`;
-  return `${Number((ms / 3_600_000).toFixed(1))} h`;
+  if (ms < SECOND_MS) return `${Math.round(ms)} ms`;
+  if (ms < MINUTE_MS) return `${Number((ms / SECOND_MS).toFixed(1))} s`;
+  if (ms < HOUR_MS) return `${Number((ms / MINUTE_MS).toFixed(1))} min`;
+  return `${Number((ms / HOUR_MS).toFixed(1))} h`;
 }
 
 /** Epoch ms as "2024-01-15 10:30:00 UTC", the way the boxed alert shows times. */

@@ -1,21 +1,21 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { isAlert } from '../../src/core/alert.ts';
-import { type Backoff, retryDelayMs } from '../../src/core/backoff.ts';
 import { FeedError } from '../../src/core/errors.ts';
+import { feedRecords, recordsPublished } from '../../src/core/feed-records.ts';
+import type { PollSchedule } from '../../src/core/poll-schedule.ts';
 import type { StreamKind } from '../../src/core/protocol.ts';
 import type { Quake } from '../../src/core/quake.ts';
+import type { RelayLog, RelayRecord } from '../../src/core/relay-log.ts';
 import { SeenQuakes } from '../../src/core/seen.ts';
 import { WindowAggregator, type WindowSpec, type WindowStats } from '../../src/core/window.ts';
 import { formatDuration, formatUtc } from './console.ts';
 import type { FeedChoice } from './feed-choice.ts';
 import { feedProblem, fetchFeed } from './fetch-feed.ts';
-import type { RelayLog, RelayRecord } from './relay-log.ts';
+import { pollLoop } from './poll-loop.ts';
 
-export interface DirectSourceOptions {
+interface DirectSourceOptions {
   readonly feed: FeedChoice;
-  readonly intervalMs: number;
+  readonly schedule: PollSchedule;
   readonly timeoutMs: number;
-  readonly backoff: Backoff;
   readonly alertThreshold: number;
   readonly windows: WindowSpec;
   /** Position names ("topic:0") the records get, the same as in Kafka mode so cursors look alike. */
@@ -25,7 +25,7 @@ export interface DirectSourceOptions {
   readonly log: (line: string) => void;
 }
 
-export interface DirectSource {
+interface DirectSource {
   health(): {
     feed: string;
     polls: number;
@@ -67,11 +67,10 @@ export function startDirectSource(relay: RelayLog, options: DirectSourceOptions)
   const poll = async (): Promise<void> => {
     const parsed = await fetchFeed(feed.url, options.timeoutMs, stop.signal);
     const now = Date.now();
-    const { fresh, revised, unchanged } = published.sort(parsed.quakes);
+    const records = feedRecords(published, parsed.quakes);
     const changedWindows = new Map<number, WindowStats>();
-    for (const quake of [...fresh, ...revised]) {
+    for (const quake of records.outgoing) {
       emit('quake', quake, null);
-      published.markSent(quake, now);
       for (const window of windows.add(quake).updated) changedWindows.set(window.start, window);
       if (isAlert(quake, options.alertThreshold) && alerted.updatedOf(quake.id) === null) {
         emit('alert', quake, null);
@@ -81,41 +80,28 @@ export function startDirectSource(relay: RelayLog, options: DirectSourceOptions)
     windows.advanceWatermark();
     for (const window of [...changedWindows.values()].sort((a, b) => a.start - b.start))
       emit('stats', null, window);
-    published.touch(parsed.quakes, now);
-    published.forget(now);
+    recordsPublished(published, records, now);
     alerted.forget(now);
     health.polls++;
     health.lastGenerated = parsed.metadata.generated;
     const generated =
       parsed.metadata.generated === null ? 'unknown' : formatUtc(parsed.metadata.generated);
     log(
-      `bridge: ${feed.label}: ${fresh.length} new, ${revised.length} revised, ${unchanged} unchanged, ${parsed.rejects.length} rejected (generated ${generated})`,
+      `bridge: ${feed.label}: ${records.fresh} new, ${records.revised} revised, ${records.unchanged} unchanged, ${parsed.rejects.length} rejected (generated ${generated})`,
     );
   };
 
-  const loop = async () => {
-    let failures = 0;
-    while (!stop.signal.aborted) {
-      let delay = options.intervalMs;
-      try {
-        await poll();
-        if (failures > 0) onStatus(true, `USGS feed at ${feed.url} answers again`);
-        failures = 0;
-      } catch (error) {
-        if (stop.signal.aborted) break;
-        if (!(error instanceof FeedError)) throw error;
-        failures++;
-        health.failures++;
-        delay = retryDelayMs(failures, options.backoff);
-        const message = `${feedProblem(feed.url, error)}; retrying in ${formatDuration(delay)}`;
-        health.lastError = message;
-        log(`bridge: ${message}`);
-        onStatus(false, message);
-      }
-      await sleep(delay, undefined, { signal: stop.signal }).catch(() => {});
-    }
-  };
-  const running = loop();
+  const running = pollLoop(options.schedule, stop.signal, poll, {
+    onFailure: (error, next) => {
+      health.failures++;
+      const problem = error instanceof FeedError ? feedProblem(feed.url, error) : error.message;
+      const message = `${problem}; retrying in ${formatDuration(next.delayMs)}`;
+      health.lastError = message;
+      log(`bridge: ${message}`);
+      onStatus(false, message);
+    },
+    onRecovery: () => onStatus(true, `USGS feed at ${feed.url} answers again`),
+  });
 
   return {
     health: () => ({ ...health }),

@@ -1,4 +1,5 @@
 /** Reads configuration from environment variables, failing at start-up with a sentence that names the variable. */
+import { ConfigError } from '../../src/core/errors.ts';
 
 export function envString(name: string, fallback: string): string {
   const value = process.env[name];
@@ -14,7 +15,13 @@ export function envNumber(
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
   if (!Number.isFinite(value) || value < min || value > max) {
-    throw new Error(`${name} must be a number between ${min} and ${max}, got "${raw}"`);
+    const range =
+      max === Infinity
+        ? `of at least ${min}`
+        : min === -Infinity
+          ? `of at most ${max}`
+          : `between ${min} and ${max}`;
+    throw new ConfigError('CONFIG_RANGE', `${name} must be a number ${range}, got "${raw}"`);
   }
   return value;
 }

@@ -37,7 +37,7 @@ export async function fetchFeed(
       cause: error,
     });
   }
-  return parseFeedText(text);
+  return parseFeedText(text, Date.now());
 }
 
 function httpProblem(status: number, statusText: string): string {

@@ -1,6 +1,12 @@
 import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
-import { encodeMessage } from '../../src/core/message.ts';
+import { ProtocolError } from '../../src/core/errors.ts';
+import {
+  helloFrameText,
+  recordFrameText,
+  snapshotFrameHead,
+  sourceFrameText,
+} from '../../src/core/frame-text.ts';
 import {
   CloseCode,
   type Cursor,
@@ -8,15 +14,13 @@ import {
   type Filters,
   filtersFromParams,
   matches,
-  PROTOCOL_VERSION,
   parseSubscribe,
-  type ServerFrame,
 } from '../../src/core/protocol.ts';
-import type { Quake } from '../../src/core/quake.ts';
-import { toStatsMessage } from '../../src/core/stats-message.ts';
-import type { Entry, RelayLog } from './relay-log.ts';
+import type { Entry, RelayLog } from '../../src/core/relay-log.ts';
+import { ConnectionLimits } from './connection-limits.ts';
+import { FrameCache } from './frame-cache.ts';
 import { type SharedSnapshot, SnapshotCache } from './snapshot-cache.ts';
-import { closeReason, type FrameRun, frameRun, textFrame, textFrameAround } from './ws-frame.ts';
+import { closeReason, textFrame, textFrameAround } from './ws-frame.ts';
 
 export interface HubOptions {
   readonly mode: 'kafka' | 'direct';
@@ -34,15 +38,23 @@ export interface HubOptions {
 }
 
 /** A new connection: where it comes from and its query parameters (?minMag=&bbox=&cursor=). */
-export interface Arrival {
+interface Arrival {
   readonly peer: string;
   readonly params: URLSearchParams;
 }
 
+/** What the hub uses of a client's WebSocket (ws). */
+export type ClientSocket = Pick<
+  WebSocket,
+  'readyState' | 'bufferedAmount' | 'send' | 'close' | 'terminate' | 'ping' | 'on'
+>;
+
+/** What it uses of the connection under it: record frames are written to it as prepared bytes. */
+export type RawConnection = Pick<Duplex, 'cork' | 'uncork' | 'write' | 'on'>;
+
 interface Session {
-  readonly socket: WebSocket;
-  /** The connection under the WebSocket: record frames are written to it as prepared bytes. */
-  readonly raw: Duplex;
+  readonly socket: ClientSocket;
+  readonly raw: RawConnection;
   readonly peer: string;
   filters: Filters;
   alive: boolean;
@@ -58,11 +70,6 @@ interface Session {
   waiting: object | null;
 }
 
-/** The frames of the records relayed from seq `first` on, encoded once for all clients. */
-interface Run extends FrameRun {
-  readonly first: number;
-}
-
 /** How often paused clients are checked for a drained socket and for a stall. */
 const CATCH_UP_MS = 100;
 
@@ -70,10 +77,9 @@ const CATCH_UP_MS = 100;
  * The WebSocket clients of one bridge: each gets a snapshot or the records it missed, then every
  * new record that passes its filters.
  *
- * Each record is framed once for all clients: the records of one source batch (a Kafka fetch)
- * become one run of WebSocket frames, and a client without filters gets the run as one write of
- * the same bytes, so a burst to 100 clients costs 100 writes per batch rather than one per record
- * per client. The hello and status frames go through ws as usual.
+ * Each record is framed once for all clients (a FrameCache): a client without filters gets a run
+ * of frames as one write of the same bytes, so a burst to 100 clients costs 100 writes per batch
+ * rather than one per record per client. The hello and status frames go through ws as usual.
  *
  * Snapshots come from a SnapshotCache: built once per (filters, relay head), and written to every
  * client that asks as the same bytes; a client waiting for one gets no records until it is written,
@@ -91,14 +97,10 @@ export class Hub {
   readonly #options: HubOptions;
   readonly #sessions = new Set<Session>();
   readonly #snapshots: SnapshotCache;
-  /** Open WebSocket connections per peer address, counted until each socket closes. */
-  readonly #connections = new Map<string, number>();
-  #open = 0;
-  #refused = 0;
+  readonly #limits: ConnectionLimits;
   #sourceOk = true;
   readonly #timers: NodeJS.Timeout[];
-  /** Frame runs of the records still in the relay log, oldest first. */
-  #runs: Run[] = [];
+  readonly #frames = new FrameCache();
   /** Seq up to which records were published (framed or, with no client, passed over). */
   #published = 0;
   #flushing = false;
@@ -109,6 +111,7 @@ export class Hub {
     this.#options = options;
     this.#published = relay.head;
     this.#snapshots = new SnapshotCache(relay, options.log);
+    this.#limits = new ConnectionLimits(options.maxConnections, options.maxConnectionsPerAddress);
     this.#timers = [
       setInterval(() => this.#beat(), options.heartbeatMs),
       setInterval(() => this.#checkPaused(), CATCH_UP_MS),
@@ -134,7 +137,7 @@ export class Hub {
 
   /** How many connections were refused for going over a connection limit since the bridge started. */
   get refusedConnections(): number {
-    return this.#refused;
+    return this.#limits.refused;
   }
 
   /** Whether the source behind the bridge works, as it last said. */
@@ -146,27 +149,20 @@ export class Hub {
    * Takes a new connection: filters and cursor come from its query parameters. `raw` is the
    * connection the WebSocket was upgraded from.
    */
-  accept(socket: WebSocket, raw: Duplex, { peer, params }: Arrival): void {
-    const full = this.#overLimit(peer);
+  accept(socket: ClientSocket, raw: RawConnection, { peer, params }: Arrival): void {
+    const full = this.#limits.admit(peer);
     if (full !== null) {
-      this.#refused++;
       this.#options.log(`bridge: refused ${peer}: ${full}`);
       socket.close(CloseCode.tooManyConnections, closeReason(full));
       return;
     }
-    this.#open++;
-    this.#connections.set(peer, (this.#connections.get(peer) ?? 0) + 1);
-    socket.on('close', () => {
-      this.#open--;
-      const left = (this.#connections.get(peer) ?? 1) - 1;
-      if (left === 0) this.#connections.delete(peer);
-      else this.#connections.set(peer, left);
-    });
+    socket.on('close', () => this.#limits.closed(peer));
     let filters: Filters;
     try {
       filters = filtersFromParams(params);
     } catch (error) {
-      socket.close(CloseCode.badRequest, closeReason((error as Error).message));
+      if (!(error instanceof ProtocolError)) throw error;
+      socket.close(CloseCode.badRequest, closeReason(error.message));
       return;
     }
     const session: Session = {
@@ -191,27 +187,9 @@ export class Hub {
     raw.on('drain', () => {
       if (session.pausedSince !== null) this.#catchUp(session);
     });
-    const hello: ServerFrame = {
-      type: 'hello',
-      version: PROTOCOL_VERSION,
-      mode: this.#options.mode,
-      windowMs: this.#relay.options.windowMs,
-    };
-    socket.send(JSON.stringify(hello));
+    socket.send(helloFrameText(this.#options.mode, this.#relay.options.windowMs));
     const cursorParam = params.get('cursor');
     this.#start(session, cursorParam === null ? null : decodeCursor(cursorParam), cursorParam);
-  }
-
-  /** Why one more connection from `peer` is refused, or null when it is within the limits. */
-  #overLimit(peer: string): string | null {
-    const { maxConnections, maxConnectionsPerAddress } = this.#options;
-    if ((this.#connections.get(peer) ?? 0) >= maxConnectionsPerAddress) {
-      return `too many connections from ${peer} (limit ${maxConnectionsPerAddress}, BRIDGE_MAX_CONNECTIONS_PER_ADDRESS)`;
-    }
-    if (this.#open >= maxConnections) {
-      return `too many connections (limit ${maxConnections}, BRIDGE_MAX_CONNECTIONS)`;
-    }
-    return null;
   }
 
   /**
@@ -229,7 +207,7 @@ export class Hub {
   /** Tells every client whether the source behind the bridge works. */
   sourceStatus(ok: boolean, message: string): void {
     this.#sourceOk = ok;
-    const text = JSON.stringify({ type: 'source', ok, message } satisfies ServerFrame);
+    const text = sourceFrameText(ok, message);
     for (const session of this.#sessions)
       if (session.socket.readyState === WebSocket.OPEN) session.socket.send(text);
   }
@@ -247,13 +225,12 @@ export class Hub {
     const head = relay.head;
     const from = Math.max(this.#published, relay.oldest);
     this.#published = head;
-    while (this.#runs.length > 0 && runEnd(this.#runs[0] as Run) <= relay.oldest)
-      this.#runs.shift();
+    this.#frames.dropBefore(relay.oldest);
     // Nobody to send to: the records wait in the relay log, framed if someone resumes there.
     if (this.#sessions.size === 0 || from >= head) return;
     const texts: string[] = [];
-    for (let seq = from; seq < head; seq++) texts.push(frameText(relay.at(seq) as Entry));
-    this.#runs.push({ first: from, ...frameRun(texts) });
+    for (let seq = from; seq < head; seq++) texts.push(recordFrameText(relay.at(seq) as Entry));
+    this.#frames.add(from, texts);
     for (const session of this.#sessions) {
       // A paused client catches up from the relay log; one waiting for its snapshot, after it.
       if (session.pausedSince !== null || session.waiting !== null) continue;
@@ -270,7 +247,9 @@ export class Hub {
     // Frames that were on their way when the bridge closed the client are not answered.
     if (session.socket.readyState !== WebSocket.OPEN) return;
     try {
-      if (isBinary) throw new Error('binary frames are not part of the protocol');
+      if (isBinary) {
+        throw new ProtocolError('PROTOCOL_BINARY', 'binary frames are not part of the protocol');
+      }
       const frame = parseSubscribe(text);
       // A client that does not read what it was sent gets nothing more queued, snapshots included.
       const { bufferedAmount } = session.socket;
@@ -285,8 +264,12 @@ export class Hub {
       session.pausedSince = null;
       this.#start(session, frame.cursor, null);
     } catch (error) {
-      this.#options.log(`bridge: closing ${session.peer}: ${(error as Error).message}`);
-      session.socket.close(CloseCode.badRequest, closeReason((error as Error).message));
+      // Nothing a client sends may throw out of this listener: a frame that is not the protocol
+      // closes it with 4000, and anything else (a bug) with 1011.
+      const message = error instanceof Error ? error.message : String(error);
+      this.#options.log(`bridge: closing ${session.peer}: ${message}`);
+      const code = error instanceof ProtocolError ? CloseCode.badRequest : CloseCode.internalError;
+      session.socket.close(code, closeReason(message));
     }
   }
 
@@ -336,11 +319,7 @@ export class Hub {
     }
     // A snapshot always goes out whole: it is where the client starts.
     raw.cork();
-    for (const piece of textFrameAround(
-      `{"type":"snapshot","reset":${JSON.stringify(reset)}`,
-      snapshot.tail,
-    ))
-      raw.write(piece);
+    for (const piece of textFrameAround(snapshotFrameHead(reset), snapshot.tail)) raw.write(piece);
     raw.uncork();
     session.next = snapshot.head;
     session.resumeFrom = null;
@@ -377,22 +356,18 @@ export class Hub {
     let left = room;
     while (session.next < head && left >= 0) {
       const seq = session.next;
-      const run = this.#runOf(seq);
-      if (everything && run !== undefined) {
-        // A stretch of the shared bytes, up to the frame that reaches the limit.
-        const start = seq === run.first ? 0 : (run.ends[seq - run.first - 1] as number);
-        let last = seq - run.first;
-        while (last + 1 < run.ends.length && (run.ends[last] as number) - start <= left) last++;
-        const end = run.ends[last] as number;
-        pieces.push(run.bytes.subarray(start, end));
-        left -= end - start;
-        session.next = run.first + last + 1;
+      // A client that gets every record takes a stretch of the shared bytes.
+      const stretch = everything ? this.#frames.stretch(seq, left) : undefined;
+      if (stretch !== undefined) {
+        pieces.push(stretch.bytes);
+        left -= stretch.bytes.length;
+        session.next = stretch.next;
         continue;
       }
       session.next++;
       const entry = this.#relay.at(seq) as Entry;
       if (!this.#wants(session, entry)) continue;
-      const frame = run === undefined ? textFrame(frameText(entry)) : frameOf(run, seq);
+      const frame = this.#frames.frame(seq) ?? textFrame(recordFrameText(entry));
       pieces.push(frame);
       left -= frame.length;
     }
@@ -403,21 +378,6 @@ export class Hub {
     const from = session.resumeFrom?.get(record.position);
     if (from !== undefined && record.offset < from) return false;
     return record.quake === null || matches(session.filters, record.quake);
-  }
-
-  /** The run holding the frame of record `seq`, if it was framed. */
-  #runOf(seq: number): Run | undefined {
-    const runs = this.#runs;
-    let low = 0;
-    let high = runs.length - 1;
-    while (low <= high) {
-      const middle = (low + high) >> 1;
-      const run = runs[middle] as Run;
-      if (seq < run.first) high = middle - 1;
-      else if (seq >= runEnd(run)) low = middle + 1;
-      else return run;
-    }
-    return undefined;
   }
 
   /** Sends a paused client what it missed, as far as its socket takes; closes it when it fell too far behind. */
@@ -479,23 +439,4 @@ export class Hub {
 
 function isEmpty(filters: Filters): boolean {
   return filters.minMag === null && filters.bbox === null;
-}
-
-function runEnd(run: Run): number {
-  return run.first + run.ends.length;
-}
-
-function frameOf(run: Run, seq: number): Buffer {
-  const i = seq - run.first;
-  return run.bytes.subarray(i === 0 ? 0 : (run.ends[i - 1] as number), run.ends[i] as number);
-}
-
-/** The frame of a record: JSON.stringify of its ServerFrame, with the message serialised on its own. */
-export function frameText({ record, cursor }: Entry): string {
-  const tail = `,"cursor":${JSON.stringify(cursor)}}`;
-  if (record.window !== null) {
-    return `{"type":"stats","window":${JSON.stringify(toStatsMessage(record.window))}${tail}`;
-  }
-  const type = record.kind === 'alert' ? 'alert' : 'quake';
-  return `{"type":"${type}","quake":${record.text ?? encodeMessage(record.quake as Quake)}${tail}`;
 }

@@ -1,15 +1,16 @@
-import type { Admin, Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
 import { decodeMessageText } from '../../src/core/message.ts';
 import type { StreamKind } from '../../src/core/protocol.ts';
+import type { RelayLog, RelayRecord } from '../../src/core/relay-log.ts';
 import { decodeStatsMessage } from '../../src/core/stats-message.ts';
-import type { RelayLog, RelayRecord } from './relay-log.ts';
+import { GroupConsumer } from './kafka-service.ts';
 
 /** How long start-up waits for the records already in the topics before serving clients anyway. */
 const CATCH_UP_MS = 30_000;
 /** Records fetched and waiting to be relayed before the consumer stops fetching. */
 const PENDING_RECORDS = 20_000;
 
-export interface KafkaSourceOptions {
+interface KafkaSourceOptions {
   readonly kafka: Kafka;
   readonly groupId: string;
   /** Topic name for each kind of record. */
@@ -59,32 +60,9 @@ export async function startKafkaSource(
   const start = await windowStart(admin, Object.values(topics), Date.now() - options.windowMs);
   for (const [position, offset] of start) relay.track(position, BigInt(offset));
 
-  const consumer: Consumer = kafka.consumer({
-    groupId: options.groupId,
-    allowAutoTopicCreation: false,
-  });
   let state = 'connecting';
   let seeked = false;
   const highWatermarks = new Map<string, string>();
-  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-    state = 'consuming';
-    onStatus(true, `consuming ${Object.values(topics).join(', ')} from Kafka`);
-    if (seeked) return;
-    seeked = true;
-    for (const [topic, partitions] of Object.entries(payload.memberAssignment)) {
-      for (const partition of partitions) {
-        const offset = start.get(`${topic}:${partition}`);
-        if (offset !== undefined) consumer.seek({ topic, partition, offset });
-      }
-    }
-  });
-  consumer.on(consumer.events.CRASH, ({ payload }) => {
-    state = payload.restart ? 'reconnecting' : 'failed';
-    const message = `Kafka consumer failed (${payload.error.message}); ${payload.restart ? 'reconnecting' : 'not restarting'}`;
-    log(`bridge: ${message}`);
-    onStatus(false, message);
-  });
-
   // Clients connecting right after start should get a complete snapshot: wait (a bounded time) until
   // the records that were already in the topics at start have been relayed.
   const ends = await endOffsets(admin, Object.values(topics));
@@ -114,9 +92,11 @@ export async function startKafkaSource(
       drained = null;
     }
   };
-  await consumer.connect();
-  await consumer.subscribe({ topics: Object.values(topics), fromBeginning: true });
-  await consumer.run({
+  const member: GroupConsumer = new GroupConsumer(kafka, {
+    groupId: options.groupId,
+    topics: Object.values(topics),
+    settings: { allowAutoTopicCreation: false },
+    autoCommit: true,
     eachBatch: async ({ batch, heartbeat }) => {
       const position = `${batch.topic}:${batch.partition}`;
       highWatermarks.set(position, batch.highWatermark);
@@ -130,7 +110,27 @@ export async function startKafkaSource(
       if (queued > PENDING_RECORDS) await new Promise<void>((resolve) => (drained = resolve));
       await heartbeat();
     },
+    onJoin: (assignment) => {
+      state = 'consuming';
+      onStatus(true, `consuming ${Object.values(topics).join(', ')} from Kafka`);
+      if (seeked) return;
+      seeked = true;
+      for (const [topic, partitions] of Object.entries(assignment)) {
+        for (const partition of partitions) {
+          const offset = start.get(`${topic}:${partition}`);
+          if (offset !== undefined) member.seek(topic, partition, offset);
+        }
+      }
+    },
+    onCrash: (error, restart) => {
+      state = restart ? 'reconnecting' : 'failed';
+      const message = `Kafka consumer failed (${error.message}); ${restart ? 'reconnecting' : 'not restarting'}`;
+      log(`bridge: ${message}`);
+      onStatus(false, message);
+    },
+    log: (line) => log(`bridge: ${line}`),
   });
+  await member.start();
 
   const timeout = new Promise<void>((resolve) => setTimeout(resolve, CATCH_UP_MS).unref());
   await Promise.race([caughtUp, timeout]);
@@ -147,7 +147,7 @@ export async function startKafkaSource(
       return lag;
     },
     stop: async () => {
-      await consumer.disconnect();
+      await member.stop();
       await admin.disconnect();
     },
   };
@@ -172,7 +172,7 @@ function relayBatch(
         const window = decodeStatsMessage(message.value);
         onRecord({ position, offset, kind, quake: null, window, text: null });
       } else {
-        const { quake, text } = decodeMessageText(message.value);
+        const { quake, text } = decodeMessageText(message.value, Date.now());
         onRecord({ position, offset, kind, quake, window: null, text });
       }
     } catch (error) {
@@ -191,7 +191,10 @@ async function endOffsets(admin: Admin, topics: string[]): Promise<Map<string, b
   return ends;
 }
 
-/** Per "topic:partition", the offset of the first record at or after `timestamp` (the end when none). */
+/**
+ * Per "topic:partition", the offset of the first record at or after `timestamp`; kafkajs gives
+ * the partition's end when there is none.
+ */
 async function windowStart(
   admin: Admin,
   topics: string[],
@@ -199,14 +202,8 @@ async function windowStart(
 ): Promise<Map<string, string>> {
   const start = new Map<string, string>();
   for (const topic of topics) {
-    const [byTime, ends] = await Promise.all([
-      admin.fetchTopicOffsetsByTimestamp(topic, timestamp),
-      admin.fetchTopicOffsets(topic),
-    ]);
-    for (const { partition, offset } of byTime) {
-      const end = ends.find((p) => p.partition === partition)?.high ?? '0';
-      start.set(`${topic}:${partition}`, offset === '-1' ? end : offset);
-    }
+    for (const { partition, offset } of await admin.fetchTopicOffsetsByTimestamp(topic, timestamp))
+      start.set(`${topic}:${partition}`, offset);
   }
   return start;
 }

@@ -1,8 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { type Consumer, Kafka, type KafkaConfig, logLevel } from 'kafkajs';
-import { retryDelayMs } from '../../src/core/backoff.ts';
-import { fail, formatDuration } from './console.ts';
-import { envString } from './env.ts';
+import { Kafka, type KafkaConfig, logLevel } from 'kafkajs';
+import { SECOND_MS } from '../../src/core/time.ts';
+import { envNumber, envString } from './env.ts';
 
 /** Bootstrap servers from KAFKA_BROKERS (comma-separated); the course's localhost:9092 by default. */
 export function kafkaBrokers(): string[] {
@@ -50,77 +48,7 @@ export const SERVICE_RETRY = {
   retry: { retries: 4, initialRetryTime: 300, maxRetryTime: 3000 },
 } satisfies Partial<KafkaConfig>;
 
-/** One line saying what failed, where, and what to do about it. */
-export function describeKafkaError(error: unknown): string {
-  const brokers = kafkaBrokers().join(',');
-  const reason = rootMessage(error);
-  if (
-    /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|Connection (error|timeout)|connect ETIMEDOUT/i.test(reason)
-  ) {
-    return `cannot reach Kafka at ${brokers} (${reason}); start a broker (docker compose up -d kafka, or npm run kafka:local) or set KAFKA_BROKERS`;
-  }
-  return `Kafka at ${brokers} failed: ${reason}`;
-}
-
-/** True when the broker refused a record as larger than its topic's max.message.bytes. */
-export function isTooLarge(error: unknown): boolean {
-  for (let current = error; current instanceof Error; ) {
-    const type = (current as { type?: unknown }).type;
-    if (type === 'MESSAGE_TOO_LARGE' || type === 'RECORD_LIST_TOO_LARGE') return true;
-    current = current.cause ?? ('originalError' in current ? current.originalError : undefined);
-  }
-  return false;
-}
-
-function rootMessage(error: unknown): string {
-  let current: unknown = error;
-  // kafkajs wraps the network error in retry errors; the innermost message is the useful one.
-  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
-  if (
-    current instanceof Error &&
-    'originalError' in current &&
-    current.originalError instanceof Error
-  ) {
-    current = current.originalError;
-  }
-  return current instanceof Error ? current.message : String(current);
-}
-
-/** How long a long-running consumer waits between attempts to reach the broker at start-up. */
-const CONNECT_BACKOFF = { firstMs: 1000, maxMs: 30_000 };
-
-/**
- * Connects `consumer` and subscribes it to `topic` from the earliest uncommitted offset, retrying
- * with backoff and one line per failure until it works. Returns false if `stopping()` turned true first.
- */
-export async function connectConsumer(
-  consumer: Consumer,
-  topic: string,
-  stopping: () => boolean,
-): Promise<boolean> {
-  for (let failures = 1; !stopping(); failures++) {
-    try {
-      await consumer.connect();
-      await consumer.subscribe({ topics: [topic], fromBeginning: true });
-      return true;
-    } catch (error) {
-      const delay = retryDelayMs(failures, CONNECT_BACKOFF);
-      console.error(`${describeKafkaError(error)}; retrying in ${formatDuration(delay)}`);
-      await consumer.disconnect().catch(() => {});
-      await sleep(delay);
-    }
-  }
-  return false;
-}
-
-/**
- * Reports a crashed consumer group in one line. kafkajs rejoins by itself after a retriable
- * failure; a failure it will not retry ends the command with the reason.
- */
-export function reportCrashes(consumer: Consumer, name: string, stopping: () => boolean): void {
-  consumer.on(consumer.events.CRASH, ({ payload }) => {
-    if (stopping()) return;
-    if (!payload.restart) fail(name, describeKafkaError(payload.error));
-    console.error(`lost the consumer group: ${describeKafkaError(payload.error)}; rejoining`);
-  });
+/** KAFKA_SESSION_TIMEOUT_S: how long a silent member keeps its partitions before the group moves them. */
+export function kafkaSessionTimeoutMs(): number {
+  return envNumber('KAFKA_SESSION_TIMEOUT_S', 30, { min: 6, max: 300 }) * SECOND_MS;
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
+import { MINUTE_MS } from '../../src/core/time.ts';
 import { formatDuration } from './console.ts';
 
 /** One record read back from a topic. */
@@ -13,7 +14,7 @@ export interface ReadBackRecord {
 }
 
 /** Longest a read-back may take before it counts as failed. */
-const READ_BACK_TIMEOUT_MS = 60_000;
+const READ_BACK_TIMEOUT_MS = MINUTE_MS;
 
 /**
  * Reads every record of `topic` from the first one stamped at or after `sinceMs` (or from the

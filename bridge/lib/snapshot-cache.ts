@@ -1,9 +1,8 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { toMessage } from '../../src/core/message.ts';
-import { encodeCursor, type Filters, matches } from '../../src/core/protocol.ts';
+import { messageItems, snapshotFrameTail } from '../../src/core/frame-text.ts';
+import { type Filters, matches } from '../../src/core/protocol.ts';
 import type { Quake } from '../../src/core/quake.ts';
-import { toStatsMessage } from '../../src/core/stats-message.ts';
-import type { RelayLog } from './relay-log.ts';
+import type { RelayLog } from '../../src/core/relay-log.ts';
 
 /** A snapshot frame as every client with the same filters gets it, but for its `reset`. */
 export interface SharedSnapshot {
@@ -14,7 +13,7 @@ export interface SharedSnapshot {
 }
 
 /** Called with the snapshot, or with the error that stopped its build. */
-export type Deliver = (snapshot: SharedSnapshot | Error) => void;
+type Deliver = (snapshot: SharedSnapshot | Error) => void;
 
 /** Quakes encoded per turn of the event loop: a few milliseconds each, so other work runs between them. */
 const SLICE = 1000;
@@ -99,9 +98,7 @@ export class SnapshotCache {
     const snapshot = this.#relay.snapshot(Date.now());
     const quakes = await encodeQuakes(snapshot.quakes, filters);
     const alerts = await encodeQuakes(snapshot.alerts, filters);
-    const stats = JSON.stringify(snapshot.stats.map(toStatsMessage));
-    const cursor = JSON.stringify(encodeCursor(snapshot.cursor));
-    const tail = `,"quakes":${quakes},"alerts":${alerts},"stats":${stats},"cursor":${cursor}}`;
+    const tail = snapshotFrameTail(quakes, alerts, snapshot.stats, snapshot.cursor);
     return { head, tail: Buffer.from(tail) };
   }
 
@@ -123,7 +120,7 @@ async function encodeQuakes(quakes: readonly Quake[], filters: Filters): Promise
   for (let i = 0; i < quakes.length; i += SLICE) {
     if (i > 0) await nextTurn();
     const slice = quakes.slice(i, i + SLICE).filter((quake) => matches(filters, quake));
-    if (slice.length > 0) pieces.push(JSON.stringify(slice.map(toMessage)).slice(1, -1));
+    if (slice.length > 0) pieces.push(messageItems(slice));
   }
   return `[${pieces.join(',')}]`;
 }

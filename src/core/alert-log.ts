@@ -14,7 +14,7 @@ export interface LoggedAlert {
 }
 
 /** Starts the machine-readable first line of every entry. */
-export const LOG_HEADER = '# alerta ';
+const LOG_HEADER = '# alerta ';
 
 /**
  * One `alertas.log` entry: a header line carrying the alert as JSON (so a restarted consumer can

@@ -8,7 +8,7 @@ export function isAlert(quake: Quake, threshold = DEFAULT_ALERT_THRESHOLD): bool
   return quake.mag !== null && quake.mag >= threshold;
 }
 
-export interface AlertField {
+interface AlertField {
   readonly label: string;
   readonly value: string;
 }

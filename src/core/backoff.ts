@@ -8,8 +8,8 @@ export interface Backoff {
 
 /**
  * The delay before the next try after `failures` consecutive failures (1 for the first one):
- * firstMs, 2 × firstMs, 4 × firstMs, … capped at maxMs. Deterministic on purpose: one producer
- * polls one feed, so there is no herd of clients to spread out with jitter.
+ * firstMs, 2 × firstMs, 4 × firstMs, … capped at maxMs. Deterministic: a poll schedule
+ * (poll-schedule.ts) adds jitter where many clients retry the same server.
  */
 export function retryDelayMs(failures: number, { firstMs, maxMs }: Backoff): number {
   if (!Number.isInteger(failures) || failures < 1) {

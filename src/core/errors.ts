@@ -1,6 +1,8 @@
 /**
  * Every error Sismos raises on purpose. `code` is stable so callers can branch on it;
- * `retriable` tells retry loops whether trying again can help.
+ * `retriable` tells retry loops whether trying again can help: the poll loops back off and poll
+ * again only after a retriable error, the Kafka services' connect loop retries only a retriable
+ * KafkaError, and kafkajs reads the same flag on an error a batch handler throws.
  */
 export class SismosError extends Error {
   readonly code: string;
@@ -14,7 +16,12 @@ export class SismosError extends Error {
   }
 }
 
-export type FeedErrorCode =
+/** True for an error Sismos raised on purpose that trying again may cure. */
+export function isRetriable(error: unknown): error is SismosError {
+  return error instanceof SismosError && error.retriable;
+}
+
+type FeedErrorCode =
   | 'FEED_NOT_JSON'
   | 'FEED_NOT_COLLECTION'
   | 'FEED_HTTP'
@@ -31,7 +38,7 @@ export class FeedError extends SismosError {
   }
 }
 
-export type MessageErrorCode =
+type MessageErrorCode =
   | 'MESSAGE_EMPTY'
   | 'MESSAGE_TOO_LARGE'
   | 'MESSAGE_NOT_UTF8'
@@ -52,13 +59,40 @@ export class MessageError extends SismosError {
   }
 }
 
-export type CheckpointErrorCode = 'CHECKPOINT_WINDOW_MISMATCH';
+type CheckpointErrorCode = 'CHECKPOINT_WINDOW_MISMATCH';
 
 /** Committed stats progress this run cannot resume from (it was counted differently). Retrying never helps. */
 export class CheckpointError extends SismosError {
   declare readonly code: CheckpointErrorCode;
 
   constructor(code: CheckpointErrorCode, message: string) {
+    super(code, message, false);
+  }
+}
+
+type ConfigErrorCode = 'CONFIG_RANGE' | 'CONFIG_FEED' | 'CONFIG_FLAG' | 'CONFIG_FORMAT';
+
+/** A setting (environment variable or flag) a command cannot start with. Retrying never helps. */
+export class ConfigError extends SismosError {
+  declare readonly code: ConfigErrorCode;
+
+  constructor(code: ConfigErrorCode, message: string) {
+    super(code, message, false);
+  }
+}
+
+type ProtocolErrorCode =
+  | 'PROTOCOL_BINARY'
+  | 'PROTOCOL_NOT_JSON'
+  | 'PROTOCOL_NOT_SUBSCRIBE'
+  | 'PROTOCOL_BAD_CURSOR'
+  | 'PROTOCOL_BAD_FILTERS';
+
+/** A client's WebSocket frame or connection parameters that are not the protocol (docs/protocol.md). */
+export class ProtocolError extends SismosError {
+  declare readonly code: ProtocolErrorCode;
+
+  constructor(code: ProtocolErrorCode, message: string) {
     super(code, message, false);
   }
 }

@@ -1,7 +1,7 @@
 /** The filtered quakes as files a user can take away: CSV for spreadsheets, GeoJSON for GIS tools. */
 import type { Quake } from './quake.ts';
 
-export const CSV_COLUMNS = [
+const CSV_COLUMNS = [
   'id',
   'time',
   'updated',

@@ -16,7 +16,7 @@ import {
 } from './guards.ts';
 import type { PagerLevel, Quake } from './quake.ts';
 
-export interface FeedMetadata {
+interface FeedMetadata {
   /** When USGS generated the feed, epoch ms; null when the feed does not say. */
   readonly generated: number | null;
   readonly url: string | null;

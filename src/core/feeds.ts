@@ -1,9 +1,10 @@
 /** The 20 USGS GeoJSON summary feeds: a magnitude level crossed with a time period. */
+import { DAY_MS, HOUR_MS, MINUTE_MS } from './time.ts';
 
 export const FEED_LEVELS = ['significant', '4.5', '2.5', '1.0', 'all'] as const;
 export const FEED_PERIODS = ['hour', 'day', 'week', 'month'] as const;
 
-export type FeedLevel = (typeof FEED_LEVELS)[number];
+type FeedLevel = (typeof FEED_LEVELS)[number];
 export type FeedPeriod = (typeof FEED_PERIODS)[number];
 
 export interface FeedId {
@@ -28,22 +29,18 @@ export function parseFeedName(name: string): FeedId | null {
   return { level: match[1] as FeedLevel, period: match[2] as FeedPeriod };
 }
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-
 /** How far back a feed reaches. */
 export const PERIOD_SPAN_MS: Readonly<Record<FeedPeriod, number>> = {
-  hour: HOUR,
-  day: DAY,
-  week: 7 * DAY,
-  month: 30 * DAY,
+  hour: HOUR_MS,
+  day: DAY_MS,
+  week: 7 * DAY_MS,
+  month: 30 * DAY_MS,
 };
 
 /** How often USGS regenerates a feed: every minute, except the 30-day feeds every 15 minutes. */
 export const PERIOD_REFRESH_MS: Readonly<Record<FeedPeriod, number>> = {
-  hour: MINUTE,
-  day: MINUTE,
-  week: MINUTE,
-  month: 15 * MINUTE,
+  hour: MINUTE_MS,
+  day: MINUTE_MS,
+  week: MINUTE_MS,
+  month: 15 * MINUTE_MS,
 };

@@ -3,6 +3,7 @@
  * exports, so they always describe the same quakes.
  */
 import type { Quake } from './quake.ts';
+import { DAY_MS, HOUR_MS } from './time.ts';
 
 export interface QuakeFilter {
   /** Smallest magnitude shown, inclusive; null for no lower limit. */
@@ -28,14 +29,13 @@ export const MAG_RANGE = { min: -1, max: 10, step: 0.1 } as const;
 /** Quick chips: "M x and above". The values are the lower bounds of the magnitude colour classes. */
 export const MAG_PRESETS: readonly (number | null)[] = [null, 1, 2.5, 4.5, 6, 7];
 
-const HOUR = 3_600_000;
 /** Time windows the user can pick, in ms; null is the whole feed. */
 export const TIME_WINDOWS: readonly (number | null)[] = [
   null,
-  HOUR,
-  6 * HOUR,
-  24 * HOUR,
-  7 * 24 * HOUR,
+  HOUR_MS,
+  6 * HOUR_MS,
+  DAY_MS,
+  7 * DAY_MS,
 ];
 
 /**

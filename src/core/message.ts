@@ -62,36 +62,52 @@ export function encodeMessage(quake: Quake): string {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * Reads a record value back into a Quake. Accepts the eight challenge-4 fields alone (as any
- * student's producer sends them) and validates the documented extras when present.
- * Throws MessageError naming the field and the value.
+ * Reads a record value back into a Quake, read at `now` (epoch ms). Accepts the eight challenge-4
+ * fields alone (as any student's producer sends them) and validates the documented extras when
+ * present. Throws MessageError naming the field and the value.
  */
-export function decodeMessage(value: string | Uint8Array | null | undefined): Quake {
-  return quakeFromMessage(readJson(value, 'message'));
+export function decodeMessage(value: string | Uint8Array | null | undefined, now: number): Quake {
+  return quakeFromMessage(readJson(value, 'message'), now);
+}
+
+/** decodeMessage, with the MessageError of a record it cannot read returned rather than thrown. */
+export function readMessage(
+  value: string | Uint8Array | null | undefined,
+  now: number,
+): Quake | MessageError {
+  try {
+    return decodeMessage(value, now);
+  } catch (error) {
+    if (error instanceof MessageError) return error;
+    throw error;
+  }
 }
 
 /**
  * decodeMessage, also giving the message's JSON text: a relay that has validated a message can
  * pass the text on as it is instead of encoding the quake again.
  */
-export function decodeMessageText(value: string | Uint8Array | null | undefined): {
+export function decodeMessageText(
+  value: string | Uint8Array | null | undefined,
+  now: number,
+): {
   quake: Quake;
   text: string;
 } {
   const text = readText(value, 'message');
-  return { quake: quakeFromMessage(parseJson(text, 'message')), text };
+  return { quake: quakeFromMessage(parseJson(text, 'message'), now), text };
 }
 
 /**
  * Validates an already decoded challenge-4 message (e.g. one inside a bridge frame) into a Quake,
  * with the feed parser's plausibility rules (PLAUSIBLE); a message carries no generation time, so
- * its origin time may be at most a day after the reader's clock.
+ * its origin time may be at most a day after `now`, when it is read (the page's clock by default).
  */
-export function quakeFromMessage(value: unknown): Quake {
+export function quakeFromMessage(value: unknown, now = Date.now()): Quake {
   const doc = requireObject(value, 'message');
   const id = requireField(doc, 'id', (v) => stringOrNull(v) !== null, 'a non-empty string');
-  const time = timeField(doc, 'timestamp', true);
-  const updated = timeField(doc, 'actualizado', false) ?? time;
+  const time = timeField(doc, 'timestamp', now);
+  const updated = timeField(doc, 'actualizado', null) ?? time;
   return {
     id: id as string,
     time,
@@ -218,19 +234,17 @@ export function requireField(
 
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 
-function timeField(doc: Record<string, unknown>, name: 'timestamp', required: true): number;
-function timeField(
-  doc: Record<string, unknown>,
-  name: 'actualizado',
-  required: false,
-): number | null;
+/** The origin time, required, no later than a day after `now`, when the message is read. */
+function timeField(doc: Record<string, unknown>, name: 'timestamp', now: number): number;
+/** A revision time, optional. */
+function timeField(doc: Record<string, unknown>, name: 'actualizado', now: null): number | null;
 function timeField(
   doc: Record<string, unknown>,
   name: keyof SismoMessage,
-  required: boolean,
+  now: number | null,
 ): number | null {
   const value = doc[name];
-  if (!required && value == null) return null;
+  if (now === null && value == null) return null;
   const ms = typeof value === 'string' && ISO_8601.test(value) ? Date.parse(value) : Number.NaN;
   if (!Number.isFinite(ms)) {
     throw new MessageError(
@@ -240,8 +254,8 @@ function timeField(
       value,
     );
   }
-  if (name === 'timestamp') {
-    const latest = latestQuakeTime(null, Date.now());
+  if (now !== null) {
+    const latest = latestQuakeTime(null, now);
     if (!isQuakeTime(ms, latest)) {
       const range = `from ${new Date(PLAUSIBLE.firstTime).toISOString()} to a day after it was read (${new Date(latest).toISOString()})`;
       throw new MessageError(

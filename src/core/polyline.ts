@@ -4,7 +4,7 @@
  */
 
 /** Separates the polylines of a multi-line text; never produced by the encoding itself. */
-export const LINE_SEPARATOR = ' ';
+const LINE_SEPARATOR = ' ';
 
 /**
  * Encodes a flat list of coordinates [x0, y0, x1, y1, ...] rounded to 1/`factor` units.

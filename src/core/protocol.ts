@@ -1,4 +1,4 @@
-import { describeValue } from './errors.ts';
+import { describeValue, ProtocolError } from './errors.ts';
 import { isFiniteNumber, isLatitude, isLongitude, isObject } from './guards.ts';
 import type { SismoMessage } from './message.ts';
 import type { Quake } from './quake.ts';
@@ -10,6 +10,7 @@ import { DAY_MS } from './time.ts';
  * Quakes and alerts travel as challenge-4 messages and windows as sismos-stats messages, exactly as
  * they are on Kafka, so both ends decode them with the same functions.
  */
+
 /** How far back (event time) a bridge keeps quakes for its snapshot unless configured otherwise. */
 export const DEFAULT_WINDOW_MS = DAY_MS;
 
@@ -63,18 +64,29 @@ export interface Filters {
   readonly bbox: readonly [number, number, number, number] | null;
 }
 
-export const NO_FILTERS: Filters = { minMag: null, bbox: null };
-
 /** The one frame a client sends: its filters and, to resume, its last cursor. */
-export interface SubscribeFrame {
+interface SubscribeFrame {
   readonly type: 'subscribe';
   readonly filters: Filters;
   readonly cursor: Cursor | null;
 }
 
+/** A cursor as text: `epoch;topic:partition=offset,...` (decodeCursor reads it back). */
 export function encodeCursor(cursor: Cursor): string {
-  const parts = [...cursor.next].map(([position, offset]) => `${position}=${offset}`);
-  return `${cursor.epoch};${parts.join(',')}`;
+  return cursorText(
+    cursor.epoch,
+    [...cursor.next].map(([position, next]) => cursorPart(position, next)),
+  );
+}
+
+/** One partition's part of a cursor's text: "sismos:0=152". */
+export function cursorPart(position: string, next: bigint): string {
+  return `${position}=${next}`;
+}
+
+/** A cursor's text from its epoch and its parts, in order: what encodeCursor writes. */
+export function cursorText(epoch: string, parts: readonly string[]): string {
+  return `${epoch};${parts.join(',')}`;
 }
 
 /** Reads a cursor; null when it is not one (a client may send anything). */
@@ -102,7 +114,7 @@ export function matches(filters: Filters, quake: Quake): boolean {
     : quake.lon >= west || quake.lon <= east;
 }
 
-/** Reads filters from URL query parameters (`minMag`, `bbox=w,s,e,n`); throws with the reason when invalid. */
+/** Reads filters from URL query parameters (`minMag`, `bbox=w,s,e,n`); throws ProtocolError when invalid. */
 export function filtersFromParams(params: URLSearchParams): Filters {
   const minMag = params.get('minMag');
   const bbox = params.get('bbox');
@@ -112,30 +124,42 @@ export function filtersFromParams(params: URLSearchParams): Filters {
   });
 }
 
-/** Reads a client's subscribe frame; throws Error with the reason when it is not one. */
+/** Reads a client's subscribe frame; throws ProtocolError with the reason when it is not one. */
 export function parseSubscribe(text: string): SubscribeFrame {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch {
-    throw new Error(`frame is not JSON: ${describeValue(text)}`);
+    throw new ProtocolError('PROTOCOL_NOT_JSON', `frame is not JSON: ${describeValue(text)}`);
   }
   if (!isObject(doc) || doc.type !== 'subscribe')
-    throw new Error('expected {"type":"subscribe", ...}');
+    throw new ProtocolError('PROTOCOL_NOT_SUBSCRIBE', 'expected {"type":"subscribe", ...}');
   const cursor = doc.cursor == null ? null : decodeCursor(doc.cursor);
   if (doc.cursor != null && cursor === null)
-    throw new Error(`cursor is not one: ${describeValue(doc.cursor)}`);
+    throw new ProtocolError(
+      'PROTOCOL_BAD_CURSOR',
+      `cursor is not one: ${describeValue(doc.cursor)}`,
+    );
   return { type: 'subscribe', filters: parseFilters(doc.filters ?? {}), cursor };
 }
 
 function parseFilters(value: unknown): Filters {
-  if (!isObject(value)) throw new Error(`filters must be an object, got ${describeValue(value)}`);
+  if (!isObject(value)) {
+    throw new ProtocolError(
+      'PROTOCOL_BAD_FILTERS',
+      `filters must be an object, got ${describeValue(value)}`,
+    );
+  }
   const { minMag = null, bbox = null } = value;
   if (minMag !== null && !isFiniteNumber(minMag)) {
-    throw new Error(`minMag must be a number, got ${describeValue(minMag)}`);
+    throw new ProtocolError(
+      'PROTOCOL_BAD_FILTERS',
+      `minMag must be a number, got ${describeValue(minMag)}`,
+    );
   }
   if (bbox !== null && !isBbox(bbox)) {
-    throw new Error(
+    throw new ProtocolError(
+      'PROTOCOL_BAD_FILTERS',
       `bbox must be [west, south, east, north] in degrees, got ${describeValue(bbox)}`,
     );
   }

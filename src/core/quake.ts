@@ -29,8 +29,3 @@ export interface Quake {
   readonly url: string | null;
   readonly alert: PagerLevel | null;
 }
-
-/** True when `candidate` is a newer version of the same quake than `current`. */
-export function isRevision(current: Quake, candidate: Quake): boolean {
-  return candidate.id === current.id && candidate.updated > current.updated;
-}

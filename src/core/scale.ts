@@ -35,7 +35,7 @@ export const UNKNOWN_COLOUR = '#9e9e9e';
 
 export type ColourBy = 'magnitude' | 'depth';
 
-export function classColour(classes: readonly ColourClass[], value: number | null): string {
+function classColour(classes: readonly ColourClass[], value: number | null): string {
   if (value === null) return UNKNOWN_COLOUR;
   let colour = UNKNOWN_COLOUR;
   for (const c of classes) {

@@ -1,7 +1,7 @@
 import type { Quake } from './quake.ts';
 
 /** A feed split by what the producer has already published. */
-export interface SortedFeed {
+interface SortedFeed {
   /** Ids never published. */
   readonly fresh: Quake[];
   /** Ids published before, now with a newer `updated`: a revision, published as a new record with the same key. */

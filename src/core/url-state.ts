@@ -9,7 +9,7 @@ import { safeHttpUrl } from './guards.ts';
 import type { ColourBy } from './scale.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from './time.ts';
 
-export const LANGUAGES = ['es', 'en'] as const;
+const LANGUAGES = ['es', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 export const TILE_PROVIDERS = ['none', 'carto', 'osm'] as const;
@@ -50,12 +50,12 @@ export interface SessionOptions {
 type Mutable<T> = { -readonly [K in keyof T]?: T[K] };
 
 /** The settings one source names: absent or invalid ones are left out. */
-export interface SettingsPatch {
+interface SettingsPatch {
   readonly settings: Mutable<Omit<Settings, 'filter'>>;
   readonly filter: Mutable<QuakeFilter>;
 }
 
-export function decodeSettings(params: URLSearchParams): SettingsPatch {
+function decodeSettings(params: URLSearchParams): SettingsPatch {
   const out: Mutable<Omit<Settings, 'filter'>> = {};
   const feed = params.get('feed');
   if (feed !== null) {
@@ -188,7 +188,7 @@ export function formatDuration(ms: number): string {
     const size = UNITS[unit] as number;
     if (ms % size === 0) return `${ms / size}${unit}`;
   }
-  return `${Math.max(1, Math.round(ms / 60_000))}m`;
+  return `${Math.max(1, Math.round(ms / MINUTE_MS))}m`;
 }
 
 function positiveMs(text: string | null): number | null {

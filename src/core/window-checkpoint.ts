@@ -1,5 +1,6 @@
 import { CheckpointError } from './errors.ts';
 import { isObject } from './guards.ts';
+import { MINUTE_MS } from './time.ts';
 
 /**
  * Resuming a window aggregation over a Kafka topic after a restart, without counting a quake twice
@@ -12,7 +13,7 @@ import { isObject } from './guards.ts';
  * carries a checkpoint saying how far the partition was really handled and where the watermark was.
  * Records before that point are replays: they rebuild open windows and are never reported late.
  */
-export interface WindowCheckpoint {
+interface WindowCheckpoint {
   /** Window length the windows were counted with; a restart with another length cannot resume. */
   readonly windowMs: number;
   /** The watermark when committed (epoch ms): windows ending at or before it were final and published. */
@@ -65,14 +66,14 @@ export interface CommittedPartition {
 }
 
 /** An offset to commit with its checkpoint. */
-export interface CheckpointCommit {
+interface CheckpointCommit {
   readonly partition: number;
   readonly offset: string;
   readonly metadata: string;
 }
 
 /** How one partition resumes. */
-export interface PartitionResume {
+interface PartitionResume {
   readonly partition: number;
   /** Where reading starts: the committed offset (the earliest kept offset when there is none). */
   readonly from: string;
@@ -168,7 +169,7 @@ export class WindowProgress {
 }
 
 function minutes(ms: number): string {
-  return `${ms / 60_000}-minute`;
+  return `${ms / MINUTE_MS}-minute`;
 }
 
 function bigMax(a: bigint, b: bigint): bigint {

@@ -14,7 +14,7 @@ export interface WindowSpec {
   readonly allowedLatenessMs: number;
 }
 
-export const FIVE_MINUTES_MS = 5 * MINUTE_MS;
+const FIVE_MINUTES_MS = 5 * MINUTE_MS;
 
 /**
  * Allowed lateness by default: one hour. USGS publishes most quakes within minutes of their origin
@@ -66,11 +66,7 @@ export function windowStarts(time: number, spec: WindowSpec): number[] {
 }
 
 /** Window figures from the magnitudes that fell into it. */
-export function windowStats(
-  start: number,
-  spec: WindowSpec,
-  mags: Iterable<number | null>,
-): WindowStats {
+function windowStats(start: number, spec: WindowSpec, mags: Iterable<number | null>): WindowStats {
   let count = 0;
   let withMagnitude = 0;
   let sum = 0;
@@ -108,7 +104,7 @@ export function windowsOf(quakes: Iterable<Quake>, spec: WindowSpec): WindowStat
 }
 
 /** Where a quake version came from, so a restarted consumer knows how far back to replay. */
-export interface RecordPosition {
+interface RecordPosition {
   readonly partition: number;
   readonly offset: string;
 }
@@ -118,7 +114,7 @@ interface Contribution {
   readonly position: RecordPosition | null;
 }
 
-export interface AddResult {
+interface AddResult {
   /** The windows this quake changed, with their new figures. */
   readonly updated: WindowStats[];
   /**

@@ -303,7 +303,7 @@ export class Dashboard {
       this.#lastText = text;
     } else {
       // Throws FeedError on a body that is not a feed: the poller reports it, the old data stays.
-      const feed = parseFeedText(text);
+      const feed = parseFeedText(text, Date.now());
       this.#rejects = feed.rejects;
       this.#lastText = text;
       generated = feed.metadata.generated;
@@ -350,7 +350,7 @@ export class Dashboard {
   /** Re-derives everything on screen from the store and the settings. */
   #refresh(change: StoreChange | null, highlight = false): void {
     const { filter, colourBy } = this.#settings.settings;
-    const reference = referenceTime(this.#generated, this.#store.values());
+    const reference = referenceTime(this.#generated, this.#store.values(), Date.now());
     const visible = compileFilter(filter, reference);
     if (change === null) this.#map.filter(visible);
     else this.#map.apply(change, visible, highlight);
@@ -388,7 +388,7 @@ export class Dashboard {
       this.#refresh(null);
       return;
     }
-    this.#timeStats(referenceTime(this.#generated, this.#store.values()));
+    this.#timeStats(referenceTime(this.#generated, this.#store.values(), Date.now()));
   }
 
   /** The statistics that count back from the reference time, over the quakes shown. */

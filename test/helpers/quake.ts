@@ -109,7 +109,9 @@ export function quakeProblems(quake: unknown): string[] {
   check([null, 'green', 'yellow', 'orange', 'red'].includes(q.alert as string | null), 'alert');
   if (problems.length > 0) return problems;
   try {
-    const back: Record<string, unknown> = { ...decodeMessage(encodeMessage(quake as Quake)) };
+    const back: Record<string, unknown> = {
+      ...decodeMessage(encodeMessage(quake as Quake), Date.now()),
+    };
     const changed = QUAKE_KEYS.filter((key) => key !== 'alert' && back[key] !== q[key]);
     check(
       changed.length === 0,

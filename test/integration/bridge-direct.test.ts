@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/kafka-local.ts';
 import { type FakeUsgs, startFakeUsgs } from '../helpers/fake-usgs.ts';
 import { feedText, recentFeatures, revised } from '../helpers/fixtures.ts';
-import { type Command, startCommand } from '../helpers/process.ts';
+import { type Command, runCommand, startCommand } from '../helpers/process.ts';
 import { connectBridge, type Frame } from '../helpers/ws-client.ts';
 
 // The real day of 2016, moved so that its newest quake happened a minute ago.
@@ -53,7 +53,7 @@ const known = (frames: Frame[]) =>
   );
 
 describe('bridge in direct mode (no Kafka)', () => {
-  it('polls USGS once for everyone and pushes the feed, then new quakes, revisions, alerts and windows', async () => {
+  it('pushes the feed, then new quakes, revisions, alerts and windows', async () => {
     const client = await connectBridge(base);
     await client.next(() => known(client.frames).size === features.length);
     expect(client.frames[0]).toMatchObject({ type: 'hello', mode: 'direct' });
@@ -78,16 +78,43 @@ describe('bridge in direct mode (no Kafka)', () => {
         Date.parse(f.window.fin) > strong.properties.time,
     );
     expect(window.window.magnitud_maxima).toBeGreaterThanOrEqual(5.3);
-    // One poll for every client: a second viewer does not make the bridge fetch more.
-    const before = usgs.hits('/day.geojson');
+    // A viewer arriving later starts from a snapshot that has it all.
     const second = await connectBridge(base);
     const snapshot = await second.next((f) => f.type === 'snapshot');
     expect(snapshot.quakes.map((q: { id: string }) => q.id)).toContain('us-new-m5');
     expect(snapshot.alerts.map((q: { id: string }) => q.id)).toEqual(
       expect.arrayContaining(['us-new-m5']),
     );
-    expect(usgs.hits('/day.geojson') - before).toBeLessThan(20);
     await Promise.all([client.close(), second.close()]);
+  });
+
+  it('polls USGS once per poll period however many clients are connected', async () => {
+    // A period of an hour: every request USGS gets in this test falls in the bridge's first period.
+    const path = '/one-poll.geojson';
+    usgs.set(path, { body: feedText('2016-11-03_all_day.geojson', features, Date.now()) });
+    const port = await freePort();
+    const single = startCommand('bridge/server.ts', {
+      KAFKA_BROKERS: '',
+      BRIDGE_PORT: String(port),
+      BRIDGE_FEED_URL: usgs.url(path),
+      BRIDGE_POLL_S: '3600',
+    });
+    try {
+      await single.waitFor(new RegExp(`: ${features.length} new, `));
+      const clients = await Promise.all(
+        Array.from({ length: 6 }, () => connectBridge(`ws://127.0.0.1:${port}/ws`)),
+      );
+      for (const client of clients) {
+        await client.next(() => known(client.frames).size === features.length);
+      }
+      // Six clients served from one request; a bridge polling per client would have made seven.
+      expect(usgs.hits(path)).toBe(1);
+      expect(single.stdout().match(/^bridge: .*: \d+ new, /gm)).toHaveLength(1);
+      await Promise.all(clients.map((client) => client.close()));
+    } finally {
+      single.child.kill('SIGINT');
+      expect(await single.exited).toBe(0);
+    }
   });
 
   it('tells clients when USGS fails and when it answers again, keeping what it had', async () => {
@@ -107,4 +134,27 @@ describe('bridge in direct mode (no Kafka)', () => {
     expect(snapshot.quakes.length).toBeGreaterThanOrEqual(features.length);
     await Promise.all([client.close(), again.close()]);
   });
+
+  it.each([
+    [
+      { BRIDGE_MAX_CONNECTIONS: '0' },
+      'BRIDGE_MAX_CONNECTIONS must be a number of at least 1, got "0"',
+    ],
+    [
+      { RETRY_FIRST_S: '5', RETRY_MAX_S: '1' },
+      'RETRY_MAX_S (1) must not be below RETRY_FIRST_S (5)',
+    ],
+  ])(
+    'refuses settings it cannot run with (%o) at start, in one line naming them',
+    async (env, line) => {
+      const run = await runCommand('bridge/server.ts', {
+        KAFKA_BROKERS: '',
+        BRIDGE_PORT: String(await freePort()),
+        ...env,
+      });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toBe(`bridge: ${line}\n`);
+      expect(run.stdout).toBe('');
+    },
+  );
 });

@@ -322,4 +322,17 @@ describe('consumidor_alertas (challenge 5)', () => {
       'MESSAGE_TOO_LARGE',
     ]);
   });
+
+  it('ends at once, in one line, when the broker refuses what it asks for instead of retrying forever', async () => {
+    const { env, logPath } = await setup();
+    // Kafka takes topic names of letters, digits, ".", "_" and "-" only.
+    const consumer = startCommand(CONSUMER, { ...env, SISMOS_TOPIC: 'sismos con espacios' });
+    expect(await consumer.exited).toBe(1);
+    expect(consumer.stderr()).toMatch(
+      new RegExp(
+        `^consumidor_alertas: Kafka at ${env.KAFKA_BROKERS} failed: .*invalid topic.*\\n$`,
+      ),
+    );
+    expect(loggedIds(logPath)).toEqual([]);
+  });
 });

@@ -45,11 +45,11 @@ describe('productor_simple (challenge 2)', () => {
 
   it('says in one line that the broker is unreachable and exits non-zero', async () => {
     const nowhere = `127.0.0.1:${await freePort()}`;
-    const started = Date.now();
     const run = await runCommand(PRODUCER, { KAFKA_BROKERS: nowhere });
 
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
+    // The broker's refusal ended it, not its 30-second deadline ("gave up after 30 s").
     expect(run.stderr.trim().split('\n')).toEqual([
       expect.stringMatching(
         new RegExp(
@@ -57,7 +57,6 @@ describe('productor_simple (challenge 2)', () => {
         ),
       ),
     ]);
-    expect(Date.now() - started).toBeLessThan(30_000);
   });
 });
 

@@ -130,20 +130,21 @@ export class BridgeClient {
           events.onState('live', null, null);
         };
       case 'snapshot': {
+        const now = Date.now();
         const snapshot: BridgeSnapshot = {
-          quakes: frame.quakes.map((quake: unknown) => quakeFromMessage(quake)),
-          alerts: frame.alerts.map((quake: unknown) => quakeFromMessage(quake)),
+          quakes: frame.quakes.map((quake: unknown) => quakeFromMessage(quake, now)),
+          alerts: frame.alerts.map((quake: unknown) => quakeFromMessage(quake, now)),
           windows: frame.stats.map((window: unknown) => windowFromMessage(window)),
           windowMs: this.#windowMs,
         };
         return advancing(() => events.onSnapshot(snapshot));
       }
       case 'quake': {
-        const quake = quakeFromMessage(frame.quake);
+        const quake = quakeFromMessage(frame.quake, Date.now());
         return advancing(() => events.onQuake(quake));
       }
       case 'alert': {
-        const quake = quakeFromMessage(frame.quake);
+        const quake = quakeFromMessage(frame.quake, Date.now());
         return advancing(() => events.onAlert(quake));
       }
       case 'stats': {

@@ -1,11 +1,18 @@
 /**
- * Fetches a feed now and then again every period, with a timeout. A failure (HTTP error, timeout,
- * network error, or a body the caller cannot use) is reported and retried sooner, backing off:
- * a chained setTimeout rather than setInterval, so a slow answer never overlaps the next poll.
+ * Fetches a feed now and then again every period, with a timeout: the browser's loop over the
+ * core's poll schedule. A failure (HTTP error, timeout, network error, or a body the caller cannot
+ * use) is reported and retried sooner, backing off with jitter (every open page polls USGS by
+ * itself): a chained setTimeout rather than setInterval, so a slow answer never overlaps the next poll.
  */
-import { retryDelayMs } from '../../core/backoff.ts';
-import { FeedError } from '../../core/errors.ts';
-import { MINUTE_MS } from '../../core/time.ts';
+import { isRetriable } from '../../core/errors.ts';
+import {
+  afterFailure,
+  afterSuccess,
+  FIRST_POLL,
+  type PollSchedule,
+  type PollState,
+} from '../../core/poll-schedule.ts';
+import { MINUTE_MS, SECOND_MS } from '../../core/time.ts';
 
 export type Failure =
   | { readonly kind: 'http'; readonly status: number }
@@ -15,22 +22,36 @@ export type Failure =
 
 export interface PollerOptions {
   readonly timeoutMs: number;
-  /** Receives each good body; throwing a FeedError makes the poll a failure. */
+  /** Receives each good body; throwing a retriable error (a FeedError) makes the poll a failure. */
   readonly onText: (text: string) => void;
   readonly onFailure: (failure: Failure, failures: number, retryInMs: number) => void;
 }
 
 /** The first retry waits this long at most; the delay then doubles up to MAX_RETRY_MS. */
-const FIRST_RETRY_MS = 10_000;
+const FIRST_RETRY_MS = 10 * SECOND_MS;
 const MAX_RETRY_MS = 5 * MINUTE_MS;
+/** A retry waits between half and all of its backoff delay. */
+const JITTER = 0.5;
+
+/** The schedule of a feed polled every `periodMs`: retries start sooner, and may back off longer. */
+function scheduleOf(periodMs: number): PollSchedule {
+  return {
+    periodMs,
+    backoff: {
+      firstMs: Math.min(periodMs, FIRST_RETRY_MS),
+      maxMs: Math.max(periodMs, MAX_RETRY_MS),
+    },
+    jitter: JITTER,
+  };
+}
 
 export class FeedPoller {
   readonly #options: PollerOptions;
   #url = '';
-  #periodMs = 60_000;
+  #schedule = scheduleOf(MINUTE_MS);
   #timer: ReturnType<typeof setTimeout> | undefined;
   #controller: AbortController | null = null;
-  #failures = 0;
+  #state: PollState = FIRST_POLL;
   /** Bumped on every start() and stop(), so an answer to an old URL or after a stop schedules nothing. */
   #run = 0;
 
@@ -42,8 +63,8 @@ export class FeedPoller {
   start(url: string, periodMs: number): void {
     this.stop();
     this.#url = url;
-    this.#periodMs = periodMs;
-    this.#failures = 0;
+    this.#schedule = scheduleOf(periodMs);
+    this.#state = FIRST_POLL;
     void this.#poll(++this.#run);
   }
 
@@ -56,29 +77,14 @@ export class FeedPoller {
   }
 
   async #poll(run: number): Promise<void> {
+    const started = Date.now();
     let failure: Failure | null = null;
     try {
       failure = await this.#fetchOnce();
     } finally {
       // Scheduled even when the caller threw something unexpected: the page keeps updating.
-      if (run === this.#run) this.#schedule(run, failure);
+      if (run === this.#run) this.#next(run, failure, Date.now() - started);
     }
-  }
-
-  #schedule(run: number, failure: Failure | null): void {
-    let delay = this.#periodMs;
-    if (failure === null) {
-      this.#failures = 0;
-    } else {
-      this.#failures++;
-      const base = Math.min(this.#periodMs, FIRST_RETRY_MS);
-      delay = retryDelayMs(this.#failures, {
-        firstMs: base,
-        maxMs: Math.max(this.#periodMs, MAX_RETRY_MS),
-      });
-      this.#options.onFailure(failure, this.#failures, delay);
-    }
-    this.#timer = setTimeout(() => void this.#poll(run), delay);
   }
 
   async #fetchOnce(): Promise<Failure | null> {
@@ -108,8 +114,19 @@ export class FeedPoller {
       this.#options.onText(text);
       return null;
     } catch (error) {
-      if (error instanceof FeedError) return { kind: 'parse', reason: error.message };
+      if (isRetriable(error)) return { kind: 'parse', reason: error.message };
       throw error;
     }
+  }
+
+  /** Waits as the schedule says after this poll (`tookMs` long), then polls again. */
+  #next(run: number, failure: Failure | null, tookMs: number): void {
+    if (failure === null) {
+      this.#state = afterSuccess(this.#schedule, tookMs);
+    } else {
+      this.#state = afterFailure(this.#schedule, this.#state, Math.random());
+      this.#options.onFailure(failure, this.#state.failures, this.#state.delayMs);
+    }
+    this.#timer = setTimeout(() => void this.#poll(run), this.#state.delayMs);
   }
 }

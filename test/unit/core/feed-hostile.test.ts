@@ -196,6 +196,58 @@ describe('the re-poll shortcut on hostile texts', () => {
     },
     TIMEOUT_MS,
   );
+
+  it(
+    'sameFeatures never says "unchanged" of a feed whose features changed, whatever its metadata says',
+    () => {
+      const name = '2016-11-03_all_day.geojson';
+      const doc = docs.get(name) as { metadata: object; features: unknown[] };
+      const previous = JSON.stringify(doc);
+      // A regenerated feed: its generation time moved, and its features changed or did not. (Deep
+      // nesting is left out: JSON.stringify cannot write it, and the parser's tests cover it.)
+      const regenerated = fc.record({
+        mutations: docMutations(featuresOf(name).length, true).filter((mutations) =>
+          mutations.every((m) => m.op === 'delete' || m.value.kind !== 'deep'),
+        ),
+        generated: fc.integer({ min: 0, max: 4_102_444_800_000 }),
+      });
+      let changes = 0;
+      fc.assert(
+        fc.property(regenerated, ({ mutations, generated }) => {
+          const next = mutateDoc(doc, mutations) as { metadata?: object; features?: unknown };
+          const text = JSON.stringify({ ...next, metadata: { ...next.metadata, generated } });
+          if (JSON.stringify(next.features) === JSON.stringify(doc.features)) return;
+          changes++;
+          expect(sameFeatures(previous, text)).toBe(false);
+        }),
+        runs(300),
+      );
+      // Most draws change a feature: the property is not vacuous.
+      expect(changes).toBeGreaterThan(150);
+    },
+    TIMEOUT_MS,
+  );
+
+  it('sameFeatures says "changed" for one digit changed anywhere in the features, the length kept', () => {
+    const previous = JSON.stringify(docs.get('2016-11-03_all_day.geojson'));
+    const start = previous.indexOf('"features":');
+    const digits = [...previous.matchAll(/\d/g)]
+      .map((match) => match.index)
+      .filter((at) => at > start);
+    fc.assert(
+      fc.property(fc.constantFrom(...digits), fc.integer({ min: 1, max: 9 }), (at, step) => {
+        const digit = String((Number(previous[at]) + step) % 10);
+        const next = previous.slice(0, at) + digit + previous.slice(at + 1);
+        expect(next).toHaveLength(previous.length);
+        expect(sameFeatures(previous, next)).toBe(false);
+      }),
+      runs(300),
+    );
+    // What it is for: a feed regenerated with the same features is recognised.
+    const regenerated = previous.replace(/"generated":\d+/, '"generated":1478196000000');
+    expect(regenerated).not.toBe(previous);
+    expect(sameFeatures(previous, regenerated)).toBe(true);
+  });
 });
 
 /** About `size` characters of valid JSON from `seed` that is not a FeatureCollection. */

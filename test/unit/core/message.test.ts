@@ -14,6 +14,8 @@ import { FIXTURES, fixtureText } from '../../helpers/fixtures.ts';
 import { MESSAGE_FIELDS, makeQuake } from '../../helpers/quake.ts';
 
 const week = parseFeedText(fixtureText('2023-04-07_all_week.geojson')).quakes;
+/** When the messages are read: a message's origin time may be at most a day after it. */
+const READ_AT = Date.UTC(2024, 0, 16, 12);
 
 describe('toMessage', () => {
   it('has the eight challenge-4 fields plus only the documented extras', () => {
@@ -55,24 +57,24 @@ describe('decodeMessage', () => {
   it.each(FIXTURES)('round-trips every quake of %s', (name) => {
     for (const quake of parseFeedText(fixtureText(name)).quakes) {
       // PAGER levels are not part of the message.
-      expect(decodeMessage(encodeMessage(quake))).toEqual({ ...quake, alert: null });
+      expect(decodeMessage(encodeMessage(quake), READ_AT)).toEqual({ ...quake, alert: null });
     }
   });
 
   it('gives the text it decoded with the quake, and refuses what decodeMessage refuses', () => {
     const text = encodeMessage(week[3]!);
-    const decoded = decodeMessageText(new TextEncoder().encode(text));
-    expect(decoded).toEqual({ quake: decodeMessage(text), text });
+    const decoded = decodeMessageText(new TextEncoder().encode(text), READ_AT);
+    expect(decoded).toEqual({ quake: decodeMessage(text, READ_AT), text });
     for (const bad of ['', '{"id":', '{"id":"x"}', new Uint8Array([0xff, 0xfe])]) {
-      expect(catchError(() => decodeMessageText(bad))).toEqual(
-        catchError(() => decodeMessage(bad)),
+      expect(catchError(() => decodeMessageText(bad, READ_AT))).toEqual(
+        catchError(() => decodeMessage(bad, READ_AT)),
       );
     }
   });
 
   it('decodes bytes as Kafka delivers them', () => {
     const bytes = new TextEncoder().encode(encodeMessage(week[3]!));
-    expect(decodeMessage(bytes).id).toBe(week[3]!.id);
+    expect(decodeMessage(bytes, READ_AT).id).toBe(week[3]!.id);
   });
 
   it('accepts a student message with only the eight challenge-4 fields', () => {
@@ -87,6 +89,7 @@ describe('decodeMessage', () => {
         timestamp: '2024-01-15T10:30:00+00:00',
         tsunami: true,
       }),
+      READ_AT,
     );
     expect(quake).toEqual({
       id: 'us7000abcd',
@@ -113,7 +116,7 @@ describe('decodeMessage', () => {
     ['plain text', 'hola mundo', 'MESSAGE_NOT_JSON', null],
     ['a JSON array', '[1,2]', 'MESSAGE_NOT_JSON', null],
   ])('rejects %s with %s', (_label, value, code, field) => {
-    const error = catchError(() => decodeMessage(value));
+    const error = catchError(() => decodeMessage(value, READ_AT));
     expect(error).toBeInstanceOf(MessageError);
     expect(error).toMatchObject({ code, field, retriable: false });
   });
@@ -138,7 +141,9 @@ describe('decodeMessage', () => {
     ['url', 'javascript:alert(1)', 'field "url" must be an http(s) URL or null'],
     ['actualizado', 12, 'field "actualizado" must be an ISO 8601 time with a zone, got number 12'],
   ])('names the field and the value when %s is wrong', (field, value, message) => {
-    const error = catchError(() => decodeMessage(JSON.stringify({ ...valid, [field]: value })));
+    const error = catchError(() =>
+      decodeMessage(JSON.stringify({ ...valid, [field]: value }), READ_AT),
+    );
     expect(error).toMatchObject({ code: 'MESSAGE_BAD_FIELD', field, value });
     expect((error as Error).message).toContain(message);
   });
@@ -146,7 +151,7 @@ describe('decodeMessage', () => {
   it("applies the feed parser's plausibility rules: magnitude, depth and origin time", () => {
     const day = 86_400_000;
     const at = (ms: number) => new Date(ms).toISOString();
-    const soon = at(Date.now() + day - 60_000);
+    const soon = at(READ_AT + day - 60_000);
     for (const [field, value] of [
       ['magnitud', -2],
       ['magnitud', 10.5],
@@ -155,7 +160,9 @@ describe('decodeMessage', () => {
       ['timestamp', '1900-01-01T00:00:00.000Z'],
       ['timestamp', soon],
     ] as const) {
-      expect(() => decodeMessage(JSON.stringify({ ...valid, [field]: value }))).not.toThrow();
+      expect(() =>
+        decodeMessage(JSON.stringify({ ...valid, [field]: value }), READ_AT),
+      ).not.toThrow();
     }
     for (const [field, value, reason] of [
       ['magnitud', -2.01, 'field "magnitud" must be a magnitude from -2 to 10.5 or null'],
@@ -168,18 +175,32 @@ describe('decodeMessage', () => {
         'field "timestamp" must be a time from 1900-01-01T00:00:00.000Z to a day after it was read',
       ],
       ['timestamp', '0000-01-01T00:00:00.000Z', 'got string "0000-01-01T00:00:00.000Z"'],
-      ['timestamp', at(Date.now() + 2 * day), 'to a day after it was read'],
+      ['timestamp', at(READ_AT + day + 1), 'to a day after it was read'],
       ['timestamp', '3000-01-01T00:00:00.000Z', 'got string "3000-01-01T00:00:00.000Z"'],
     ] as const) {
-      const error = catchError(() => decodeMessage(JSON.stringify({ ...valid, [field]: value })));
+      const error = catchError(() =>
+        decodeMessage(JSON.stringify({ ...valid, [field]: value }), READ_AT),
+      );
       expect(error, `${field} ${value}`).toMatchObject({ code: 'MESSAGE_BAD_FIELD', field, value });
       expect((error as Error).message).toContain(reason);
     }
   });
 
+  it('takes the time it is read at from its caller: a day after it, the same message passes', () => {
+    const tomorrow = JSON.stringify({
+      ...valid,
+      timestamp: new Date(READ_AT + 36 * 3_600_000).toISOString(),
+    });
+    expect(catchError(() => decodeMessage(tomorrow, READ_AT))).toMatchObject({
+      code: 'MESSAGE_BAD_FIELD',
+      field: 'timestamp',
+    });
+    expect(decodeMessage(tomorrow, READ_AT + 12 * 3_600_000).time).toBe(READ_AT + 36 * 3_600_000);
+  });
+
   it('refuses a value over the size limit before parsing it, naming both sizes', () => {
     const huge = encodeMessage(makeQuake({ place: 'x'.repeat(MAX_MESSAGE_BYTES) }));
-    const error = catchError(() => decodeMessage(Buffer.from(huge)));
+    const error = catchError(() => decodeMessage(Buffer.from(huge), READ_AT));
     expect(error).toMatchObject({ code: 'MESSAGE_TOO_LARGE', retriable: false });
     expect((error as Error).message).toBe(
       `message of ${huge.length} bytes is larger than the 65536 bytes a message may have`,
@@ -193,7 +214,7 @@ describe('decodeMessage', () => {
 
   it('clips huge values in error messages', () => {
     const error = catchError(() =>
-      decodeMessage(JSON.stringify({ ...valid, magnitud: 'x'.repeat(1e6) })),
+      decodeMessage(JSON.stringify({ ...valid, magnitud: 'x'.repeat(1e6) }), READ_AT),
     );
     expect((error as Error).message.length).toBeLessThan(200);
   });

@@ -4,11 +4,13 @@ import {
   encodeCursor,
   filtersFromParams,
   matches,
-  NO_FILTERS,
   parseSubscribe,
 } from '../../../src/core/protocol.ts';
 import type { Quake } from '../../../src/core/quake.ts';
 import { catchError } from '../../helpers/catch.ts';
+
+/** No filter: every quake passes, those without a magnitude too. */
+const NO_FILTERS = { minMag: null, bbox: null };
 
 const fiji: Quake = {
   id: 'us1',

@@ -1,6 +1,6 @@
-import type { Cursor, StreamKind } from '../../src/core/protocol.ts';
-import type { Quake } from '../../src/core/quake.ts';
-import type { WindowStats } from '../../src/core/window.ts';
+import { type Cursor, cursorPart, cursorText, type StreamKind } from './protocol.ts';
+import type { Quake } from './quake.ts';
+import type { WindowStats } from './window.ts';
 
 /** One relayed record: where it sits in its partition, and what it says. */
 export interface RelayRecord {
@@ -27,7 +27,7 @@ export interface Entry {
   readonly seq: number;
 }
 
-export interface RelayLogOptions {
+interface RelayLogOptions {
   /** Identity of the stream (the Kafka cluster id, or one run of direct mode). */
   readonly epoch: string;
   /** Most records kept for resuming clients; older ones are dropped first. */
@@ -38,7 +38,7 @@ export interface RelayLogOptions {
   readonly snapshotLimit: number;
 }
 
-export interface Snapshot {
+interface Snapshot {
   readonly quakes: Quake[];
   readonly alerts: Quake[];
   readonly stats: WindowStats[];
@@ -46,7 +46,7 @@ export interface Snapshot {
 }
 
 /**
- * The bridge's memory, with no I/O: the latest records in arrival order, so a reconnecting client
+ * The bridge's memory, pure (no I/O, no clock): the latest records in arrival order, so a reconnecting client
  * gets exactly what it missed, and the current state (latest version of each recent quake, recent
  * alerts, latest figures of each window) for the snapshot a new client starts from. Bounded by
  * `capacity` records and by the snapshot window and limit.
@@ -137,13 +137,13 @@ export class RelayLog {
       index = this.#cursorParts.length;
       this.#partIndex.set(position, index);
     }
-    this.#cursorParts[index] = `${position}=${next}`;
+    this.#cursorParts[index] = cursorPart(position, next);
     this.#cursorText = null;
   }
 
-  /** encodeCursor(this.cursor()), rebuilt from the parts only the last record changed. */
+  /** encodeCursor(this.cursor()), from the parts, of which a record changes only its own. */
   #cursor(): string {
-    this.#cursorText ??= `${this.options.epoch};${this.#cursorParts.join(',')}`;
+    this.#cursorText ??= cursorText(this.options.epoch, this.#cursorParts);
     return this.#cursorText;
   }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { RelayLog, type RelayRecord } from '../../../bridge/lib/relay-log.ts';
 import { encodeCursor } from '../../../src/core/protocol.ts';
 import type { Quake } from '../../../src/core/quake.ts';
+import { RelayLog, type RelayRecord } from '../../../src/core/relay-log.ts';
 
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2024, 0, 15, 12);
