@@ -10,7 +10,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          globalSetup: ['test/setup/kafka.ts'],
+          globalSetup: ['test/setup/kafka.ts', 'test/setup/peers.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

@@ -13,8 +13,16 @@ Quakes without magnitude count in `cantidad` but not in the average or maximum (
 how many had one). A revision of a quake (same id) is dropped within the watermark: Spark keeps the
 first version it saw, so nothing is counted twice (the TypeScript service keeps the newest instead).
 
+It accepts the message variants the TypeScript readers accept: `tsunami` as true/false, 0/1, null or
+absent; `timestamp` as ISO 8601 with a zone, ISO 8601 without one (read as UTC, as Python's
+`datetime.utcfromtimestamp(t).isoformat()` writes it), or whole epoch milliseconds. Other records are
+left out.
+
   python spark/spark_streaming_sismos.py                 # runs until Ctrl+C
   python spark/spark_streaming_sismos.py --available-now # processes what is in the topic, then stops
+
+Its progress is kept in a checkpoint per incarnation of the source topic (by the topic id Kafka gives
+it), so a topic deleted and created again starts from its beginning instead of failing the job.
 
 Environment: KAFKA_BROKERS (localhost:9092), SISMOS_TOPIC (sismos), STATS_TOPIC (sismos-stats),
 STATS_WINDOW_MINUTES (5), STATS_LATENESS_MINUTES (60), SPARK_CHECKPOINT_DIR (/tmp/sismos-spark).
@@ -22,17 +30,41 @@ STATS_WINDOW_MINUTES (5), STATS_LATENESS_MINUTES (60), SPARK_CHECKPOINT_DIR (/tm
 
 import argparse
 import os
+import signal
+import sys
+import threading
 
+from py4j.protocol import Py4JJavaError
+from pyspark.errors import StreamingQueryException
 from pyspark.sql import SparkSession
-from pyspark.sql.functions import avg, col, count, date_format, from_json, lit, struct, to_json, to_timestamp, window
+from pyspark.sql.functions import (
+    avg,
+    col,
+    count,
+    date_format,
+    floor,
+    from_json,
+    lit,
+    regexp_replace,
+    struct,
+    timestamp_millis,
+    to_json,
+    to_timestamp,
+    when,
+    window,
+)
 from pyspark.sql.functions import max as spark_max
 from pyspark.sql.types import BooleanType, DoubleType, StringType, StructField, StructType
 
 SPARK_VERSION = "3.5.7"
 KAFKA_PACKAGE = f"org.apache.spark:spark-sql-kafka-0-10_2.12:{SPARK_VERSION}"
 ISO_MILLIS = "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'"
+# How long the start-up check waits for a broker before the job gives up with one line.
+ADMIN_TIMEOUT_S = 15
 
 # The challenge-4 message: the eight fields of the course (Sismos' extras are not needed here).
+# `timestamp` and `tsunami` come in several forms, so they are read as text here and checked by
+# event_time() and tsunami_accepted().
 SCHEMA = StructType(
     [
         StructField("id", StringType()),
@@ -42,9 +74,89 @@ SCHEMA = StructType(
         StructField("longitud", DoubleType()),
         StructField("profundidad_km", DoubleType()),
         StructField("timestamp", StringType()),
-        StructField("tsunami", BooleanType()),
+        StructField("tsunami", StringType()),
     ]
 )
+
+# ISO 8601 as the TypeScript readers take it: seconds and fraction optional, the zone optional (UTC).
+ISO_8601 = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$"
+# Spark reads "10:30" but not "10:30Z": the seconds are written out before parsing.
+NO_SECONDS = r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(?=Z|[+-]|$)"
+# The epoch milliseconds of 0000-01-01 and 9999-12-31T23:59:59.999Z, the years ISO 8601 writes with four digits.
+FIRST_MS = -62_167_219_200_000
+LAST_MS = 253_402_300_799_999
+
+
+def json_field(json, name, data_type):
+    """The field `name` of the JSON text `json` read as `data_type`: null when it is absent, null, or
+    a JSON value of another type (a string "1" is no number, a number 1 no boolean)."""
+    return from_json(json, StructType([StructField(name, data_type)]))[name]
+
+
+def event_time(json):
+    """The message's `timestamp` as a Spark timestamp: ISO 8601 with or without a zone (UTC, the
+    session's time zone), or a whole number of epoch milliseconds; null for anything else, such as a
+    string of digits."""
+    text = json_field(json, "timestamp", StringType())
+    millis = json_field(json, "timestamp", DoubleType())
+    whole_millis = millis.isNotNull() & (millis == floor(millis)) & millis.between(FIRST_MS, LAST_MS)
+    iso = when(text.rlike(ISO_8601), to_timestamp(regexp_replace(text, NO_SECONDS, "$1:00")))
+    return when(whole_millis, timestamp_millis(millis.cast("long"))).otherwise(iso)
+
+
+def tsunami_accepted(json):
+    """True when `tsunami` is true/false, 0/1, null or absent (USGS writes 0/1, and students copy it)."""
+    text = json_field(json, "tsunami", StringType())
+    return (
+        text.isNull()
+        | json_field(json, "tsunami", BooleanType()).isNotNull()
+        | json_field(json, "tsunami", DoubleType()).isin(0.0, 1.0)
+    )
+
+
+def fail(message):
+    """Ends the job with one line on stderr, as the TypeScript commands do."""
+    print(f"spark_streaming_sismos: {message}", file=sys.stderr, flush=True)
+    sys.exit(1)
+
+
+def topic_id(spark, brokers, topic):
+    """The id Kafka gave `topic` when it was created (a topic created again gets a new one), asked with
+    Kafka's admin client in Spark's JVM. Ends the job with one line when no broker answers within
+    ADMIN_TIMEOUT_S or the topic does not exist, instead of letting Spark retry forever."""
+    jvm = spark._jvm
+    log4j = jvm.org.apache.logging.log4j
+    # The admin client warns once a second about every connection it cannot make: the one line below says it.
+    log4j.core.config.Configurator.setLevel("org.apache.kafka", log4j.Level.ERROR)
+    props = jvm.java.util.Properties()
+    props.put("bootstrap.servers", brokers)
+    props.put("default.api.timeout.ms", str(ADMIN_TIMEOUT_S * 1000))
+    props.put("request.timeout.ms", str(ADMIN_TIMEOUT_S * 1000))
+    admin = None
+    try:
+        admin = jvm.org.apache.kafka.clients.admin.Admin.create(props)
+        topics = admin.describeTopics(jvm.java.util.Collections.singletonList(topic)).allTopicNames().get()
+        return topics.get(topic).topicId().toString()
+    except Py4JJavaError as error:
+        cause = error.java_exception
+        while cause.getCause() is not None:
+            cause = cause.getCause()
+        kind = cause.getClass().getSimpleName()
+        if kind == "UnknownTopicOrPartitionException":
+            fail(
+                f"topic {topic} does not exist at {brokers}: start productor_sismos (npm run productor-sismos), "
+                "or create it (npm run kafka:local and docker compose's kafka-init do), or set SISMOS_TOPIC"
+            )
+        if kind == "TimeoutException":
+            fail(
+                f"cannot reach Kafka at {brokers} within {ADMIN_TIMEOUT_S} s; start a broker "
+                "(docker compose up -d kafka, or npm run kafka:local) or set KAFKA_BROKERS"
+            )
+        fail(f"Kafka at {brokers} failed: {cause.getMessage()}; check KAFKA_BROKERS (host:port,host:port)")
+    finally:
+        if admin is not None:
+            admin.close(jvm.java.time.Duration.ofSeconds(1))
+        log4j.core.config.Configurator.setLevel("org.apache.kafka", log4j.Level.WARN)
 
 
 def main() -> None:
@@ -68,6 +180,17 @@ def main() -> None:
     )
     spark.sparkContext.setLogLevel("WARN")
 
+    incarnation = topic_id(spark, brokers, source_topic)
+    topic_checkpoints = os.path.join(checkpoints, source_topic)
+    earlier = [d for d in sorted(os.listdir(topic_checkpoints)) if d != incarnation] if os.path.isdir(topic_checkpoints) else []
+    checkpoint = os.path.join(topic_checkpoints, incarnation, stats_topic)
+    if earlier and not os.path.isdir(checkpoint):
+        print(
+            f"spark_streaming_sismos: {source_topic} was created again since the last run (topic id {incarnation}); "
+            f"starting from its beginning, with a new checkpoint in {checkpoint}",
+            flush=True,
+        )
+
     records = (
         spark.readStream.format("kafka")
         .option("kafka.bootstrap.servers", brokers)
@@ -77,11 +200,15 @@ def main() -> None:
     )
 
     # Values that are not challenge-4 JSON parse to null fields and are left out, never crash the job.
+    json = col("value").cast("string")
     sismos = (
-        records.select(from_json(col("value").cast("string"), SCHEMA).alias("data"))
-        .select("data.*")
-        .withColumn("event_time", to_timestamp(col("timestamp")))
-        .where(col("id").isNotNull() & col("event_time").isNotNull())
+        records.select(
+            from_json(json, SCHEMA).alias("data"),
+            event_time(json).alias("event_time"),
+            tsunami_accepted(json).alias("tsunami_accepted"),
+        )
+        .select("data.*", "event_time", "tsunami_accepted")
+        .where(col("id").isNotNull() & col("event_time").isNotNull() & col("tsunami_accepted"))
     )
 
     windows = (
@@ -118,14 +245,26 @@ def main() -> None:
         .format("kafka")
         .option("kafka.bootstrap.servers", brokers)
         .option("topic", stats_topic)
-        .option("checkpointLocation", os.path.join(checkpoints, stats_topic))
+        .option("checkpointLocation", checkpoint)
     )
 
-    if args.available_now:
-        kafka.awaitTermination()
-        console.awaitTermination()
-    else:
-        spark.streams.awaitAnyTermination()
+    # Ctrl+C or SIGTERM stops the queries between two waits instead of interrupting Py4J mid-call
+    # (which printed its tracebacks); the checkpoint keeps the progress.
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda received, _frame: stop.set())
+    queries = [console, kafka]
+    try:
+        while not stop.is_set() and any(q.isActive for q in queries):
+            for q in queries:
+                q.awaitTermination(1)
+    except StreamingQueryException as error:
+        fail(f"the query failed: {str(error).splitlines()[0]}")
+    if stop.is_set():
+        for q in queries:
+            q.stop()
+        spark.stop()
+        print(f"spark_streaming_sismos: stopped; the next run resumes from the checkpoint in {checkpoint}", flush=True)
 
 
 if __name__ == "__main__":

@@ -15,9 +15,9 @@ export function brokers(): string {
   return inject('kafkaBrokers');
 }
 
-/** A client of the shared test broker, or of `at` (a broker a test started itself). */
+/** A client of the shared test broker, or of `at` (a broker or a comma-separated cluster a test started itself). */
 export function testKafka(at = brokers()): Kafka {
-  return new Kafka({ clientId: 'sismos-test', brokers: [at], logLevel: logLevel.NOTHING });
+  return new Kafka({ clientId: 'sismos-test', brokers: at.split(','), logLevel: logLevel.NOTHING });
 }
 
 /** A topic or group name no other test uses. */

@@ -18,9 +18,22 @@ export interface Command {
 
 /** Starts one of the project's TypeScript commands (e.g. "bridge/productor_simple.ts") as a real child process. */
 export function startCommand(script: string, env: Record<string, string>): Command {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  return startProgram(process.execPath, ['--import', 'tsx', script], {
+    KAFKAJS_NO_PARTITIONER_WARNING: '1',
+    ...env,
+  });
+}
+
+/** Starts any program (a Python peer, say) as a real child process, with extra environment variables. */
+export function startProgram(
+  command: string,
+  args: readonly string[],
+  env: Record<string, string>,
+): Command {
+  const script = [command, ...args].join(' ');
+  const child = spawn(command, args, {
     cwd: ROOT,
-    env: { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1', ...env },
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // A command must not outlive the test run that started it, even when the test fails.
@@ -110,6 +123,10 @@ export function spawnAndWait(
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // A program must not outlive the test run that started it, even when the test timed out.
+  const orphanGuard = () => child.kill('SIGKILL');
+  process.once('exit', orphanGuard);
+  child.once('exit', () => process.off('exit', orphanGuard));
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => {

@@ -1,3 +1,4 @@
+import { Kafka, logLevel } from 'kafkajs';
 import type { TestProject } from 'vitest/node';
 import { startBroker, waitUntilAnswering } from '../../scripts/kafka-local.ts';
 
@@ -22,6 +23,31 @@ export default async function setup(
     return undefined;
   }
   const broker = await startBroker();
+  await openGroupCoordinator(broker.brokers);
   project.provide('kafkaBrokers', broker.brokers);
   return () => broker.stop();
+}
+
+/**
+ * Asks once for a group's coordinator, so Kafka creates and loads its offsets topic before the tests
+ * run: on a brand-new broker the first groups are told "the coordinator is loading", which the
+ * services report in a line, and the test files that start at once would meet it by chance.
+ */
+async function openGroupCoordinator(brokers: string): Promise<void> {
+  const admin = new Kafka({ brokers: [brokers], logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      try {
+        await admin.describeGroups(['sismos-test-setup']);
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
+  } finally {
+    await admin.disconnect();
+  }
 }

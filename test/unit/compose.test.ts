@@ -1,30 +1,47 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KAFKA_VERSION } from '../../scripts/kafka-local.ts';
+import { KAFKA_HEAP_OPTS, KAFKA_VERSION, PROJECT_TOPICS } from '../../scripts/kafka-local.ts';
+import { bridgeHealthcheck, compose, service } from '../helpers/compose.ts';
 
-const compose = readFileSync(new URL('../../docker-compose.yml', import.meta.url), 'utf8');
+const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 
 describe('docker-compose.yml', () => {
   it('runs the same Kafka version as the local broker the tests use', () => {
     expect([...compose.matchAll(/apache\/kafka:(\S+)/g)].map((m) => m[1])).toEqual([KAFKA_VERSION]);
   });
 
-  it('creates the course topics with 3 partitions', () => {
+  it('creates the project topics npm run kafka:local creates, revisions included, with 3 partitions', () => {
     const topics = /for topic in ([\w\s-]+?); do/.exec(compose)?.[1]?.split(/\s+/);
-    expect(topics).toEqual(expect.arrayContaining(['sismos', 'sismos-alertas', 'mensajes-test']));
+    expect(topics).toEqual([...PROJECT_TOPICS]);
+    expect(topics).toContain('sismos-revisiones');
     expect(compose).toContain('--partitions 3 --replication-factor 1');
   });
-});
 
-/** The lines of one service's block: from `  name:` to the next line indented by two spaces. */
-function service(name: string): string {
-  const lines = compose.split('\n');
-  const start = lines.indexOf(`  ${name}:`);
-  expect(start, `service ${name}`).toBeGreaterThan(-1);
-  const end = lines.findIndex((line, i) => i > start && /^ {2}\S/.test(line));
-  return lines.slice(start, end === -1 ? undefined : end).join('\n');
-}
+  it('stops kafka-init at the first topic it cannot create (set -e), so the services waiting for it do not start', () => {
+    const script = /command:\n\s+- \|\n((?: {8}.*\n)+)/.exec(service('kafka-init'))?.[1] ?? '';
+    expect(script.trim().split('\n')[0]).toBe('set -e');
+    expect(service('kafka-init')).toContain('entrypoint: ["/bin/bash", "-c"]');
+  });
+
+  it('is valid for docker-compose 1.29: no top-level name (it rejects one), and .env names the project for both versions', () => {
+    expect(compose).not.toMatch(/^name:/m);
+    expect(compose).not.toMatch(/^version:/m);
+    expect(read('.env').split('\n')).toContain('COMPOSE_PROJECT_NAME=sismos');
+  });
+
+  it('publishes every port on the loopback interface only', () => {
+    const published = [...compose.matchAll(/^ {4}ports:\n((?: {6}- .*\n)+)/gm)].flatMap((m) =>
+      (m[1] ?? '').trim().split('\n'),
+    );
+    expect(published.length).toBeGreaterThanOrEqual(3);
+    for (const line of published) expect(line).toMatch(/^\s*- "127\.0\.0\.1:\d+:\d+"/);
+  });
+
+  it('gives the broker the heap of the local broker instead of the image default of 1 GB', () => {
+    expect(service('kafka')).toContain(`KAFKA_HEAP_OPTS: ${KAFKA_HEAP_OPTS}`);
+  });
+});
 
 /** The shared settings of the Node services (the x-node-service anchor). */
 const nodeService = /x-node-service: &node-service\n((?: {2}.*\n)+)/.exec(compose)?.[1] ?? '';
@@ -64,6 +81,15 @@ describe('docker-compose.yml pipeline services', () => {
     const block = service('bridge');
     expect(block).toContain('BRIDGE_HOST: 0.0.0.0');
     expect(block).toContain('- "127.0.0.1:8080:8080"');
+  });
+
+  it('checks the bridge with /healthz on its own port, asked at an IP address its Host check accepts', () => {
+    const script = bridgeHealthcheck();
+    expect(script).toContain("fetch('http://127.0.0.1:' + process.env.BRIDGE_PORT + '/healthz')");
+    expect(script).toContain("h.status === 'ok'");
+    // Compose would read a dollar sign as one of its own variables.
+    expect(script).not.toContain('$');
+    expect(service('bridge')).toMatch(/BRIDGE_PORT: 8080\n/);
   });
 
   it('creates the dead-letter topic the alert consumer writes to, and the stats topic', () => {
@@ -128,8 +154,14 @@ describe('Dockerfile', () => {
   const copied = [...dockerfile.matchAll(/^COPY (\S+)\/ /gm)].map((m) => `${m[1]}/`);
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
 
+  it('runs on the Node LTS line CI also tests (.ci/run), not the end-of-life Node 20', () => {
+    const image = /^FROM node:(\d+)-slim$/m.exec(dockerfile)?.[1];
+    const ci = /^NODE_LTS=(\d+)$/m.exec(read('.ci/run'))?.[1];
+    expect(['22', '24']).toContain(image);
+    expect(image).toBe(ci);
+  });
+
   it('installs only the runtime dependencies, tsx among them', () => {
-    expect(dockerfile).toMatch(/^FROM node:20-slim$/m);
     expect(dockerfile).toContain('npm ci --omit=dev');
     expect(Object.keys(pkg.dependencies)).toEqual(expect.arrayContaining(['tsx', 'kafkajs']));
   });
