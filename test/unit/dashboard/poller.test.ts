@@ -41,13 +41,20 @@ describe('FeedPoller.stop', () => {
   it('stopping between polls makes no further request, and start() polls again afterwards', async () => {
     usgs.set('/stop/between.geojson', { body: 'first' });
     const texts: string[] = [];
-    const feed = poller(texts);
+    // Stopped from the second text's handler: no fetch is in flight then, so none may follow.
+    const feed = new FeedPoller({
+      timeoutMs: 60_000,
+      onText: (text) => {
+        texts.push(text);
+        if (texts.length === 2) feed.stop();
+      },
+      onFailure: () => {},
+    });
     feed.start(usgs.url('/stop/between.geojson'), PERIOD_MS);
-    await vi.waitFor(() => expect(texts.length).toBeGreaterThanOrEqual(2));
-    feed.stop();
-    const hits = usgs.hits('/stop/between.geojson');
+    await vi.waitFor(() => expect(texts).toHaveLength(2));
     await sleep(QUIET_MS);
-    expect(usgs.hits('/stop/between.geojson')).toBe(hits);
+    expect(usgs.hits('/stop/between.geojson')).toBe(2);
+    expect(texts).toHaveLength(2);
 
     usgs.set('/stop/again.geojson', { body: 'again' });
     feed.start(usgs.url('/stop/again.geojson'), 60_000);
