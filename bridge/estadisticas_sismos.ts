@@ -9,9 +9,11 @@
  *   npm run estadisticas-sismos
  *   STATS_WINDOW_MINUTES=10 STATS_LATENESS_MINUTES=30 npm run estadisticas-sismos
  *
- * After each batch the watermark moves to the newest event time seen minus the allowed lateness;
- * windows ending at or before it are final, and a quake that arrives for one of them is reported
- * as late and left out. A revision (same id) replaces its earlier version. Each partition's committed
+ * After each batch the watermark moves to the newest event time seen minus the allowed lateness,
+ * but no further than the newest time read from any partition that still has records to read
+ * (minus the lateness), so a backlog or the records piled up during a downtime are counted whole,
+ * whichever partition is read first; windows ending at or before it are final, and a quake that
+ * arrives for one of them is reported as late and left out. A revision (same id) replaces its earlier version. Each partition's committed
  * offset is the lowest one still feeding an open window, and the commit's metadata holds a
  * checkpoint (watermark, how far the partition was handled), so a restart replays exactly the
  * records of the open windows and counts nothing twice, nor a quake that was late before it.
@@ -222,7 +224,13 @@ await consumeAsService(service, {
     }
     const current = counter;
     const { partition } = batch;
-    const counted = current.count(partition, batch.messages, batch.lastOffset(), Date.now());
+    const counted = current.count(
+      partition,
+      batch.messages,
+      batch.lastOffset(),
+      batch.highWatermark,
+      Date.now(),
+    );
     const late = reportRecords(batch, counted);
     const range = `${topics.sismos} [${partition}] @ ${batch.firstOffset()}–${batch.lastOffset()}`;
     const { replayed } = counted;
