@@ -38,6 +38,7 @@ import { createKafka, kafkaBrokers, kafkaSessionTimeoutMs, SERVICE_RETRY } from 
 import { kafkaError } from './lib/kafka-error.ts';
 import { committedOffsets, consumeAsService, type Seek } from './lib/kafka-service.ts';
 import { createAckedProducer } from './lib/producer.ts';
+import { rejectReport } from './lib/reject-report.ts';
 import { failedStep, Service, StepError } from './lib/service.ts';
 import { topics } from './lib/topics.ts';
 
@@ -75,6 +76,8 @@ let assigned: number[] = [];
 let batches = 0;
 let publishedThisRun = 0;
 let lateThisRun = 0;
+/** Unreadable records, left out and summarised on stderr rather than reported one line each. */
+const rejects = rejectReport(`of ${topics.sismos}, left out`, (text) => console.error(text));
 
 // ---- resuming from the last commit ----
 
@@ -132,14 +135,14 @@ async function resume(seek: Seek): Promise<void> {
 
 // ---- one batch: its lines, and its windows published ----
 
-/** Reports the unreadable records on stderr; returns the lines reporting the late quakes. */
+/** Counts the unreadable records into the rejection summary; returns the lines reporting the late quakes. */
 function reportRecords(batch: Batch, counted: CountedBatch): string[] {
   const where = (offset: string) => `${topics.sismos} [${batch.partition}] @ ${offset}`;
   for (const { offset, error } of counted.unreadable) {
     const key = batch.messages.find((message) => message.offset === offset)?.key ?? null;
-    const keyText = key === null ? '' : ` key=${key.toString()}`;
-    console.error(printable(`skipped ${where(offset)}${keyText}: ${error.message}`));
+    rejects.add(error, `${where(offset)}${key === null ? '' : ` key=${key.toString()}`}`);
   }
+  rejects.check();
   return counted.late.map(({ offset, quake }) => {
     const window = windowStarts(quake.time, spec).map((start) => new Date(start).toISOString());
     return printable(
@@ -279,6 +282,7 @@ await consumeAsService(service, {
     await heartbeat();
   },
   onStop: async () => {
+    rejects.end();
     await producer.close();
     return `${plural(publishedThisRun, 'window update')} published, ${plural(lateThisRun, 'late quake')} this run`;
   },

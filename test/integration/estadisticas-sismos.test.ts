@@ -128,7 +128,7 @@ describe('estadisticas_sismos (challenge 6)', () => {
     expectWindows(lastByKey(await readAll(stats)), windowsOf(WEEK, tumblingWindows()));
   });
 
-  it('reports a late quake and leaves it out, replaces a revision, and skips poison records in one line each', async () => {
+  it('reports a late quake and leaves it out, replaces a revision, and summarises the poison records it skips', async () => {
     const { topic, stats, env, start } = await setup(10, 1);
     const at = (h: number, m: number) => Date.UTC(2024, 0, 15, h, m);
     const q = (id: string, time: number, mag: number | null) =>
@@ -168,8 +168,9 @@ describe('estadisticas_sismos (challenge 6)', () => {
     );
     expect(out).toMatch(/ 1 late quake this run\.$/m);
     expect(service.stderr().trim().split('\n')).toEqual([
-      `skipped ${topic} [0] @ 6 key=poison: message is not JSON: string "no es json"`,
-      `skipped ${topic} [0] @ 7 key=wrong: field "magnitud" must be a magnitude from -2 to 10.5 or null, got string "1"`,
+      `rejected 2 records of ${topic}, left out; send messages as README.md's message format says:`,
+      `  1 × message is not JSON: string "no es json" (first: ${topic} [0] @ 6 key=poison)`,
+      `  1 × field "magnitud" must be a magnitude from -2 to 10.5 or null, got string "1" (first: ${topic} [0] @ 7 key=wrong)`,
     ]);
 
     // The revision replaced c; the late quake is in no window; the quake without magnitude counts.
