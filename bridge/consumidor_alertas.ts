@@ -10,7 +10,8 @@
  * For each record: write the log entry (fsync), publish the alert (acks=all), then commit the
  * offset. Both sinks are read back at start-up (and the topic again after a rebalance or a failed
  * send), so a replay after a crash between any two steps writes only what a sink is missing.
- * Unreadable records are reported, copied to `sismos-dlq` and skipped.
+ * Unreadable records are copied to `sismos-dlq`, skipped, and summarised on stderr (a count per
+ * reason with an example, at once and then at most once a minute).
  */
 import type { KafkaMessage } from 'kafkajs';
 import { alertFields, DEFAULT_ALERT_THRESHOLD, formatAlertBox } from '../src/core/alert.ts';
@@ -35,6 +36,7 @@ import { kafkaError } from './lib/kafka-error.ts';
 import { consumeAsService, recordByRecord } from './lib/kafka-service.ts';
 import { createAckedProducer } from './lib/producer.ts';
 import { readBack } from './lib/read-back.ts';
+import { rejectReport } from './lib/reject-report.ts';
 import { failedStep, Service } from './lib/service.ts';
 import { topics } from './lib/topics.ts';
 
@@ -76,6 +78,10 @@ const producer = createAckedProducer(kafka);
 /** False until `sismos-alertas` has been read back, and again after a rebalance or a failed send. */
 let publishedKnown = false;
 let alertsThisRun = 0;
+/** Unreadable records, dead-lettered and summarised on stderr rather than reported one line each. */
+const rejects = rejectReport(`of ${topics.sismos}, copied to ${topics.dlq}`, (text) =>
+  console.error(text),
+);
 
 // ---- one record ----
 
@@ -83,12 +89,13 @@ let alertsThisRun = 0;
 async function handle(partition: number, message: KafkaMessage): Promise<boolean> {
   const quake = readMessage(message.value, Date.now());
   if (quake instanceof MessageError) {
-    await deadLetter(producer, topics.dlq, {
-      topic: topics.sismos,
-      partition,
-      message,
-      error: quake,
-    });
+    await deadLetter(
+      producer,
+      topics.dlq,
+      { topic: topics.sismos, partition, message, error: quake },
+      rejects,
+    );
+    rejects.check();
     return true;
   }
   // Deciding needs to know what the alerts topic holds.
@@ -205,6 +212,7 @@ await consumeAsService(service, {
   // A record's offset is committed only once its alert is durable in both sinks.
   eachBatch: recordByRecord(handle),
   onStop: async () => {
+    rejects.end();
     await producer.close();
     await log.close();
     return `${plural(alertsThisRun, 'alert')} this run`;

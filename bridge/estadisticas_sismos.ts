@@ -9,9 +9,11 @@
  *   npm run estadisticas-sismos
  *   STATS_WINDOW_MINUTES=10 STATS_LATENESS_MINUTES=30 npm run estadisticas-sismos
  *
- * After each batch the watermark moves to the newest event time seen minus the allowed lateness;
- * windows ending at or before it are final, and a quake that arrives for one of them is reported
- * as late and left out. A revision (same id) replaces its earlier version. Each partition's committed
+ * After each batch the watermark moves to the newest event time seen minus the allowed lateness,
+ * but no further than the newest time read from any partition that still has records to read
+ * (minus the lateness), so a backlog or the records piled up during a downtime are counted whole,
+ * whichever partition is read first; windows ending at or before it are final, and a quake that
+ * arrives for one of them is reported as late and left out. A revision (same id) replaces its earlier version. Each partition's committed
  * offset is the lowest one still feeding an open window, and the commit's metadata holds a
  * checkpoint (watermark, how far the partition was handled), so a restart replays exactly the
  * records of the open windows and counts nothing twice, nor a quake that was late before it.
@@ -36,6 +38,7 @@ import { createKafka, kafkaBrokers, kafkaSessionTimeoutMs, SERVICE_RETRY } from 
 import { kafkaError } from './lib/kafka-error.ts';
 import { committedOffsets, consumeAsService, type Seek } from './lib/kafka-service.ts';
 import { createAckedProducer } from './lib/producer.ts';
+import { rejectReport } from './lib/reject-report.ts';
 import { failedStep, Service, StepError } from './lib/service.ts';
 import { topics } from './lib/topics.ts';
 
@@ -73,6 +76,8 @@ let assigned: number[] = [];
 let batches = 0;
 let publishedThisRun = 0;
 let lateThisRun = 0;
+/** Unreadable records, left out and summarised on stderr rather than reported one line each. */
+const rejects = rejectReport(`of ${topics.sismos}, left out`, (text) => console.error(text));
 
 // ---- resuming from the last commit ----
 
@@ -130,14 +135,14 @@ async function resume(seek: Seek): Promise<void> {
 
 // ---- one batch: its lines, and its windows published ----
 
-/** Reports the unreadable records on stderr; returns the lines reporting the late quakes. */
+/** Counts the unreadable records into the rejection summary; returns the lines reporting the late quakes. */
 function reportRecords(batch: Batch, counted: CountedBatch): string[] {
   const where = (offset: string) => `${topics.sismos} [${batch.partition}] @ ${offset}`;
   for (const { offset, error } of counted.unreadable) {
     const key = batch.messages.find((message) => message.offset === offset)?.key ?? null;
-    const keyText = key === null ? '' : ` key=${key.toString()}`;
-    console.error(printable(`skipped ${where(offset)}${keyText}: ${error.message}`));
+    rejects.add(error, `${where(offset)}${key === null ? '' : ` key=${key.toString()}`}`);
   }
+  rejects.check();
   return counted.late.map(({ offset, quake }) => {
     const window = windowStarts(quake.time, spec).map((start) => new Date(start).toISOString());
     return printable(
@@ -222,7 +227,13 @@ await consumeAsService(service, {
     }
     const current = counter;
     const { partition } = batch;
-    const counted = current.count(partition, batch.messages, batch.lastOffset(), Date.now());
+    const counted = current.count(
+      partition,
+      batch.messages,
+      batch.lastOffset(),
+      batch.highWatermark,
+      Date.now(),
+    );
     const late = reportRecords(batch, counted);
     const range = `${topics.sismos} [${partition}] @ ${batch.firstOffset()}–${batch.lastOffset()}`;
     const { replayed } = counted;
@@ -271,6 +282,7 @@ await consumeAsService(service, {
     await heartbeat();
   },
   onStop: async () => {
+    rejects.end();
     await producer.close();
     return `${plural(publishedThisRun, 'window update')} published, ${plural(lateThisRun, 'late quake')} this run`;
   },

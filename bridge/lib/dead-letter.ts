@@ -1,8 +1,8 @@
 import type { KafkaMessage } from 'kafkajs';
 import type { MessageError } from '../../src/core/errors.ts';
-import { printable } from '../../src/core/text.ts';
 import { kafkaError } from './kafka-error.ts';
 import type { AckedProducer } from './producer.ts';
+import type { RejectReport } from './reject-report.ts';
 import { failedStep } from './service.ts';
 
 /** Where an unreadable record was read: its topic, partition and the record itself. */
@@ -15,8 +15,8 @@ export interface Unreadable {
 
 /**
  * Copies an unreadable record, as it was, to the dead-letter topic `dlq` (headers `sismos-error`
- * with the reason and `sismos-source` with topic/partition@offset), then reports it in one line on
- * stderr. A value larger than the dead-letter topic takes is left out of the copy (the header
+ * with the reason and `sismos-source` with topic/partition@offset), then counts it in `rejects`,
+ * the consumer's summary of rejected records. A value larger than the dead-letter topic takes is left out of the copy (the header
  * `sismos-value-dropped` gives its size): retrying could never succeed, and the group would stall
  * on it. A failed copy throws the StepError to retry the record with.
  */
@@ -24,6 +24,7 @@ export async function deadLetter(
   producer: AckedProducer,
   dlq: string,
   { topic, partition, message, error }: Unreadable,
+  rejects: RejectReport,
 ): Promise<void> {
   const where = `${topic} [${partition}] @ ${message.offset}`;
   const headers = {
@@ -40,7 +41,7 @@ export async function deadLetter(
       await producer.send(dlq, [
         { key: message.key, value: null, headers: { ...headers, 'sismos-value-dropped': size } },
       ]);
-      copied = ' without its value, which is larger than the topic takes';
+      copied = `, copied to ${dlq} without its value, which is larger than the topic takes`;
     }
   } catch (sendError) {
     throw failedStep(
@@ -49,5 +50,5 @@ export async function deadLetter(
     );
   }
   const key = message.key === null ? '' : ` key=${message.key.toString()}`;
-  console.error(printable(`skipped ${where}${key}: ${error.message}; copied to ${dlq}${copied}`));
+  rejects.add(error, `${where}${key}${copied}`);
 }

@@ -1,9 +1,11 @@
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
+import { MessageError } from '../../src/core/errors.ts';
 import { decodeMessageText } from '../../src/core/message.ts';
 import type { StreamKind } from '../../src/core/protocol.ts';
 import type { RelayLog, RelayRecord } from '../../src/core/relay-log.ts';
 import { decodeStatsMessage } from '../../src/core/stats-message.ts';
 import { GroupConsumer } from './kafka-service.ts';
+import { type RejectReport, rejectReport } from './reject-report.ts';
 
 /** How long start-up waits for the records already in the topics before serving clients anyway. */
 const CATCH_UP_MS = 30_000;
@@ -62,6 +64,10 @@ export async function startKafkaSource(
 
   let state = 'connecting';
   let seeked = false;
+  // Records that do not decode are skipped, and summarised rather than logged one line each.
+  const rejects = rejectReport('from Kafka, not relayed', (text) =>
+    log(text.replace(/^/gm, 'bridge: ')),
+  );
   const highWatermarks = new Map<string, string>();
   // Clients connecting right after start should get a complete snapshot: wait (a bounded time) until
   // the records that were already in the topics at start have been relayed.
@@ -85,7 +91,7 @@ export async function startKafkaSource(
     const next = pending.shift();
     if (next === undefined) return;
     queued -= next.messages.length;
-    relayBatch(next, onRecord, log);
+    relayBatch(next, onRecord, rejects);
     if (pending.length > 0) setImmediate(relayNext);
     if (queued <= PENDING_RECORDS / 2 && drained !== null) {
       drained();
@@ -147,6 +153,7 @@ export async function startKafkaSource(
       return lag;
     },
     stop: async () => {
+      rejects.end();
       await member.stop();
       await admin.disconnect();
     },
@@ -159,11 +166,11 @@ interface KafkaMessages {
   readonly messages: readonly KafkaMessage[];
 }
 
-/** Decodes a batch's records into the relay; a record that does not decode is skipped and logged. */
+/** Decodes a batch's records into the relay; a record that does not decode is skipped and counted in `rejects`. */
 function relayBatch(
   { position, kind, messages }: KafkaMessages,
   onRecord: (record: RelayRecord) => void,
-  log: (line: string) => void,
+  rejects: RejectReport,
 ): void {
   for (const message of messages) {
     try {
@@ -176,9 +183,11 @@ function relayBatch(
         onRecord({ position, offset, kind, quake, window: null, text });
       }
     } catch (error) {
-      log(`bridge: skipped ${position} offset ${message.offset}: ${(error as Error).message}`);
+      if (!(error instanceof MessageError)) throw error;
+      rejects.add(error, `${position} offset ${message.offset}`);
     }
   }
+  rejects.check();
 }
 
 /** Per "topic:partition", the offset after the last record now in the topics. */

@@ -1,6 +1,7 @@
 import { describeValue, MessageError } from './errors.ts';
 import {
   isDepthKm,
+  isEpochMs,
   isLatitude,
   isLongitude,
   isMagnitude,
@@ -102,6 +103,8 @@ export function decodeMessageText(
  * Validates an already decoded challenge-4 message (e.g. one inside a bridge frame) into a Quake,
  * with the feed parser's plausibility rules (PLAUSIBLE); a message carries no generation time, so
  * its origin time may be at most a day after `now`, when it is read (the page's clock by default).
+ * Liberal in the forms students' producers write: `tsunami` as true/false, 0/1, null or absent,
+ * and the times as messageTime reads them. This is the one place those variants are understood.
  */
 export function quakeFromMessage(value: unknown, now = Date.now()): Quake {
   const doc = requireObject(value, 'message');
@@ -130,7 +133,7 @@ export function quakeFromMessage(value: unknown, now = Date.now()): Quake {
       (v) => v === null || isDepthKm(v),
       `a number of km from ${PLAUSIBLE.minDepthKm} to ${PLAUSIBLE.maxDepthKm} or null`,
     ) as number | null,
-    tsunami: requireField(doc, 'tsunami', (v) => typeof v === 'boolean', 'a boolean') as boolean,
+    tsunami: tsunamiField(doc),
     status: lowerOrNull(optionalText(doc, 'estado')),
     type: lowerOrNull(optionalText(doc, 'tipo_evento')) ?? 'earthquake',
     url: optionalUrl(doc),
@@ -232,7 +235,38 @@ export function requireField(
   return value;
 }
 
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+/** ISO 8601 date and time; the zone (group 3) may be missing. */
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/**
+ * A message time in epoch ms, or NaN: ISO 8601 with a zone; ISO 8601 without one, read as UTC (what
+ * Python's `datetime.utcfromtimestamp(t).isoformat()` writes); or whole epoch milliseconds (USGS's
+ * own `time`). A string of digits is none of these: it is refused rather than guessed at.
+ */
+export function messageTime(value: unknown): number {
+  if (isEpochMs(value)) return value;
+  if (typeof value !== 'string') return Number.NaN;
+  const iso = ISO_8601.exec(value);
+  if (iso === null) return Number.NaN;
+  return Date.parse(iso[3] === undefined ? `${value}Z` : value);
+}
+
+const TIME_EXPECTED =
+  'an ISO 8601 time such as "2024-01-15T10:30:00Z" (without a zone it is read as UTC) or whole epoch milliseconds such as 1705314600000';
+
+/**
+ * `tsunami` as true/false, or as USGS writes it, 0/1; null or absent is false (old USGS feeds and
+ * students copying them leave it out).
+ */
+function tsunamiField(doc: Record<string, unknown>): boolean {
+  const value = requireField(
+    doc,
+    'tsunami',
+    (v) => v == null || typeof v === 'boolean' || v === 0 || v === 1,
+    'true/false, 0/1, or null',
+  );
+  return value === true || value === 1;
+}
 
 /** The origin time, required, no later than a day after `now`, when the message is read. */
 function timeField(doc: Record<string, unknown>, name: 'timestamp', now: number): number;
@@ -245,11 +279,11 @@ function timeField(
 ): number | null {
   const value = doc[name];
   if (now === null && value == null) return null;
-  const ms = typeof value === 'string' && ISO_8601.test(value) ? Date.parse(value) : Number.NaN;
+  const ms = messageTime(value);
   if (!Number.isFinite(ms)) {
     throw new MessageError(
       'MESSAGE_BAD_FIELD',
-      `field "${name}" must be an ISO 8601 time with a zone, got ${describeValue(value)}`,
+      `field "${name}" must be ${TIME_EXPECTED}, got ${describeValue(value)}`,
       name,
       value,
     );

@@ -95,6 +95,8 @@ export class WindowProgress {
   readonly #replayTo = new Map<number, bigint>();
   /** One past the last record handled (or passed over) per partition. */
   readonly #next = new Map<number, bigint>();
+  /** One past the newest record each partition held when last heard of. */
+  readonly #high = new Map<number, bigint>();
 
   /** Throws CheckpointError when a checkpoint was written for windows of another length. */
   constructor(committed: readonly CommittedPartition[], windowMs: number) {
@@ -120,6 +122,7 @@ export class WindowProgress {
       const from = within(offset === null || BigInt(offset) < 0 ? BigInt(low) : BigInt(offset));
       const replayTo = bigMax(from, within(BigInt(checkpoint?.next ?? from)));
       this.#next.set(partition, from);
+      this.#high.set(partition, BigInt(high));
       this.#replayTo.set(partition, replayTo);
       partitions.push({ partition, from: from.toString(), replayTo: replayTo.toString() });
     }
@@ -134,10 +137,23 @@ export class WindowProgress {
     return replayTo !== undefined && BigInt(offset) < replayTo;
   }
 
-  /** Records that `offset` (a record, or the last offset of a batch) was handled. */
-  handled(partition: number, offset: string): void {
+  /**
+   * Records that `offset` (a record, or the last offset of a batch) was handled, and, when known,
+   * `high`: one past the newest record the partition holds now (a fetch's high watermark).
+   */
+  handled(partition: number, offset: string, high?: string): void {
     const next = BigInt(offset) + 1n;
     if (next > (this.#next.get(partition) ?? -1n)) this.#next.set(partition, next);
+    if (high !== undefined && BigInt(high) > (this.#high.get(partition) ?? -1n)) {
+      this.#high.set(partition, BigInt(high));
+    }
+  }
+
+  /** The partitions with records still to read, as far as the last fetches told: they hold the watermark. */
+  behind(): number[] {
+    return [...this.#next]
+      .filter(([partition, next]) => next < (this.#high.get(partition) ?? 0n))
+      .map(([partition]) => partition);
   }
 
   /**

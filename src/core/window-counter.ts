@@ -18,7 +18,10 @@ export interface CountedBatch {
   readonly unreadable: readonly { readonly offset: string; readonly error: MessageError }[];
   /** Quakes of windows already closed: left out (a replayed one was reported by the previous run). */
   readonly late: readonly { readonly offset: string; readonly quake: Quake }[];
-  /** The watermark the batch was counted against: it moves only after a batch. */
+  /**
+   * The watermark the batch was counted against: it moves only after a batch, to the newest event
+   * time less the lateness, held back by every partition that has records still to read.
+   */
   readonly watermark: number;
   /**
    * True while some partition is not back where the previous run stopped: the open windows are
@@ -50,11 +53,16 @@ export class WindowCounter {
     this.windows = new WindowAggregator(spec, this.progress.watermark);
   }
 
-  /** Counts the records of one batch of `partition`, read at `now`, whose last offset is `lastOffset`. */
+  /**
+   * Counts the records of one batch of `partition`, read at `now`, whose last offset is `lastOffset`;
+   * `high` is one past the newest record the partition holds (the fetch's high watermark), so a
+   * partition with more to read holds the watermark back.
+   */
   count(
     partition: number,
     records: readonly CountedRecord[],
     lastOffset: string,
+    high: string,
     now: number,
   ): CountedBatch {
     const { windows, progress } = this;
@@ -77,9 +85,9 @@ export class WindowCounter {
       }
       progress.handled(partition, offset);
     }
-    progress.handled(partition, lastOffset);
+    progress.handled(partition, lastOffset, high);
     const replaying = progress.replaying;
-    const closed = replaying ? [] : windows.advanceWatermark();
+    const closed = replaying ? [] : windows.advanceWatermark(progress.behind());
     const replayDone = wasReplaying && !replaying;
     return { replayed, unreadable, late, watermark, replaying, replayDone, closed };
   }

@@ -127,7 +127,8 @@ interface AddResult {
 /**
  * A streaming window aggregation with a watermark, with Spark's micro-batch semantics: quakes are
  * added a batch at a time, and advanceWatermark() after each batch moves the watermark to the newest
- * event time seen minus the allowed lateness. A window whose end the watermark has passed is final
+ * event time seen minus the allowed lateness, held back by the partitions still behind (as Flink
+ * and Spark hold it by their slowest input). A window whose end the watermark has passed is final
  * and forgotten; a quake arriving later for it is counted as late and left out. A quake id seen again
  * replaces its earlier version, so a revision is never counted twice. Memory holds only open windows.
  */
@@ -138,6 +139,8 @@ export class WindowAggregator {
   /** The open windows each id contributes to, to remove an earlier version on revision. */
   readonly #windowsOfId = new Map<string, number[]>();
   #maxEventTime = Number.NEGATIVE_INFINITY;
+  /** The newest event time read from each partition (records added with a position). */
+  readonly #maxEventTimeOf = new Map<number, number>();
   #watermark = Number.NEGATIVE_INFINITY;
   #late = 0;
 
@@ -175,6 +178,10 @@ export class WindowAggregator {
 
   #add(quake: Quake, position: RecordPosition | null, countLate: boolean): AddResult {
     const watermark = this.#watermark;
+    if (position !== null) {
+      const newest = this.#maxEventTimeOf.get(position.partition) ?? Number.NEGATIVE_INFINITY;
+      this.#maxEventTimeOf.set(position.partition, Math.max(newest, quake.time));
+    }
     const touched = new Set<number>(this.#remove(quake.id));
     const open = windowStarts(quake.time, this.spec).filter(
       (start) => start + this.spec.sizeMs > watermark,
@@ -198,11 +205,19 @@ export class WindowAggregator {
   }
 
   /**
-   * Ends a batch: moves the watermark up to the newest event time minus the allowed lateness and
-   * returns the final figures of the windows it passed, oldest first; they leave memory.
+   * Ends a batch: moves the watermark up to the newest event time minus the allowed lateness, but
+   * no further than the newest event time read from each partition in `behind` (those with records
+   * still to read) minus the lateness, and returns the final figures of the windows it passed,
+   * oldest first; they leave memory. Holding it by the partitions behind means a batch of one
+   * partition never makes the older records still waiting in another partition late: a backlog
+   * read partition by partition counts what reading it in event-time order counts.
    */
-  advanceWatermark(): WindowStats[] {
-    this.#watermark = Math.max(this.#watermark, this.#maxEventTime - this.spec.allowedLatenessMs);
+  advanceWatermark(behind: Iterable<number> = []): WindowStats[] {
+    let newest = this.#maxEventTime;
+    for (const partition of behind) {
+      newest = Math.min(newest, this.#maxEventTimeOf.get(partition) ?? Number.NEGATIVE_INFINITY);
+    }
+    this.#watermark = Math.max(this.#watermark, newest - this.spec.allowedLatenessMs);
     const watermark = this.#watermark;
     const closing = [...this.#open.keys()]
       .filter((start) => start + this.spec.sizeMs <= watermark)

@@ -168,7 +168,6 @@ describe('bridge in Kafka mode', () => {
     ]);
     await produceQuakes(topics.SISMOS_TOPIC, [recent[500] as Quake]);
     await client.next((f) => f.quake?.id === recent[500]?.id);
-    await bridge.waitFor(/skipped .* message is not JSON/);
     await client.close();
   });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseFeedText } from '../../src/core/feed.ts';
 import { encodeMessage } from '../../src/core/message.ts';
 import type { Quake } from '../../src/core/quake.ts';
-import { tumblingWindows, windowsOf } from '../../src/core/window.ts';
+import { DEFAULT_LATENESS_MS, tumblingWindows, windowsOf } from '../../src/core/window.ts';
 import { decodeCheckpoint } from '../../src/core/window-checkpoint.ts';
 import { fixtureText } from '../helpers/fixtures.ts';
 import {
@@ -22,6 +22,11 @@ const SERVICE = 'bridge/estadisticas_sismos.ts';
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;
 const WEEK = parseFeedText(fixtureText('2023-04-07_all_week.geojson')).quakes;
+
+/** Oldest first, as a producer polling the feed over the week would have sent them. */
+function byTime(quakes: readonly Quake[]): Quake[] {
+  return [...quakes].sort((x, y) => x.time - y.time);
+}
 
 /** A stats service of its own: source and stats topics and a group nobody else uses. */
 async function setup(latenessMinutes: number, partitions = 3) {
@@ -79,7 +84,51 @@ describe('estadisticas_sismos (challenge 6)', () => {
     expect(service.stderr()).toBe('');
   });
 
-  it('reports a late quake and leaves it out, replaces a revision, and skips poison records in one line each', async () => {
+  it('counts a real week already in 3 partitions whole with the default lateness, whichever partition it reads first', async () => {
+    // Issue 13: the first partition's batch moved the watermark past the other partitions' records.
+    const { topic, stats, start } = await setup(DEFAULT_LATENESS_MS / MIN);
+    await produce(
+      topic,
+      byTime(WEEK).map((q) => message(q)),
+    );
+    const service = start();
+    await waitUntilHandled(service, topic);
+    await stop(service);
+
+    expect(service.stdout()).not.toMatch(/^late /m);
+    expect(service.stdout()).toMatch(/ 0 late quakes this run\.$/m);
+    expectWindows(lastByKey(await readAll(stats)), windowsOf(WEEK, tumblingWindows()));
+  });
+
+  it('counts whole what piled up in 3 partitions while it was stopped for longer than the lateness', async () => {
+    const { topic, stats, start } = await setup(DEFAULT_LATENESS_MS / MIN);
+    const sorted = byTime(WEEK);
+    // The first two days, then a downtime in which the other five arrive.
+    const split = (sorted[0]?.time ?? 0) + 2 * DAY;
+    await produce(
+      topic,
+      sorted.filter((q) => q.time < split).map((q) => message(q)),
+    );
+    const firstRun = start();
+    await waitUntilHandled(firstRun, topic);
+    await stop(firstRun);
+    await produce(
+      topic,
+      sorted.filter((q) => q.time >= split).map((q) => message(q)),
+    );
+    const secondRun = start();
+    await waitUntilHandled(secondRun, topic);
+    await stop(secondRun);
+
+    for (const run of [firstRun, secondRun]) {
+      expect(run.stdout()).not.toMatch(/^late /m);
+      expect(run.stdout()).toMatch(/ 0 late quakes this run\.$/m);
+    }
+    expect(secondRun.stdout()).toMatch(/^group \S+ resumes from its checkpoint: /m);
+    expectWindows(lastByKey(await readAll(stats)), windowsOf(WEEK, tumblingWindows()));
+  });
+
+  it('reports a late quake and leaves it out, replaces a revision, and summarises the poison records it skips', async () => {
     const { topic, stats, env, start } = await setup(10, 1);
     const at = (h: number, m: number) => Date.UTC(2024, 0, 15, h, m);
     const q = (id: string, time: number, mag: number | null) =>
@@ -119,8 +168,9 @@ describe('estadisticas_sismos (challenge 6)', () => {
     );
     expect(out).toMatch(/ 1 late quake this run\.$/m);
     expect(service.stderr().trim().split('\n')).toEqual([
-      `skipped ${topic} [0] @ 6 key=poison: message is not JSON: string "no es json"`,
-      `skipped ${topic} [0] @ 7 key=wrong: field "magnitud" must be a magnitude from -2 to 10.5 or null, got string "1"`,
+      `rejected 2 records of ${topic}, left out; send messages as README.md's message format says:`,
+      `  1 × message is not JSON: string "no es json" (first: ${topic} [0] @ 6 key=poison)`,
+      `  1 × field "magnitud" must be a magnitude from -2 to 10.5 or null, got string "1" (first: ${topic} [0] @ 7 key=wrong)`,
     ]);
 
     // The revision replaced c; the late quake is in no window; the quake without magnitude counts.
@@ -155,7 +205,7 @@ describe('estadisticas_sismos (challenge 6)', () => {
     // The week in time order, in 12-hour chunks produced one after the other, as a live producer
     // would send them. A chunk is shorter than the lateness, so no on-time quake is ever late
     // whichever partition is read first; windows close as the chunks go by.
-    const sorted = [...WEEK].sort((x, y) => x.time - y.time);
+    const sorted = byTime(WEEK);
     const first = sorted[0]?.time ?? 0;
     const chunks: Quake[][] = [];
     for (const quake of sorted) {

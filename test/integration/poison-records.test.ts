@@ -1,8 +1,8 @@
 /**
  * Poison and oversized records on every topic a service reads: one of each kind (not UTF-8, 1 MB,
  * wrong schema, no value, not JSON, not an object) between two valid records. Each reader skips
- * each poison record with one line naming where it is and what is wrong, and goes on to the
- * valid record after it.
+ * each poison record, counts it in a summary of what it rejected (a count per reason, the first
+ * record of each named), and goes on to the valid record after it.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +28,7 @@ import {
 import { LARGE_RECORDS, type Poison, poisonRecords } from '../helpers/poison.ts';
 import { type Command, startCommand } from '../helpers/process.ts';
 import { makeQuake } from '../helpers/quake.ts';
+import { rejectedByReason, rejectedReasons, rejectedTotals } from '../helpers/rejects.ts';
 import { expectWindows, lastByKey, waitUntilHandled } from '../helpers/stats.ts';
 import { connectBridge } from '../helpers/ws-client.ts';
 
@@ -56,8 +57,26 @@ async function stop(command: Command): Promise<void> {
 /** The lines of `text` that are not empty. */
 const lines = (text: string) => text.split('\n').filter((line) => line !== '');
 
+/**
+ * `output` summarises the `poison` records: each counted once, under its reason (not JSON and not
+ * a JSON object are one reason, with the first of them as its example).
+ */
+function expectSummarised(output: string, poison: readonly Poison[]): void {
+  const reasons = rejectedReasons(output);
+  const sum = (counts: number[]) => counts.reduce((a, b) => a + b, 0);
+  expect(sum(reasons.map((r) => r.count))).toBe(poison.length);
+  expect(sum(rejectedTotals(output))).toBe(poison.length);
+  for (const { key, reason } of poison) {
+    if (key === 'not-object') continue;
+    expect(
+      reasons.some((r) => r.reason === reason),
+      key,
+    ).toBe(true);
+  }
+}
+
 describe('poison and oversized records', () => {
-  it('consumidor_alertas skips each in one line, copies it to the dead-letter topic, and alerts the next valid quake', async () => {
+  it('consumidor_alertas skips each, summarises them, copies it to the dead-letter topic, and alerts the next valid quake', async () => {
     const topic = await topicWith('sismos', [message(before), ...records(POISON), message(after)]);
     // The alerts topic it reads back at start-up holds poison too.
     const alerts = await topicWith('alertas', records(POISON));
@@ -77,11 +96,14 @@ describe('poison and oversized records', () => {
     await consumer.waitFor(/^ {2}after M6\.0 → /m, 45_000);
     await stop(consumer);
 
-    expect(lines(consumer.stderr())).toEqual(
-      POISON.map(
-        (p, i) =>
-          `skipped ${topic} [0] @ ${i + 1} key=${p.key}: ${p.reason}; copied to ${dlq}${p.key === 'one-mb' ? ' without its value, which is larger than the topic takes' : ''}`,
-      ),
+    expectSummarised(consumer.stderr(), POISON);
+    // The first is reported at once, naming where it was; the rest are summed up by reason.
+    expect(lines(consumer.stderr()).slice(0, 2)).toEqual([
+      `rejected 1 record of ${topic}, copied to ${dlq}; send messages as README.md's message format says:`,
+      `  1 × ${POISON[0]?.reason} (first: ${topic} [0] @ 1 key=not-utf8)`,
+    ]);
+    expect(rejectedReasons(consumer.stderr()).map((r) => r.first)).toContain(
+      `${topic} [0] @ 2 key=one-mb, copied to ${dlq} without its value, which is larger than the topic takes`,
     );
     const logged = readFileSync(logPath, 'utf8').match(/^# alerta \{"id":"(\w+)"/gm);
     expect(logged).toEqual(['# alerta {"id":"before"', '# alerta {"id":"after"']);
@@ -110,7 +132,7 @@ describe('poison and oversized records', () => {
     });
   }, 120_000);
 
-  it('estadisticas_sismos skips each in one line and counts the valid quakes around them', async () => {
+  it('estadisticas_sismos skips each, summarises them, and counts the valid quakes around them', async () => {
     const topic = await topicWith('sismos', [message(before), ...records(POISON), message(after)]);
     const stats = unique('stats');
     await createTopic(stats, 1);
@@ -124,13 +146,14 @@ describe('poison and oversized records', () => {
     await waitUntilHandled(service, topic, brokers(), 60_000);
     await stop(service);
 
-    expect(lines(service.stderr())).toEqual(
-      POISON.map((p, i) => `skipped ${topic} [0] @ ${i + 1} key=${p.key}: ${p.reason}`),
+    expectSummarised(service.stderr(), POISON);
+    expect(lines(service.stderr())[0]).toBe(
+      `rejected ${POISON.length} records of ${topic}, left out; send messages as README.md's message format says:`,
     );
     expectWindows(lastByKey(await readAll(stats)), windowsOf([before, after], tumblingWindows()));
   }, 120_000);
 
-  it('the bridge skips each on every topic it relays in one line, and relays the valid record after it', async () => {
+  it('the bridge skips each on every topic it relays, summarises them, and relays the valid record after it', async () => {
     const STATS_POISON = poisonRecords('stats');
     const topics = {
       SISMOS_TOPIC: await topicWith('sismos', []),
@@ -175,17 +198,50 @@ describe('poison and oversized records', () => {
     expect(alert.quake.id).toBe('after');
     expect(stats.window.cantidad).toBe(1);
     expect(quake.cursor).toContain(`${topics.SISMOS_TOPIC}:0=${POISON.length + 1}`);
-    const skipped = bridge.stdout().match(/^bridge: skipped .*$/gm) ?? [];
-    const expected = [
-      ...POISON.map((p, i) => [topics.SISMOS_TOPIC, i, p.reason]),
-      ...POISON.map((p, i) => [topics.ALERTAS_TOPIC, i, p.reason]),
-      ...STATS_POISON.map((p, i) => [topics.STATS_TOPIC, i, p.reason]),
-    ];
-    expect(skipped).toHaveLength(expected.length);
-    for (const [topic, offset, reason] of expected) {
-      const line = `bridge: skipped ${topic}:0 offset ${offset}: ${reason}`;
-      expect(skipped.filter((l) => l.startsWith(line))).toHaveLength(1);
+    const reasons = rejectedReasons(bridge.stdout());
+    expect(reasons.reduce((n, r) => n + r.count, 0)).toBe(3 * POISON.length);
+    expect(reasons.map((r) => r.reason)).toContain(
+      'field "magnitud" must be a magnitude from -2 to 10.5 or null, got string "5.2"',
+    );
+    expect(reasons.some((r) => r.reason.startsWith('field "inicio" must be'))).toBe(true);
+    expect(reasons.some((r) => r.first === `${topics.SISMOS_TOPIC}:0 offset 0`)).toBe(true);
+  }, 120_000);
+
+  it('a thousand bad records make a few summary lines, not a thousand, in consumidor_alertas and estadisticas_sismos', async () => {
+    // A producer writing tsunami as "no": every record is refused for the same reason.
+    const bad = Array.from({ length: 1000 }, (_, i) => ({
+      key: `bad-${i}`,
+      value: JSON.stringify({ ...JSON.parse(message(before).value as string), tsunami: 'no' }),
+    }));
+    const topic = await topicWith('sismos', [...bad, message(after)]);
+    const dlq = unique('dlq');
+    const stats = unique('stats');
+    await Promise.all([createTopic(dlq, 1), createTopic(stats, 1)]);
+    const common = { KAFKA_BROKERS: brokers(), SISMOS_TOPIC: topic, KAFKA_SESSION_TIMEOUT_S: '6' };
+    const consumer = startCommand('bridge/consumidor_alertas.ts', {
+      ...common,
+      ALERTAS_TOPIC: unique('alertas'),
+      DLQ_TOPIC: dlq,
+      ALERTS_GROUP: unique('alertas'),
+      ALERTAS_LOG: join(mkdtempSync(join(tmpdir(), 'sismos-poison-')), 'alertas.log'),
+    });
+    const service = startCommand('bridge/estadisticas_sismos.ts', {
+      ...common,
+      STATS_TOPIC: stats,
+      STATS_GROUP: unique('estadisticas'),
+    });
+    await consumer.waitFor(/^ {2}after M6\.0 → /m, 110_000);
+    await waitUntilHandled(service, topic, brokers(), 60_000);
+    await Promise.all([stop(consumer), stop(service)]);
+
+    const reason = 'field "tsunami" must be true/false, 0/1, or null, got string "no"';
+    for (const output of [consumer.stderr(), service.stderr()]) {
+      expect(lines(output).length).toBeLessThanOrEqual(6);
+      expect(rejectedTotals(output).reduce((a, b) => a + b, 0)).toBe(1000);
+      expect(rejectedByReason(output)).toEqual(new Map([[reason, 1000]]));
+      expect(rejectedReasons(output)[0]?.first).toBe(`${topic} [0] @ 0 key=bad-0`);
     }
+    expect(await readAll(dlq)).toHaveLength(1000);
   }, 120_000);
 
   describe('productor_sismos reading back what it published', () => {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MessageError } from '../../../src/core/errors.ts';
 import { parseFeedText } from '../../../src/core/feed.ts';
@@ -12,6 +13,7 @@ import {
 import { catchError } from '../../helpers/catch.ts';
 import { FIXTURES, fixtureText } from '../../helpers/fixtures.ts';
 import { MESSAGE_FIELDS, makeQuake } from '../../helpers/quake.ts';
+import { runs } from '../../helpers/seed.ts';
 
 const week = parseFeedText(fixtureText('2023-04-07_all_week.geojson')).quakes;
 /** When the messages are read: a message's origin time may be at most a day after it. */
@@ -130,22 +132,73 @@ describe('decodeMessage', () => {
     ],
     ['latitud', 100, 'field "latitud" must be a number in [-90, 90], got number 100'],
     ['longitud', undefined, 'field "longitud" must be a number in [-180, 180], got missing'],
-    ['tsunami', 0, 'field "tsunami" must be a boolean, got number 0'],
+    ['tsunami', 'true', 'field "tsunami" must be true/false, 0/1, or null, got string "true"'],
+    ['tsunami', 2, 'field "tsunami" must be true/false, 0/1, or null, got number 2'],
     [
       'timestamp',
       'ayer',
-      'field "timestamp" must be an ISO 8601 time with a zone, got string "ayer"',
+      'field "timestamp" must be an ISO 8601 time such as "2024-01-15T10:30:00Z" (without a zone it is read as UTC) or whole epoch milliseconds such as 1705314600000, got string "ayer"',
     ],
-    ['timestamp', '2024-01-15T10:30:00', 'got string "2024-01-15T10:30:00"'],
+    ['timestamp', '1705314600000', 'got string "1705314600000"'],
+    ['timestamp', 1705314600000.5, 'got number 1705314600000.5'],
+    ['timestamp', '2024-01-15 10:30:00', 'got string "2024-01-15 10:30:00"'],
     ['id', '', 'field "id" must be a non-empty string, got string ""'],
     ['url', 'javascript:alert(1)', 'field "url" must be an http(s) URL or null'],
-    ['actualizado', 12, 'field "actualizado" must be an ISO 8601 time with a zone, got number 12'],
+    ['actualizado', true, 'field "actualizado" must be an ISO 8601 time such as'],
   ])('names the field and the value when %s is wrong', (field, value, message) => {
     const error = catchError(() =>
       decodeMessage(JSON.stringify({ ...valid, [field]: value }), READ_AT),
     );
     expect(error).toMatchObject({ code: 'MESSAGE_BAD_FIELD', field, value });
     expect((error as Error).message).toContain(message);
+  });
+
+  const T = Date.UTC(2024, 0, 15, 10, 30);
+  it.each([
+    ['tsunami true', { tsunami: true }, { tsunami: true }],
+    ['tsunami 1 (USGS)', { tsunami: 1 }, { tsunami: true }],
+    ['tsunami 0 (USGS)', { tsunami: 0 }, { tsunami: false }],
+    ['tsunami null', { tsunami: null }, { tsunami: false }],
+    ['no tsunami', { tsunami: undefined }, { tsunami: false }],
+    ['a time with an offset', { timestamp: '2024-01-15T12:30:00+02:00' }, { time: T }],
+    ['a zone-less time, as UTC', { timestamp: '2024-01-15T10:30:00' }, { time: T }],
+    [
+      "Python's utcfromtimestamp().isoformat(), microseconds",
+      { timestamp: '2024-01-15T10:30:00.123456' },
+      { time: T + 123 },
+    ],
+    ['epoch milliseconds (USGS)', { timestamp: T }, { time: T }],
+    ['a revision in epoch milliseconds', { actualizado: T + 5 }, { updated: T + 5 }],
+  ])('accepts %s', (_label, fields, expected) => {
+    const value = JSON.stringify({ ...valid, timestamp: '2024-01-15T10:30:00Z', ...fields });
+    expect(decodeMessage(value, READ_AT)).toMatchObject(expected);
+  });
+
+  it('reads every quake the same whichever accepted form its time and tsunami flag are written in', () => {
+    const forms = fc.record({
+      time: fc.constantFrom('iso', 'offset', 'naive', 'micro', 'epoch-ms'),
+      tsunami: fc.constantFrom('bool', 'number', 'null', 'omit'),
+    });
+    fc.assert(
+      fc.property(fc.constantFrom(...week), fc.boolean(), forms, (quake, flag, form) => {
+        const original = { ...quake, tsunami: flag, alert: null };
+        const doc: Record<string, unknown> = { ...toMessage(original) };
+        const iso = new Date(original.time).toISOString();
+        doc.timestamp = {
+          iso,
+          offset: new Date(original.time + 3_600_000).toISOString().replace('Z', '+01:00'),
+          naive: iso.replace('Z', ''),
+          micro: iso.replace('Z', '999'),
+          'epoch-ms': original.time,
+        }[form.time];
+        if (form.tsunami === 'number') doc.tsunami = original.tsunami ? 1 : 0;
+        if (form.tsunami === 'null' || form.tsunami === 'omit') original.tsunami = false;
+        if (form.tsunami === 'null') doc.tsunami = null;
+        if (form.tsunami === 'omit') delete doc.tsunami;
+        expect(decodeMessage(JSON.stringify(doc), READ_AT)).toEqual(original);
+      }),
+      runs(500),
+    );
   });
 
   it("applies the feed parser's plausibility rules: magnitude, depth and origin time", () => {
