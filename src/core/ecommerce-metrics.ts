@@ -4,6 +4,7 @@ import {
   EVENT_TYPES,
   revenueCents,
 } from './ecommerce.ts';
+import { HyperLogLog } from './hyperloglog.ts';
 
 /** The window patterns of the notebook: time windows, sessions per user, and windows of N events. */
 export type WindowPattern = 'tumbling' | 'sliding' | 'session' | 'count';
@@ -79,16 +80,24 @@ export interface CommerceTotals {
   totalEvents: number;
   readonly eventsByType: Record<CommerceEventType, number>;
   revenueCents: number;
+  /** The users of a stream without end: estimated in fixed memory rather than kept one by one. */
+  readonly users: HyperLogLog;
 }
 
 export function emptyTotals(): CommerceTotals {
-  return { totalEvents: 0, eventsByType: emptyTypeCounts(), revenueCents: 0 };
+  return {
+    totalEvents: 0,
+    eventsByType: emptyTypeCounts(),
+    revenueCents: 0,
+    users: new HyperLogLog(),
+  };
 }
 
 export function addToTotals(totals: CommerceTotals, event: CommerceEvent): void {
   totals.totalEvents++;
   totals.eventsByType[event.type]++;
   totals.revenueCents += revenueCents(event);
+  totals.users.add(event.user);
 }
 
 /** Dollars as the notebook prints them: f"${x:,.2f}". */
@@ -159,6 +168,7 @@ export function formatTotals(totals: CommerceTotals): string[] {
       (type) => `  ${type}: ${totals.eventsByType[type]}`,
     ),
     '',
+    `Usuarios únicos (HyperLogLog, error típico ${(totals.users.standardError * 100).toFixed(1)}%): ${totals.users.estimate()}`,
     `Revenue total: ${formatDollars(totals.revenueCents)}`,
   ];
 }

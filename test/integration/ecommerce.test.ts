@@ -152,6 +152,14 @@ describe('the e-commerce stream (the notebook’s simulator and processor)', () 
         true,
       );
 
+      // And the same running totals, the users of the whole stream estimated by HyperLogLog.
+      const totals = (out: string) =>
+        out.match(/^ESTADÍSTICAS FINALES[\s\S]*?^Revenue total: .*$/m)?.[0];
+      expect(totals(service.stdout())).toBe(totals(offline.stdout));
+      expect(totals(offline.stdout)).toMatch(
+        /^Usuarios únicos \(HyperLogLog, error típico 1\.6%\): \d+$/m,
+      );
+
       // The results topic holds those windows, as the core computes them.
       const published = new Map((await readAll(results)).map((r) => [r.key ?? '', r.value ?? '']));
       expect(published.size).toBe(viaKafka.length);

@@ -9,6 +9,7 @@ import {
 import {
   conversionRate,
   formatDollars,
+  formatTotals,
   formatWindow,
   windowFigures,
   windowRecord,
@@ -238,5 +239,9 @@ describe('the processor', () => {
     expect(processor.add(event('view', 1, { user: 'other' })).late).toBe(true);
     expect(processor.lateCount).toBe(1);
     expect(processor.totals.totalEvents).toBe(3);
+    expect(processor.totals.users.estimate()).toBe(2);
+    expect(formatTotals(processor.totals)).toContain(
+      'Usuarios únicos (HyperLogLog, error típico 1.6%): 2',
+    );
   });
 });
