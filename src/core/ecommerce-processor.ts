@@ -90,11 +90,6 @@ export class CommerceProcessor {
     return this.#late;
   }
 
-  /** The newest event time counted so far. */
-  get newestEventTime(): number {
-    return Math.max(...this.#timed.map((windows) => windows.newestEventTime));
-  }
-
   /** The watermark the windows were last closed with. */
   get watermark(): number {
     return (this.#timed[0] as EventWindows<CommerceEvent, CommerceWindow>).watermark;
@@ -118,17 +113,10 @@ export class CommerceProcessor {
     return this.#timed.flatMap((windows) => windows.closeUpTo(watermark)).sort(byEnd);
   }
 
-  /**
-   * Closes what the watermark of the stream allows: the newest event time less the lateness, held
-   * back by the newest event time of every partition in `behind` (those with records still to
-   * read), as Flink and Spark hold it by their slowest input. Without partitions behind (one
-   * ordered stream, or every partition read to its end) it is the newest event time less the lateness.
-   */
+  /** Closes what the watermark allows, held back by the partitions `behind` (EventWindows.heldWatermark). */
   advance(behind: Iterable<number> = []): CommerceWindow[] {
     const engine = this.#timed[0] as EventWindows<CommerceEvent, CommerceWindow>;
-    let newest = this.newestEventTime;
-    for (const partition of behind) newest = Math.min(newest, engine.newestOf(partition));
-    return this.closeUpTo(newest - this.options.latenessMs);
+    return this.closeUpTo(engine.heldWatermark(this.options.latenessMs, behind));
   }
 }
 

@@ -82,8 +82,7 @@ export function windowStartsOf(time: number, sizeMs: number, slideMs: number): n
 /**
  * The engine. Events are added one at a time; closeUpTo(watermark) makes final the windows whose
  * end the watermark has reached and forgets them. An event whose windows have all closed is late
- * and left out. The watermark is the caller's: newestEventTime and newestOf(partition) are what
- * the usual strategies (newest event time less a lateness, held by the slowest partition) need.
+ * and left out. The watermark is the caller's to choose; heldWatermark() is the usual strategy.
  * Memory holds only the events of open windows.
  */
 export class EventWindows<E, R> {
@@ -125,14 +124,21 @@ export class EventWindows<E, R> {
     return this.#late;
   }
 
-  /** The newest event time of the events counted (late ones aside); -Infinity before any. */
-  get newestEventTime(): number {
-    return this.#newest;
-  }
-
   /** The newest event time read from `partition` (late events included); -Infinity before any. */
   newestOf(partition: number): number {
     return this.#newestOf.get(partition) ?? Number.NEGATIVE_INFINITY;
+  }
+
+  /**
+   * The usual watermark strategy: the newest event time less `latenessMs`, held back by the newest
+   * event time of every partition in `behind` (those with records still to read), as Flink and
+   * Spark hold it by their slowest input, so reading one partition ahead of another never makes the
+   * other's events late. Without partitions behind, the newest event time less the lateness.
+   */
+  heldWatermark(latenessMs: number, behind: Iterable<number> = []): number {
+    let newest = this.#newest;
+    for (const partition of behind) newest = Math.min(newest, this.newestOf(partition));
+    return newest - latenessMs;
   }
 
   /**

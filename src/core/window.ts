@@ -176,7 +176,7 @@ export class WindowAggregator {
    * returns the final figures of the windows it passed, oldest first; they leave memory.
    */
   advanceWatermark(): WindowStats[] {
-    return this.#windows.closeUpTo(this.#windows.newestEventTime - this.spec.allowedLatenessMs);
+    return this.#windows.closeUpTo(this.#windows.heldWatermark(this.spec.allowedLatenessMs));
   }
 
   /** Current figures of every open window, oldest first. */
