@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { windowRecord } from '../../src/core/ecommerce-metrics.ts';
 import { CommerceProcessor, DEFAULT_PROCESSOR } from '../../src/core/ecommerce-processor.ts';
 import { CommerceSimulator } from '../../src/core/ecommerce-simulator.ts';
-import { brokers, createTopic, endOffsets, readAll, unique } from '../helpers/kafka.ts';
+import { brokers, createTopic, endOffsets, produce, readAll, unique } from '../helpers/kafka.ts';
 import { type Command, runCommand, startCommand } from '../helpers/process.ts';
 
 const SIMULATOR = 'bridge/simulador_ecommerce.ts';
@@ -115,13 +115,20 @@ describe('the e-commerce stream (the notebook’s simulator and processor)', () 
       // Keyed by user: every event of a user lands in the partition of its key.
       for (const record of sent) expect(JSON.parse(record.value ?? '').user_id).toBe(record.key);
 
+      // A record that is no e-commerce event is skipped with one line, and changes no window.
+      const poison = JSON.stringify({ event_id: 'x', timestamp: START, event_type: 'click' });
+      await produce(topic, [{ key: 'user_1', value: poison, partition: 0 }]);
+      const poisonAt = ((await endOffsets(topic)).get(0) ?? 0) - 1;
+
       const service = startCommand(PROCESSOR, env, [...WINDOWS, ...countFlags]);
       await waitUntilRead(service, topic);
       service.child.kill('SIGTERM');
       expect(await service.exited).toBe(0);
-      expect(service.stderr()).toBe('');
+      expect(service.stderr()).toBe(
+        `skipped ${topic} [0] @ ${poisonAt}: field "event_type" must be one of view, add_to_cart, purchase, remove_from_cart, got string "click"\n`,
+      );
       expect(service.stdout()).toMatch(
-        /^SIGTERM: left group \S+, offsets committed; \d+ windows published, 0 late events, 0 unreadable records this run\.$/m,
+        /^SIGTERM: left group \S+, offsets committed; \d+ windows published, 0 late events, 1 unreadable record this run\.$/m,
       );
       expect(service.stdout()).toMatch(/^ESTADÍSTICAS FINALES\n={50}\n\nTotal de eventos: 600$/m);
 
