@@ -91,6 +91,8 @@ export class EventWindows<E, R> {
   readonly #aggregate: (window: Window, events: readonly E[]) => R;
   /** Open windows by their name (key and start). */
   readonly #open = new Map<string, OpenWindow<E>>();
+  /** Open windows by key, so an event meets only its own key's sessions. */
+  readonly #openOf = new Map<string, Set<OpenWindow<E>>>();
   /** The open windows each event id is a member of, to remove an earlier version on revision. */
   readonly #windowsOfId = new Map<string, OpenWindow<E>[]>();
   #newest = Number.NEGATIVE_INFINITY;
@@ -184,7 +186,7 @@ export class EventWindows<E, R> {
         if (rest.length === 0) this.#windowsOfId.delete(id);
         else this.#windowsOfId.set(id, rest);
       }
-      this.#open.delete(nameOf(window));
+      this.#forget(window);
     }
     return results;
   }
@@ -225,7 +227,7 @@ export class EventWindows<E, R> {
       let window = this.#open.get(name);
       if (window === undefined) {
         window = { key, start, end: start + sizeMs, members: new Map() };
-        this.#open.set(name, window);
+        this.#keep(window);
       }
       window.members.set(this.#shape.id(event), member);
       joined.push(window);
@@ -239,22 +241,22 @@ export class EventWindows<E, R> {
    */
   #joinSession(event: E, time: number, member: Member<E>, gapMs: number): OpenWindow<E>[] {
     const key = this.#shape.key(event);
-    const near = [...this.#open.values()].filter(
-      (w) => w.key === key && time > w.start - gapMs && time < w.end,
+    const near = [...(this.#openOf.get(key) ?? [])].filter(
+      (w) => time > w.start - gapMs && time < w.end,
     );
     const start = Math.min(time, ...near.map((w) => w.start));
     const end = Math.max(time + gapMs, ...near.map((w) => w.end));
     if (end <= this.#watermark) return [];
     const merged: OpenWindow<E> = { key, start, end, members: new Map() };
     for (const window of near) {
-      this.#open.delete(nameOf(window));
+      this.#forget(window);
       for (const [id, kept] of window.members) {
         merged.members.set(id, kept);
         this.#windowsOfId.set(id, [merged]);
       }
     }
     merged.members.set(this.#shape.id(event), member);
-    this.#open.set(nameOf(merged), merged);
+    this.#keep(merged);
     return [merged];
   }
 
@@ -269,14 +271,28 @@ export class EventWindows<E, R> {
         touched.push(window);
         continue;
       }
-      this.#open.delete(nameOf(window));
+      this.#forget(window);
       for (const rest of this.#splitSession(window, this.windowing.gapMs)) {
-        this.#open.set(nameOf(rest), rest);
+        this.#keep(rest);
         for (const memberId of rest.members.keys()) this.#windowsOfId.set(memberId, [rest]);
         touched.push(rest);
       }
     }
     return touched;
+  }
+
+  #keep(window: OpenWindow<E>): void {
+    this.#open.set(nameOf(window), window);
+    const ofKey = this.#openOf.get(window.key);
+    if (ofKey === undefined) this.#openOf.set(window.key, new Set([window]));
+    else ofKey.add(window);
+  }
+
+  #forget(window: OpenWindow<E>): void {
+    this.#open.delete(nameOf(window));
+    const ofKey = this.#openOf.get(window.key);
+    ofKey?.delete(window);
+    if (ofKey?.size === 0) this.#openOf.delete(window.key);
   }
 
   #splitSession(window: OpenWindow<E>, gapMs: number): OpenWindow<E>[] {
