@@ -12,7 +12,7 @@
  * With --sin-kafka it runs the simulator and the processor in one process through the same core
  * functions (the notebook's section 4): no broker, console only; the stream ends after --eventos.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate, setTimeout as sleep } from 'node:timers/promises';
 import type { EachBatchPayload } from 'kafkajs';
 import { readCommerceEvent } from '../src/core/ecommerce.ts';
 import {
@@ -107,6 +107,8 @@ async function withoutKafka(): Promise<void> {
     show(processor.advance());
     if (config.paced)
       await sleep(1000 / ratePerSecond, undefined, { signal: service.stopping }).catch(() => {});
+    // Unpaced, the loop still yields now and then, so that Ctrl+C is heard.
+    else if (simulator.count % 1000 === 0) await setImmediate();
     if (service.stopping.aborted) return;
   }
   console.log(`${finish()}.`);
