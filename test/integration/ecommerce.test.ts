@@ -175,6 +175,20 @@ describe('the e-commerce stream (the notebook’s simulator and processor)', () 
     240_000,
   );
 
+  it('stops a simulated stream without end on Ctrl+C, closing its windows and printing the totals', async () => {
+    const offline = startCommand(PROCESSOR, {}, ['--sin-kafka', '--sin-pausa', '--ritmo', '50']);
+    await offline.waitFor(/^PROCESANDO VENTANA DE \d+ EVENTOS$/m, 60_000);
+    offline.child.kill('SIGINT');
+    expect(await offline.exited).toBe(0);
+    const out = offline.stdout();
+    expect(out).toMatch(
+      /^Fin del stream: las ventanas abiertas se cierran \(watermark .+ UTC\)\.$/m,
+    );
+    expect(out).toMatch(/^ESTADÍSTICAS FINALES$/m);
+    expect(out).toMatch(/^SIGINT: \d+ events processed, 0 late events$/m);
+    expect(offline.stderr()).toBe('');
+  }, 120_000);
+
   it('prints its help without touching Kafka, and names a bad flag and its fix', async () => {
     const offline = { KAFKA_BROKERS: '127.0.0.1:1' };
     for (const command of [SIMULATOR, PROCESSOR]) {
