@@ -43,6 +43,8 @@ export const PROJECT_TOPICS = [
   'sismos-stats',
   'sismos-dlq',
   'mensajes-test',
+  'eventos-ecommerce',
+  'ecommerce-resultados',
 ] as const;
 const TOPIC_PARTITIONS = 3;
 

@@ -10,6 +10,10 @@ export const topics = {
   stats: envString('STATS_TOPIC', 'sismos-stats'),
   /** Records of `sismos` the alert consumer could not read, copied as they were, with the reason in headers. */
   dlq: envString('DLQ_TOPIC', 'sismos-dlq'),
+  /** The notebook's e-commerce stream: one record per event, keyed by user. */
+  ecommerce: envString('ECOMMERCE_TOPIC', 'eventos-ecommerce'),
+  /** procesador_ecommerce's results: one record per closed window, keyed by pattern, user and start. */
+  ecommerceResults: envString('ECOMMERCE_RESULTS_TOPIC', 'ecommerce-resultados'),
   /** Challenges 2 and 3. */
   mensajes: envString('MENSAJES_TOPIC', 'mensajes-test'),
 };

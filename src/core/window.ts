@@ -1,3 +1,11 @@
+import {
+  type Added,
+  type EventShape,
+  EventWindows,
+  type RecordPosition,
+  sliding,
+  windowStartsOf,
+} from './event-windows.ts';
 import type { Quake } from './quake.ts';
 import { HOUR_MS, MINUTE_MS } from './time.ts';
 
@@ -59,10 +67,7 @@ export interface WindowStats {
 
 /** Starts of every window that contains `time` (one for tumbling windows), oldest first. */
 export function windowStarts(time: number, spec: WindowSpec): number[] {
-  const last = time - mod(time, spec.slideMs);
-  const starts: number[] = [];
-  for (let start = last; start > time - spec.sizeMs; start -= spec.slideMs) starts.unshift(start);
-  return starts;
+  return windowStartsOf(time, spec.sizeMs, spec.slideMs);
 }
 
 /** Window figures from the magnitudes that fell into it. */
@@ -103,26 +108,14 @@ export function windowsOf(quakes: Iterable<Quake>, spec: WindowSpec): WindowStat
     .map(([start, mags]) => windowStats(start, spec, mags));
 }
 
-/** Where a quake version came from, so a restarted consumer knows how far back to replay. */
-interface RecordPosition {
-  readonly partition: number;
-  readonly offset: string;
-}
+/** What adding one quake did: the windows it changed, and whether it came too late for all of them. */
+type AddResult = Added<WindowStats>;
 
-interface Contribution {
-  readonly mag: number | null;
-  readonly position: RecordPosition | null;
-}
-
-interface AddResult {
-  /** The windows this quake changed, with their new figures. */
-  readonly updated: WindowStats[];
-  /**
-   * True when every window of the quake had already closed: it was left out (and, unless it was
-   * replayed, counted as late). An earlier version of the quake still leaves its open windows.
-   */
-  readonly late: boolean;
-}
+const QUAKE_SHAPE: EventShape<Quake> = {
+  id: (quake) => quake.id,
+  key: () => '',
+  time: (quake) => quake.time,
+};
 
 /**
  * A streaming window aggregation with a watermark, with Spark's micro-batch semantics: quakes are
@@ -131,18 +124,11 @@ interface AddResult {
  * and Spark hold it by their slowest input). A window whose end the watermark has passed is final
  * and forgotten; a quake arriving later for it is counted as late and left out. A quake id seen again
  * replaces its earlier version, so a revision is never counted twice. Memory holds only open windows.
+ * The quake case of the general engine (event-windows.ts).
  */
 export class WindowAggregator {
   readonly spec: WindowSpec;
-  /** Open windows by start: each quake id's current contribution. */
-  readonly #open = new Map<number, Map<string, Contribution>>();
-  /** The open windows each id contributes to, to remove an earlier version on revision. */
-  readonly #windowsOfId = new Map<string, number[]>();
-  #maxEventTime = Number.NEGATIVE_INFINITY;
-  /** The newest event time read from each partition (records added with a position). */
-  readonly #maxEventTimeOf = new Map<number, number>();
-  #watermark = Number.NEGATIVE_INFINITY;
-  #late = 0;
+  readonly #windows: EventWindows<Quake, WindowStats>;
 
   /**
    * `watermark` resumes a stream after a restart: windows ending at or before it were closed and
@@ -150,21 +136,31 @@ export class WindowAggregator {
    */
   constructor(spec: WindowSpec, watermark = Number.NEGATIVE_INFINITY) {
     this.spec = spec;
-    this.#watermark = watermark;
+    this.#windows = new EventWindows(
+      sliding(spec.sizeMs, spec.slideMs),
+      QUAKE_SHAPE,
+      (window, quakes) =>
+        windowStats(
+          window.start,
+          spec,
+          quakes.map((quake) => quake.mag),
+        ),
+      watermark,
+    );
   }
 
   /** Windows ending at or before this event time are closed; -Infinity before the first advance. */
   get watermark(): number {
-    return this.#watermark;
+    return this.#windows.watermark;
   }
 
   /** How many quakes arrived too late to be counted. */
   get lateCount(): number {
-    return this.#late;
+    return this.#windows.lateCount;
   }
 
   add(quake: Quake, position: RecordPosition | null = null): AddResult {
-    return this.#add(quake, position, true);
+    return this.#windows.add(quake, position, true);
   }
 
   /**
@@ -173,35 +169,7 @@ export class WindowAggregator {
    * counted it in a window since closed, or already reported it late).
    */
   replay(quake: Quake, position: RecordPosition | null = null): AddResult {
-    return this.#add(quake, position, false);
-  }
-
-  #add(quake: Quake, position: RecordPosition | null, countLate: boolean): AddResult {
-    const watermark = this.#watermark;
-    if (position !== null) {
-      const newest = this.#maxEventTimeOf.get(position.partition) ?? Number.NEGATIVE_INFINITY;
-      this.#maxEventTimeOf.set(position.partition, Math.max(newest, quake.time));
-    }
-    const touched = new Set<number>(this.#remove(quake.id));
-    const open = windowStarts(quake.time, this.spec).filter(
-      (start) => start + this.spec.sizeMs > watermark,
-    );
-    if (open.length === 0) {
-      if (countLate) this.#late++;
-      return { updated: this.#statsOf(touched), late: true };
-    }
-    for (const start of open) {
-      let contributions = this.#open.get(start);
-      if (contributions === undefined) {
-        contributions = new Map();
-        this.#open.set(start, contributions);
-      }
-      contributions.set(quake.id, { mag: quake.mag, position });
-      touched.add(start);
-    }
-    this.#windowsOfId.set(quake.id, open);
-    this.#maxEventTime = Math.max(this.#maxEventTime, quake.time);
-    return { updated: this.#statsOf(touched), late: false };
+    return this.#windows.add(quake, position, false);
   }
 
   /**
@@ -213,30 +181,14 @@ export class WindowAggregator {
    * read partition by partition counts what reading it in event-time order counts.
    */
   advanceWatermark(behind: Iterable<number> = []): WindowStats[] {
-    let newest = this.#maxEventTime;
-    for (const partition of behind) {
-      newest = Math.min(newest, this.#maxEventTimeOf.get(partition) ?? Number.NEGATIVE_INFINITY);
-    }
-    this.#watermark = Math.max(this.#watermark, newest - this.spec.allowedLatenessMs);
-    const watermark = this.#watermark;
-    const closing = [...this.#open.keys()]
-      .filter((start) => start + this.spec.sizeMs <= watermark)
-      .sort((a, b) => a - b);
-    const closed = closing.map((start) => this.#stats(start));
-    for (const start of closing) {
-      for (const id of this.#open.get(start)?.keys() ?? []) {
-        const rest = this.#windowsOfId.get(id)?.filter((s) => s !== start) ?? [];
-        if (rest.length === 0) this.#windowsOfId.delete(id);
-        else this.#windowsOfId.set(id, rest);
-      }
-      this.#open.delete(start);
-    }
-    return closed;
+    return this.#windows.closeUpTo(
+      this.#windows.heldWatermark(this.spec.allowedLatenessMs, behind),
+    );
   }
 
   /** Current figures of every open window, oldest first. */
   openWindows(): WindowStats[] {
-    return this.#statsOf(this.#open.keys());
+    return this.#windows.openWindows();
   }
 
   /**
@@ -244,39 +196,6 @@ export class WindowAggregator {
    * rebuilds every open window exactly (later versions of an id replace earlier ones).
    */
   replayFrom(): Map<number, string> {
-    const lowest = new Map<number, bigint>();
-    for (const contributions of this.#open.values()) {
-      for (const { position } of contributions.values()) {
-        if (position === null) continue;
-        const offset = BigInt(position.offset);
-        const current = lowest.get(position.partition);
-        if (current === undefined || offset < current) lowest.set(position.partition, offset);
-      }
-    }
-    return new Map([...lowest].map(([partition, offset]) => [partition, offset.toString()]));
+    return this.#windows.replayFrom();
   }
-
-  #remove(id: string): number[] {
-    const starts = this.#windowsOfId.get(id) ?? [];
-    for (const start of starts) this.#open.get(start)?.delete(id);
-    this.#windowsOfId.delete(id);
-    return starts;
-  }
-
-  #stats(start: number): WindowStats {
-    const contributions = this.#open.get(start)?.values() ?? [];
-    return windowStats(
-      start,
-      this.spec,
-      Array.from(contributions, (c) => c.mag),
-    );
-  }
-
-  #statsOf(starts: Iterable<number>): WindowStats[] {
-    return [...starts].sort((a, b) => a - b).map((start) => this.#stats(start));
-  }
-}
-
-function mod(value: number, divisor: number): number {
-  return ((value % divisor) + divisor) % divisor;
 }

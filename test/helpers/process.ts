@@ -17,8 +17,12 @@ export interface Command {
 }
 
 /** Starts one of the project's TypeScript commands (e.g. "bridge/productor_simple.ts") as a real child process. */
-export function startCommand(script: string, env: Record<string, string>): Command {
-  return startProgram(process.execPath, ['--import', 'tsx', script], {
+export function startCommand(
+  script: string,
+  env: Record<string, string>,
+  args: readonly string[] = [],
+): Command {
+  return startProgram(process.execPath, ['--import', 'tsx', script, ...args], {
     KAFKAJS_NO_PARTITIONER_WARNING: '1',
     ...env,
   });
@@ -106,8 +110,9 @@ export function startProgram(
 export async function runCommand(
   script: string,
   env: Record<string, string>,
+  args: readonly string[] = [],
 ): Promise<{ code: number | string; stdout: string; stderr: string }> {
-  const command = startCommand(script, env);
+  const command = startCommand(script, env, args);
   const code = await command.exited;
   return { code, stdout: command.stdout(), stderr: command.stderr() };
 }
