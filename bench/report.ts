@@ -72,6 +72,17 @@ about 3 s and then waits while the clients' process, one Node process on the sam
 broker, reads 6.5 GB. That reader, not the bridge, sets the 100-client figure.`,
   },
   {
+    id: 'snapshot',
+    script: 'bench/snapshot.ts',
+    about: `The snapshot a new client of the bridge starts from, built by the bridge's own
+\`SnapshotCache\` over a relay log of 20,000 quakes, against JSON.stringify of the same quakes.
+Built once per (filters, relay head) and shared: the other clients at the same head get the same
+bytes, written without a copy. Where its time went: encoding each quake again as a challenge-4
+message (\`toMessage\`, two ISO dates, JSON.stringify), about 2.5× JSON.stringify; the quakes from
+Kafka now go into it as the text they came as (validated when relayed, as record frames pass it
+on), leaving joining the texts and converting them to UTF-8 bytes.`,
+  },
+  {
     id: 'producer',
     script: 'bench/producer.ts',
     about: `One poll of \`productor_sismos\` on the synthetic 20,000-quake feed, with the same library
