@@ -57,19 +57,28 @@ same 100,000 challenge-4 messages (real quakes with new ids). The messages are p
 Kafka transaction, so every reader (all read committed records only) sees them at once when it
 commits; throughput is 100,000 ÷ (last record at the reader − commit). Latency is measured with
 the bare consumer and one WebSocket client of the bridge reading the same steady stream at the
-same time; each record's id carries its send time.
+same time; each record's id carries its send time. With 100 clients the figure is bytes delivered
+per second against a bare \`ws\` server (\`bench/lib/bare-broadcaster.ts\`) writing the bridge's own
+frames for the same messages, built before its clock starts, to the same readers: the most the
+machine delivers to them. The readers run in one process per core and look at one byte of each
+frame (they used to set the 100-client figure themselves).
 
-What limits the bridge (its CPU profile, \`BENCH_CPU_PROF\`): with one client its process is busy
-throughout the relay, about 19 µs per record: kafkajs decoding the fetch (about 2 µs, all that the
-bare consumer does), JSON.parse and the checks of \`decodeMessage\` (about 5 µs; a record from Kafka
-is untrusted and never goes to a browser unchecked), keeping it for snapshots and resuming clients
-with its cursor (about 2 µs), framing and writing (about 3 µs), and garbage collection (about 3 µs).
+What limits the bridge with one client (its CPU profile, \`BENCH_CPU_PROF\`, run of 2026-12-01 on a
+machine shared by eight jobs, so shares rather than times): its process is busy throughout the
+relay. Of its work, garbage collection takes about a quarter (every record is kept in the relay
+log for resuming clients, \`BRIDGE_BUFFER\`, so each one's message, quake, text and cursor survive
+to the old generation); \`decodeMessage\` about a quarter, half of it JSON.parse and half the checks
+of the fields (a record from Kafka is untrusted and never goes to a browser unchecked; the ISO
+times are the dearest); kafkajs decoding the fetch about an eighth (all the bare consumer does);
+framing and writing (the frame text with its cursor, its UTF-8 bytes, the socket) about a fifth;
+keeping the record and building its cursor (one part per partition, nine here) about a tenth.
 What was done: kafkajs fetches the next batch while the bridge works on the last one (0.30× to
 about 0.45×); a validated message is framed as its text came instead of being encoded again (a
-quarter of the work); each frame is built once and its bytes shared by every client. With 100
-clients the bridge writes 100 copies of about 65 MB to loopback sockets: it has written them after
-about 3 s and then waits while the clients' process, one Node process on the same two cores as the
-broker, reads 6.5 GB. That reader, not the bridge, sets the 100-client figure.`,
+quarter of the work); each frame is built once and its bytes shared by every client. What would
+come next: several records per frame, as a protocol version the client negotiates, would save
+the cursor and the frame of all but the last record of a batch (about a tenth of the work; the
+relay log still keeps every record's cursor for version-1 clients); the rest is JSON.parse, the
+checks and the kept records' garbage, which no framing removes.`,
   },
   {
     id: 'snapshot',
@@ -211,7 +220,7 @@ npx tsx bench/dashboard-ingest.ts      # one benchmark alone (then: npx tsx benc
 
 | variable | default | meaning |
 | --- | --- | --- |
-| \`BENCH_RUNS\` | 7 (ingest, producer), 5 (relay), 3 (memory) | runs per benchmark |
+| \`BENCH_RUNS\` | 7 (ingest, snapshot, producer), 5 (relay), 3 (memory) | runs per benchmark |
 | \`KAFKA_BROKERS\` | a throw-away local broker | use a running broker instead (as in the tests) |
 | \`CHROMIUM_PATH\` | \`/usr/bin/chromium\` | the browser |
 | \`BENCH_CLIENTS\` | \`1,100\` | relay: the numbers of WebSocket clients |
