@@ -116,8 +116,9 @@ export class SnapshotCache {
 
 /**
  * The JSON array of the messages of the quakes that pass `filters`, a slice per turn: each is the
- * text it came as from Kafka (validated when it was relayed, as record frames pass it on), which
- * takes about a third of the time of encoding the quake again (bench/snapshot.ts); quakes without one (direct mode) are encoded.
+ * text it came as from Kafka (validated when it was relayed, as record frames pass it on), about a
+ * third of the time of encoding the quake again (bench/snapshot.ts); one without (direct mode) is
+ * encoded.
  */
 async function encodeQuakes(quakes: readonly SnapshotQuake[], filters: Filters): Promise<string> {
   const items: string[] = [];
