@@ -57,19 +57,44 @@ same 100,000 challenge-4 messages (real quakes with new ids). The messages are p
 Kafka transaction, so every reader (all read committed records only) sees them at once when it
 commits; throughput is 100,000 ÷ (last record at the reader − commit). Latency is measured with
 the bare consumer and one WebSocket client of the bridge reading the same steady stream at the
-same time; each record's id carries its send time.
+same time; each record's id carries its send time. With 100 clients the figure is bytes delivered
+per second against a bare \`ws\` server (\`bench/lib/bare-broadcaster.ts\`) writing the bridge's own
+frames for the same messages, built before its clock starts, to the same readers: the most the
+machine delivers to them. The readers run in one process per core and look at one byte of each
+frame (they used to set the 100-client figure themselves).
 
-What limits the bridge (its CPU profile, \`BENCH_CPU_PROF\`): with one client its process is busy
-throughout the relay, about 19 µs per record: kafkajs decoding the fetch (about 2 µs, all that the
-bare consumer does), JSON.parse and the checks of \`decodeMessage\` (about 5 µs; a record from Kafka
-is untrusted and never goes to a browser unchecked), keeping it for snapshots and resuming clients
-with its cursor (about 2 µs), framing and writing (about 3 µs), and garbage collection (about 3 µs).
+What limits the bridge with one client (its CPU profile, \`BENCH_CPU_PROF\`, run of 2026-12-01 on a
+machine shared by eight jobs, so shares rather than times): its process is busy throughout the
+relay. Of its work, garbage collection takes about a quarter (every record is kept in the relay
+log for resuming clients, \`BRIDGE_BUFFER\`, so each one's message, quake, text and cursor survive
+to the old generation); \`decodeMessage\` about a quarter, half of it JSON.parse and half the checks
+of the fields (a record from Kafka is untrusted and never goes to a browser unchecked; the ISO
+times are the dearest); kafkajs decoding the fetch about an eighth (all the bare consumer does);
+framing and writing (the frame text with its cursor, its UTF-8 bytes, the socket) about a fifth;
+keeping the record and building its cursor (one part per partition, nine here) about a tenth.
 What was done: kafkajs fetches the next batch while the bridge works on the last one (0.30× to
 about 0.45×); a validated message is framed as its text came instead of being encoded again (a
-quarter of the work); each frame is built once and its bytes shared by every client. With 100
-clients the bridge writes 100 copies of about 65 MB to loopback sockets: it has written them after
-about 3 s and then waits while the clients' process, one Node process on the same two cores as the
-broker, reads 6.5 GB. That reader, not the bridge, sets the 100-client figure.`,
+quarter of the work); each frame is built once and its bytes shared by every client. What would
+come next: several records per frame, as a protocol version the client negotiates, would save
+the cursor and the frame of all but the last record of a batch (about a tenth of the work; the
+relay log still keeps every record's cursor for version-1 clients); the rest is JSON.parse, the
+checks and the kept records' garbage, which no framing removes. Why 0.8× is out of reach for one
+Node thread: in the quiet run of 2026-11-23 the bare consumer took 8.8 µs a record (113,465
+records/s) and the bridge 19.7; 0.8× would leave the bridge 2.2 µs a record beyond what kafkajs
+does, less than reading and checking the untrusted message alone (about 5 µs). Checking in a
+worker thread would have to copy each checked quake back to the thread that keeps it, at about the
+cost of parsing it.`,
+  },
+  {
+    id: 'snapshot',
+    script: 'bench/snapshot.ts',
+    about: `The snapshot a new client of the bridge starts from, built by the bridge's own
+\`SnapshotCache\` over a relay log of 20,000 quakes, against JSON.stringify of the same quakes.
+Built once per (filters, relay head) and shared: the other clients at the same head get the same
+bytes, written without a copy. Where its time went: encoding each quake again as a challenge-4
+message (\`toMessage\`, two ISO dates, JSON.stringify), about 2.5× JSON.stringify; the quakes from
+Kafka now go into it as the text they came as (validated when relayed, as record frames pass it
+on), leaving joining the texts and converting them to UTF-8 bytes.`,
   },
   {
     id: 'producer',
@@ -78,7 +103,12 @@ broker, reads 6.5 GB. That reader, not the bridge, sets the 100-client figure.`,
 calls in the same order, on the real broker: parse, sort the quakes by what is already published,
 publish the new ones (idempotent, acks=all, in sends of at most 900 kB) and remember them. The
 first poll publishes all 20,000; kafkajs encoding and the broker's acknowledgements take most of
-it.`,
+it. Its throughput is held against a bare kafkajs producer with the same settings sending the same
+messages, already encoded, in the same sends (every other run first, both after a warm-up that
+compiles kafkajs's encoding): what the poll adds is parsing the feed (about 1.2× JSON.parse),
+encoding the messages and collecting the parse's garbage, none of which the sends can overlap, as
+they go one at a time to keep the records in order. Its CPU profile (2026-12-01): kafkajs
+(partitioning by murmur2, record batches, CRC32C) and garbage collection take most of both.`,
   },
   {
     id: 'bundle',
@@ -200,7 +230,7 @@ npx tsx bench/dashboard-ingest.ts      # one benchmark alone (then: npx tsx benc
 
 | variable | default | meaning |
 | --- | --- | --- |
-| \`BENCH_RUNS\` | 7 (ingest, producer), 5 (relay), 3 (memory) | runs per benchmark |
+| \`BENCH_RUNS\` | 7 (ingest, snapshot, producer), 5 (relay), 3 (memory) | runs per benchmark |
 | \`KAFKA_BROKERS\` | a throw-away local broker | use a running broker instead (as in the tests) |
 | \`CHROMIUM_PATH\` | \`/usr/bin/chromium\` | the browser |
 | \`BENCH_CLIENTS\` | \`1,100\` | relay: the numbers of WebSocket clients |

@@ -17,6 +17,7 @@ const BENCHMARKS = [
   'bundle',
   'dashboard-ingest',
   'dashboard-memory',
+  'snapshot',
   'producer',
   'bridge-relay',
 ] as const;

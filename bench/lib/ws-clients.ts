@@ -1,11 +1,13 @@
 /**
  * A child process holding many WebSocket clients of the bridge, as cheap as a client can be, so
- * that 100 of them leave the CPU to the bridge: each does the real handshake (no compression
- * offered), reads frames by their headers, answers pings, and looks inside only the frames it
- * must (quake frames, to count them, or to read the send time from the id when timing).
+ * that 100 of them (in a process per core) leave the CPU to the server they read: each does the
+ * real handshake (no compression offered), reads frames by their headers, answers pings, and looks
+ * inside only the frames it must (one byte of each data frame, to tell quake frames; the whole
+ * frame only to read the send time from the id when timing). A frame cut by a read is skipped over
+ * in the next one rather than copied, once its first bytes told what it is.
  *
  *   fork('bench/lib/ws-clients.ts', [url, clients, mode, expected])
- *   mode "count": reports when every client has `expected` quake frames, and when it got them;
+ *   mode "count": reports when every client has `expected` quake frames, when it got them, and their bytes;
  *   mode "latency": on a "report" message ("reset" forgets what came before), sends the latency percentiles of every quake frame.
  * Messages to the parent: {type: "ready"}, {type: "done", ...}, {type: "latency", ...}, {type: "error", message}.
  */
@@ -17,11 +19,17 @@ import { now, percentile, sentAtOf } from './clock.ts';
 const [url = '', clientsArg = '1', mode = 'count', expectedArg = '0'] = process.argv.slice(2);
 const clients = Number(clientsArg);
 const expected = Number(expectedArg);
-const QUAKE = Buffer.from('{"type":"quake"');
 const SNAPSHOT = Buffer.from('{"type":"snapshot"');
+/** Frames start `{"type":"` and only quake frames have a "q" next (hello, snapshot, source, alert, stats). */
+const TYPE_AT = 9;
+const Q = 0x71;
 
 interface Client {
   quakes: number;
+  /** Bytes of the quake frames it got, headers included. */
+  bytes: number;
+  /** Bytes of a data frame cut by the last read, still to come and to be skipped. */
+  skip: number;
   first: number | null;
   done: number | null;
   snapshot: boolean;
@@ -54,6 +62,7 @@ function clientFrame(opcode: number, payload: Buffer): Buffer {
   return frame;
 }
 
+/** Handles a frame whose payload starts at `at`; `size` is the whole frame's, header included. */
 function onFrame(
   client: Client,
   socket: Socket,
@@ -61,6 +70,7 @@ function onFrame(
   data: Buffer,
   at: number,
   length: number,
+  size: number,
 ): void {
   if (opcode === 0x9) {
     socket.write(clientFrame(0xa, data.subarray(at, at + length)));
@@ -75,10 +85,11 @@ function onFrame(
     return;
   }
   if (opcode !== 0x1) return;
-  if (startsWith(data, at, QUAKE)) {
+  if (data[at + TYPE_AT] === Q) {
     const received = now();
     client.first ??= received;
     client.quakes++;
+    client.bytes += size;
     if (mode === 'latency') {
       const text = data.toString('utf8', at, at + length);
       const id = /"id":"([^"]+)"/.exec(text)?.[1];
@@ -91,6 +102,7 @@ function onFrame(
           type: 'done',
           first: Math.min(...all.map((c) => c.first as number)),
           last: Math.max(...all.map((c) => c.done as number)),
+          bytes: all.reduce((sum, c) => sum + c.bytes, 0),
         });
       }
     }
@@ -100,9 +112,13 @@ function onFrame(
   }
 }
 
-/** Handles the whole frames of `data` from `at` on; returns where the first partial frame starts. */
-function parse(client: Client, socket: Socket, data: Buffer, from: number): number {
-  let at = from;
+/**
+ * Handles the frames of `data`; returns where the first frame it must see whole (a
+ * cut control frame, or any cut frame when timing) starts, or data.length. A cut data frame whose
+ * first bytes are here is handled now and the rest of it skipped in the next reads (client.skip).
+ */
+function parse(client: Client, socket: Socket, data: Buffer): number {
+  let at = 0;
   for (;;) {
     if (data.length - at < 2) return at;
     const opcode = (data[at] as number) & 0x0f;
@@ -117,32 +133,34 @@ function parse(client: Client, socket: Socket, data: Buffer, from: number): numb
       length = Number(data.readBigUInt64BE(at + 2));
       header = 10;
     }
-    if (data.length - at < header + length) return at;
-    onFrame(client, socket, opcode, data, at + header, length);
-    at += header + length;
+    const size = header + length;
+    if (data.length - at < size) {
+      const control = opcode >= 0x8;
+      if (control || mode === 'latency' || data.length - at < header + SNAPSHOT.length) return at;
+      onFrame(client, socket, opcode, data, at + header, length, size);
+      client.skip = size - (data.length - at);
+      return data.length;
+    }
+    onFrame(client, socket, opcode, data, at + header, length, size);
+    at += size;
   }
 }
-
-/** Quake frames are small: a frame cut by a read is completed with this much of the next read. */
-const SMALL = 16_384;
 
 function onData(client: Client, socket: Socket, chunk: Buffer): void {
-  let start = 0;
-  const pending = client.pending;
-  if (pending.length > 0) {
-    // Complete the cut frame without copying the whole read (a copy per read would cost the
-    // reader of 100 clients more than the bridge spends sending).
-    const joined = Buffer.concat([pending, chunk.subarray(0, SMALL)]);
-    const used = parse(client, socket, joined, 0);
-    if (used < pending.length) {
-      client.pending = Buffer.concat([pending, chunk]);
-      return;
-    }
-    start = used - pending.length;
+  let data = chunk;
+  if (client.skip > 0) {
+    const skipped = Math.min(client.skip, data.length);
+    client.skip -= skipped;
+    data = data.subarray(skipped);
+    if (data.length === 0) return;
   }
-  const at = parse(client, socket, chunk, start);
-  client.pending = at === chunk.length ? Buffer.alloc(0) : Buffer.from(chunk.subarray(at));
+  // A frame start cut by the last read (a few bytes, or a control frame) is completed with this one.
+  if (client.pending.length > 0) data = Buffer.concat([client.pending, data]);
+  const at = parse(client, socket, data);
+  client.pending = at === data.length ? EMPTY : Buffer.from(data.subarray(at));
 }
+
+const EMPTY = Buffer.alloc(0);
 
 function connect(): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -157,6 +175,8 @@ function connect(): Promise<void> {
     req.on('upgrade', (_response, socket, head) => {
       const client: Client = {
         quakes: 0,
+        bytes: 0,
+        skip: 0,
         first: null,
         done: null,
         snapshot: false,

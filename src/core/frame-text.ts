@@ -2,7 +2,7 @@
  * The text of the frames the bridge sends (docs/protocol.md): each is JSON.stringify of its
  * ServerFrame, written in pieces so that what many clients share is encoded once.
  */
-import { encodeMessage, toMessage } from './message.ts';
+import { encodeMessage } from './message.ts';
 import { type Cursor, encodeCursor, PROTOCOL_VERSION, type ServerFrame } from './protocol.ts';
 import type { Quake } from './quake.ts';
 import type { Entry } from './relay-log.ts';
@@ -42,7 +42,7 @@ export function snapshotFrameHead(reset: string | null): string {
 
 /**
  * The rest of a snapshot frame, shared by the clients with the same filters: its quakes and alerts
- * as JSON arrays of items from messageItems, its windows and its cursor.
+ * as JSON arrays of challenge-4 messages, its windows and its cursor.
  */
 export function snapshotFrameTail(
   quakes: string,
@@ -52,9 +52,4 @@ export function snapshotFrameTail(
 ): string {
   const windows = JSON.stringify(stats.map(toStatsMessage));
   return `,"quakes":${quakes},"alerts":${alerts},"stats":${windows},"cursor":${JSON.stringify(encodeCursor(cursor))}}`;
-}
-
-/** The messages of `quakes` as the items of a JSON array, without its brackets, so slices join. */
-export function messageItems(quakes: readonly Quake[]): string {
-  return JSON.stringify(quakes.map(toMessage)).slice(1, -1);
 }

@@ -38,9 +38,15 @@ interface RelayLogOptions {
   readonly snapshotLimit: number;
 }
 
+/** A quake of the snapshot, and the message text it came as (see RelayRecord.text). */
+export interface SnapshotQuake {
+  readonly quake: Quake;
+  readonly text: string | null;
+}
+
 interface Snapshot {
-  readonly quakes: Quake[];
-  readonly alerts: Quake[];
+  readonly quakes: SnapshotQuake[];
+  readonly alerts: SnapshotQuake[];
   readonly stats: WindowStats[];
   readonly cursor: Cursor;
 }
@@ -66,8 +72,9 @@ export class RelayLog {
   readonly #partIndex = new Map<string, number>();
   /** Per position, the lowest offset from which every record is still kept. */
   readonly #keptFrom = new Map<string, bigint>();
-  readonly #quakes = new Map<string, Quake>();
-  readonly #alerts = new Map<string, Quake>();
+  /** Per id, the record of the latest version of each recent quake (and alert): its quake and its text. */
+  readonly #quakes = new Map<string, RelayRecord>();
+  readonly #alerts = new Map<string, RelayRecord>();
   readonly #stats = new Map<number, WindowStats>();
 
   constructor(options: RelayLogOptions) {
@@ -113,11 +120,11 @@ export class RelayLog {
     if (this.size > this.options.capacity) this.#dropOldest();
     if (record.quake !== null) {
       const state = record.kind === 'alert' ? this.#alerts : this.#quakes;
-      const current = state.get(record.quake.id);
+      const current = state.get(record.quake.id)?.quake;
       // A revision replaces the earlier version; an older version arriving late does not.
-      if (current === undefined || record.quake.updated >= current.updated) {
+      if (current == null || record.quake.updated >= current.updated) {
         state.delete(record.quake.id);
-        state.set(record.quake.id, record.quake);
+        state.set(record.quake.id, record);
         const limit = this.options.snapshotLimit;
         if (state.size > limit + Math.max(64, limit >> 3)) keepNewest(state, limit);
       }
@@ -175,8 +182,8 @@ export class RelayLog {
     keepNewest(this.#quakes, limit);
     keepNewest(this.#alerts, limit);
     return {
-      quakes: [...this.#quakes.values()],
-      alerts: [...this.#alerts.values()],
+      quakes: snapshotQuakes(this.#quakes),
+      alerts: snapshotQuakes(this.#alerts),
       stats: [...this.#stats.values()].sort((a, b) => a.start - b.start),
       cursor: this.cursor(),
     };
@@ -186,7 +193,7 @@ export class RelayLog {
   prune(now: number): void {
     const oldest = now - this.options.windowMs;
     for (const state of [this.#quakes, this.#alerts]) {
-      for (const [id, quake] of state) if (quake.time < oldest) state.delete(id);
+      for (const [id, { quake }] of state) if ((quake as Quake).time < oldest) state.delete(id);
     }
     for (const [start, window] of this.#stats) if (window.end < oldest) this.#stats.delete(start);
   }
@@ -201,6 +208,11 @@ export class RelayLog {
       this.#first = 0;
     }
   }
+}
+
+/** The kept records of a state map (only records with a quake go in one) as the snapshot gives them. */
+function snapshotQuakes(state: ReadonlyMap<string, RelayRecord>): SnapshotQuake[] {
+  return Array.from(state.values(), ({ quake, text }) => ({ quake: quake as Quake, text }));
 }
 
 /**

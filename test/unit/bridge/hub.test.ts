@@ -14,6 +14,7 @@ import {
   type RawConnection,
 } from '../../../bridge/lib/hub.ts';
 import { textFrame } from '../../../bridge/lib/ws-frame.ts';
+import { toMessage } from '../../../src/core/message.ts';
 import { CloseCode, encodeCursor } from '../../../src/core/protocol.ts';
 import { RelayLog } from '../../../src/core/relay-log.ts';
 import { makeQuake } from '../../helpers/quake.ts';
@@ -209,6 +210,35 @@ describe('Hub: what a client gets', () => {
     await settle();
     expect(again.frames().map((f) => f.type)).toEqual(['hello', 'quake', 'quake', 'quake']);
     expect(quakeIds(again)).toEqual(ids(5, 8));
+  });
+});
+
+describe('Hub: snapshots', () => {
+  it('carries a quake from Kafka as the validated text it came as, like its record frame, and encodes one without text', async () => {
+    start();
+    const fromKafka = makeQuake({ id: 'k1', time: NOW - HOUR });
+    // A producer's own field order and an extra field: only the text as it came keeps them.
+    const text = JSON.stringify({ fuente: 'otro productor', ...toMessage(fromKafka) });
+    hub.publish(
+      relay.append({
+        position: 'sismos:0',
+        offset: BigInt(offset++),
+        kind: 'quake',
+        quake: fromKafka,
+        window: null,
+        text,
+      }) as NonNullable<ReturnType<RelayLog['append']>>,
+    );
+    relayQuakes(1);
+    const client = connect();
+    await settle();
+    const snapshot = client.frames()[1] as { type: string; quakes: object[] };
+    expect(snapshot.type).toBe('snapshot');
+    expect(snapshot.quakes).toEqual([
+      JSON.parse(text),
+      toMessage(relay.at(1)?.record.quake as never),
+    ]);
+    expect(Object.keys(snapshot.quakes[0] as object)[0]).toBe('fuente');
   });
 });
 

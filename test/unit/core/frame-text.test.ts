@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   helloFrameText,
-  messageItems,
   recordFrameText,
   snapshotFrameHead,
   snapshotFrameTail,
   sourceFrameText,
 } from '../../../src/core/frame-text.ts';
-import { toMessage } from '../../../src/core/message.ts';
+import { encodeMessage, toMessage } from '../../../src/core/message.ts';
 import { decodeCursor, PROTOCOL_VERSION } from '../../../src/core/protocol.ts';
 import type { Quake } from '../../../src/core/quake.ts';
 import type { Entry } from '../../../src/core/relay-log.ts';
@@ -82,7 +81,7 @@ describe('the other frames', () => {
 
   it('writes a snapshot in a head of its own and a shared tail that join into the whole frame', () => {
     const other = makeQuake({ id: 'us7000efgh', place: 'Ω "quoted" place' });
-    const items = [messageItems([quake]), messageItems([other])].join(',');
+    const items = [encodeMessage(quake), encodeMessage(other)].join(',');
     const next = decodeCursor(cursor);
     if (next === null) throw new Error('the test cursor does not decode');
     const text =

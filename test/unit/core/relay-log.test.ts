@@ -131,8 +131,8 @@ describe('RelayLog', () => {
       text: null,
     });
     const snapshot = relay.snapshot(NOW);
-    expect(snapshot.quakes.map((q) => [q.id, q.mag])).toEqual([['a', 4.7]]);
-    expect(snapshot.alerts.map((q) => q.id)).toEqual(['a']);
+    expect(snapshot.quakes.map(({ quake: q }) => [q.id, q.mag])).toEqual([['a', 4.7]]);
+    expect(snapshot.alerts.map(({ quake: q }) => q.id)).toEqual(['a']);
     expect(snapshot.stats).toHaveLength(1);
     expect(snapshot.cursor.next.get('sismos:0')).toBe(3n);
   });
@@ -171,7 +171,7 @@ describe('RelayLog', () => {
     for (let i = 0; i < 20_000; i++) relay.append(record(0, i, quake(`q${i}`, 1, 3)));
     const { quakes } = relay.snapshot(NOW);
     expect(quakes).toHaveLength(500);
-    expect(quakes[0]?.id).toBe('q19500');
-    expect(quakes.at(-1)?.id).toBe('q19999');
+    expect(quakes[0]?.quake.id).toBe('q19500');
+    expect(quakes.at(-1)?.quake.id).toBe('q19999');
   });
 });
