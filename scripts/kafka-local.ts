@@ -512,7 +512,10 @@ function brokerPom(): string {
 }
 
 /** Runs a command to its end, with its output; `code` is null when it could not start. */
-function run(command: string, args: string[]): Promise<{ code: number | null; output: string }> {
+export function run(
+  command: string,
+  args: string[],
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -554,7 +557,7 @@ function readIfExists(path: string): string {
   return existsSync(path) ? readFileSync(path, 'utf8') : '(no log written)';
 }
 
-function tail(text: string, lines = 15): string {
+export function tail(text: string, lines = 15): string {
   return text.trimEnd().split('\n').slice(-lines).join('\n');
 }
 

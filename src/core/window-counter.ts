@@ -50,12 +50,16 @@ export class WindowCounter {
     this.windows = new WindowAggregator(spec, this.progress.watermark);
   }
 
-  /** Counts the records of one batch of `partition`, read at `now`, whose last offset is `lastOffset`. */
+  /**
+   * Counts the records of one batch of `partition`, read at `now`, whose last offset is `lastOffset`;
+   * `read` turns a record into its quake (a shell that decoded Avro records passes what it decoded).
+   */
   count(
     partition: number,
     records: readonly CountedRecord[],
     lastOffset: string,
     now: number,
+    read: (record: CountedRecord) => Quake | MessageError = ({ value }) => readMessage(value, now),
   ): CountedBatch {
     const { windows, progress } = this;
     const watermark = windows.watermark;
@@ -63,10 +67,11 @@ export class WindowCounter {
     let replayed = 0;
     const unreadable: { offset: string; error: MessageError }[] = [];
     const late: { offset: string; quake: Quake }[] = [];
-    for (const { offset, value } of records) {
+    for (const record of records) {
+      const { offset } = record;
       const replay = progress.isReplay(partition, offset);
       if (replay) replayed++;
-      const quake = readMessage(value, now);
+      const quake = read(record);
       if (quake instanceof MessageError) {
         if (!replay) unreadable.push({ offset, error: quake });
       } else {
