@@ -11,6 +11,7 @@ import avro from 'avsc';
 import type { Message } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RegistryError, SchemaRegistry } from '../../bridge/lib/schema-registry.ts';
+import { freePort } from '../../scripts/kafka-local.ts';
 import { parseFeedText } from '../../src/core/feed.ts';
 import { encodeMessage, type SismoMessage, toMessage } from '../../src/core/message.ts';
 import { avroSchema } from '../../src/core/message-schema.ts';
@@ -24,6 +25,7 @@ import { type Command, startCommand, startProgram } from '../helpers/process.ts'
 import { MESSAGE_FIELDS, makeQuake } from '../helpers/quake.ts';
 import { avroPython, runAvroPeer, testRegistry } from '../helpers/registry.ts';
 import { expectWindows, lastByKey, waitUntilHandled } from '../helpers/stats.ts';
+import { connectBridge } from '../helpers/ws-client.ts';
 
 const HOUR_FEED = '2017-12-03_all_hour.geojson';
 const v1 = JSON.stringify(avroSchema(1));
@@ -288,5 +290,34 @@ describe('our consumers on an Avro topic', () => {
       ),
     );
     expectWindows(lastByKey(await readAll(stats)), windowsOf([before, after], tumblingWindows()));
+  });
+
+  it('the bridge relays the Avro quakes to its clients and skips the poison in one line each', async () => {
+    const [alerts, stats, port] = [unique('alertas'), unique('stats'), await freePort()];
+    await Promise.all([createTopic(alerts, 1), createTopic(stats, 1)]);
+    const bridge = startCommand('bridge/server.ts', {
+      KAFKA_BROKERS: brokers(),
+      MESSAGE_FORMAT: 'avro',
+      SCHEMA_REGISTRY_URL: registry.url,
+      SISMOS_AVRO_TOPIC: topic,
+      ALERTAS_TOPIC: alerts,
+      STATS_TOPIC: stats,
+      BRIDGE_PORT: String(port),
+      BRIDGE_GROUP: unique('bridge'),
+    });
+    await bridge.waitFor(/Sismos bridge \(Kafka/, 60_000);
+    const client = await connectBridge(`ws://127.0.0.1:${port}/ws`);
+    const snapshot = await client.next((f) => f.type === 'snapshot');
+    await client.close();
+    await stop(bridge);
+
+    expect(snapshot.quakes.map((q: { id: string }) => q.id).sort()).toEqual(['after', 'before']);
+    expect(bridge.stdout().match(/^bridge: skipped .*$/gm)).toEqual(
+      poison.map((p, i) =>
+        expect.stringMatching(
+          new RegExp(`^bridge: skipped ${topic}:0 offset ${i + 1}: ${p.reason.source}$`),
+        ),
+      ),
+    );
   });
 });
