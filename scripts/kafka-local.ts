@@ -38,6 +38,7 @@ const STOP_TIMEOUT_MS = 20_000;
 /** The project's topics, which `npm run kafka:local` and docker-compose's kafka-init create. */
 export const PROJECT_TOPICS = [
   'sismos',
+  'sismos-avro',
   'sismos-revisiones',
   'sismos-alertas',
   'sismos-stats',
