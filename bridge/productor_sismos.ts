@@ -114,8 +114,9 @@ async function poll(): Promise<void> {
     try {
       await readBackState();
     } catch (error) {
+      const why = error instanceof RegistryError ? error.message : kafkaError(error).message;
       throw new StepError(
-        `cannot read back ${sismosTopic} to learn what is already published: ${kafkaError(error).message}`,
+        `cannot read back ${sismosTopic} to learn what is already published: ${why}`,
         error,
       );
     }

@@ -20,7 +20,14 @@ import { tumblingWindows, windowsOf } from '../../src/core/window.ts';
 import { frameRecord } from '../../src/core/wire-format.ts';
 import { type FakeUsgs, startFakeUsgs } from '../helpers/fake-usgs.ts';
 import { fixtureText } from '../helpers/fixtures.ts';
-import { brokers, createTopic, produce, readAll, unique } from '../helpers/kafka.ts';
+import {
+  brokers,
+  committedOffsets,
+  createTopic,
+  produce,
+  readAll,
+  unique,
+} from '../helpers/kafka.ts';
 import { type Command, startCommand, startProgram } from '../helpers/process.ts';
 import { MESSAGE_FIELDS, makeQuake } from '../helpers/quake.ts';
 import { avroPython, runAvroPeer, testRegistry } from '../helpers/registry.ts';
@@ -113,12 +120,14 @@ describe('productor_sismos --format avro', () => {
       SCHEMA_REGISTRY_URL: registry.url,
       USGS_FEED_URL: usgs.url(path),
       POLL_INTERVAL_S: '0.2',
+      RETRY_FIRST_S: '0.1',
+      RETRY_MAX_S: '0.4',
     };
-    const start = () =>
+    const start = (more: Record<string, string> = {}) =>
       startProgram(
         process.execPath,
         ['--import', 'tsx', 'bridge/productor_sismos.ts', '--format', 'avro'],
-        env,
+        { ...env, ...more },
       );
     return { topic, start };
   }
@@ -158,6 +167,22 @@ describe('productor_sismos --format avro', () => {
     expect(peer.code, peer.stderr).toBe(0);
     const read = lines(peer.stdout).map((line) => JSON.parse(line));
     expect(new Map(read.map((m) => [m.id, m]))).toEqual(expected);
+  });
+
+  it('keeps trying while the registry is unreachable, in one line per try, and publishes nothing', async () => {
+    const { topic, start } = await setup();
+    const port = await freePort();
+    const producer = start({ SCHEMA_REGISTRY_URL: `http://127.0.0.1:${port}/apis/ccompat/v7` });
+    await producer.waitForStderr(/retrying in .*\n.*retrying in /, 45_000);
+    producer.child.kill('SIGTERM');
+    expect(await producer.exited).toBe(0);
+    for (const line of lines(producer.stderr()))
+      expect(line).toMatch(
+        new RegExp(
+          `^schema registry at http://127\\.0\\.0\\.1:${port}/apis/ccompat/v7 is unreachable \\(.*ECONNREFUSED.*\\); start it \\(npm run registry:local\\) or fix SCHEMA_REGISTRY_URL; retrying in \\d+ ms$`,
+        ),
+      );
+    expect(await readAll(topic)).toEqual([]);
   });
 
   it('stops in one line when the registry refuses its schema as a breaking change', async () => {
@@ -265,6 +290,36 @@ describe('our consumers on an Avro topic', () => {
     expect(dead.map((r) => [r.key, r.headers['sismos-error']?.split(':')[0]])).toEqual(
       poison.map((p) => [p.key, p.code]),
     );
+  });
+
+  it('consumidor_alertas dead-letters nothing while the registry is unreachable: the record is retried, its offset not committed', async () => {
+    const [alerts, dlq, group, port] = [
+      unique('alertas'),
+      unique('dlq'),
+      unique('alertas'),
+      await freePort(),
+    ];
+    await Promise.all([createTopic(alerts, 1), createTopic(dlq, 1)]);
+    const consumer = startCommand('bridge/consumidor_alertas.ts', {
+      KAFKA_BROKERS: brokers(),
+      MESSAGE_FORMAT: 'avro',
+      SCHEMA_REGISTRY_URL: `http://127.0.0.1:${port}/apis/ccompat/v7`,
+      SISMOS_AVRO_TOPIC: topic,
+      ALERTAS_TOPIC: alerts,
+      DLQ_TOPIC: dlq,
+      ALERTS_GROUP: group,
+      ALERTAS_LOG: join(mkdtempSync(join(tmpdir(), 'sismos-avro-')), 'alertas.log'),
+      KAFKA_SESSION_TIMEOUT_S: '6',
+    });
+    const line = new RegExp(
+      `^cannot read ${topic} \\[0\\] @ 0: schema registry at http://127\\.0\\.0\\.1:${port}/apis/ccompat/v7 is unreachable \\(.*\\); start it \\(npm run registry:local\\) or fix SCHEMA_REGISTRY_URL; retrying, offset not committed$`,
+      'm',
+    );
+    await consumer.waitForStderr(new RegExp(`${line.source}[\\s\\S]*${line.source}`, 'm'), 45_000);
+    await stop(consumer);
+    expect(await readAll(dlq)).toEqual([]);
+    expect(await readAll(alerts)).toEqual([]);
+    expect((await committedOffsets(group, topic)).get(0)).toBe(-1);
   });
 
   it('estadisticas_sismos counts the Avro quakes into the same windows and skips the poison', async () => {
