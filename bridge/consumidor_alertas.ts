@@ -23,7 +23,7 @@ import {
 } from '../src/core/alert-ledger.ts';
 import { formatLogEntry } from '../src/core/alert-log.ts';
 import { MessageError } from '../src/core/errors.ts';
-import { decodeMessage, encodeMessage, readMessage } from '../src/core/message.ts';
+import { decodeMessage, encodeMessage } from '../src/core/message.ts';
 import type { Quake } from '../src/core/quake.ts';
 import { printable } from '../src/core/text.ts';
 import { DAY_MS } from '../src/core/time.ts';
@@ -34,11 +34,12 @@ import { envNumber, envString } from './lib/env.ts';
 import { createKafka, kafkaBrokers, kafkaSessionTimeoutMs, SERVICE_RETRY } from './lib/kafka.ts';
 import { kafkaError } from './lib/kafka-error.ts';
 import { consumeAsService, recordByRecord } from './lib/kafka-service.ts';
+import { MessageReader, messageFormat, schemaRegistry } from './lib/message-format.ts';
 import { createAckedProducer } from './lib/producer.ts';
 import { readBack } from './lib/read-back.ts';
 import { rejectReport } from './lib/reject-report.ts';
 import { failedStep, Service } from './lib/service.ts';
-import { topics } from './lib/topics.ts';
+import { quakeTopic, topics } from './lib/topics.ts';
 
 const service = new Service('consumidor_alertas');
 
@@ -49,10 +50,13 @@ const config = service.config(() => ({
   sessionTimeoutMs: kafkaSessionTimeoutMs(),
   logPath: envString('ALERTAS_LOG', 'alertas.log'),
   groupId: envString('ALERTS_GROUP', 'consumidor-alertas'),
+  format: messageFormat(),
 }));
+const sismosTopic = quakeTopic(config.format);
+const reader = new MessageReader(config.format, config.format === 'avro' ? schemaRegistry() : null);
 const { logPath } = config;
 console.log(
-  `${service.name}: alerting at magnitude >= ${config.threshold} on ${topics.sismos}, into ${logPath} and ${topics.alertas} at ${kafkaBrokers().join(',')}; Ctrl+C to stop`,
+  `${service.name}: alerting at magnitude >= ${config.threshold} on ${sismosTopic}, into ${logPath} and ${topics.alertas} at ${kafkaBrokers().join(',')}; Ctrl+C to stop`,
 );
 
 // ---- state: what each sink already holds ----
@@ -87,12 +91,20 @@ const rejects = rejectReport(`of ${topics.sismos}, copied to ${topics.dlq}`, (te
 
 /** Handles one `sismos` record; true when it wrote to a sink (so its offset is committed at once). */
 async function handle(partition: number, message: KafkaMessage): Promise<boolean> {
-  const quake = readMessage(message.value, Date.now());
+  let quake: Quake | MessageError;
+  try {
+    quake = await reader.read(message.value, Date.now());
+  } catch (error) {
+    throw failedStep(
+      `cannot read ${sismosTopic} [${partition}] @ ${message.offset}: ${(error as Error).message}; retrying, offset not committed`,
+      error,
+    );
+  }
   if (quake instanceof MessageError) {
     await deadLetter(
       producer,
       topics.dlq,
-      { topic: topics.sismos, partition, message, error: quake },
+      { topic: sismosTopic, partition, message, error: quake },
       rejects,
     );
     rejects.check();
@@ -118,7 +130,7 @@ async function handle(partition: number, message: KafkaMessage): Promise<boolean
     case 'expired':
       console.log(
         printable(
-          `skipped ${topics.sismos} [${partition}] @ ${message.offset} (${quake.id}): a quake of ${formatUtc(quake.time)} is older than the ${ALERT_MEMORY_MS / DAY_MS} days of alerts remembered`,
+          `skipped ${sismosTopic} [${partition}] @ ${message.offset} (${quake.id}): a quake of ${formatUtc(quake.time)} is older than the ${ALERT_MEMORY_MS / DAY_MS} days of alerts remembered`,
         ),
       );
       return false;
@@ -203,7 +215,7 @@ function magnitude(mag: number | null): string {
 await consumeAsService(service, {
   kafka,
   groupId: config.groupId,
-  topic: topics.sismos,
+  topic: sismosTopic,
   sessionTimeoutMs: config.sessionTimeoutMs,
   // After a rebalance another member may have published alerts for the partitions we now own.
   onJoin: () => {

@@ -19,7 +19,9 @@
  * records of the open windows and counts nothing twice, nor a quake that was late before it.
  */
 import type { Batch } from 'kafkajs';
-import { CheckpointError } from '../src/core/errors.ts';
+import { CheckpointError, type MessageError } from '../src/core/errors.ts';
+import { readMessage } from '../src/core/message.ts';
+import type { Quake } from '../src/core/quake.ts';
 import { encodeStatsMessage } from '../src/core/stats-message.ts';
 import { formatStatsTable } from '../src/core/stats-table.ts';
 import { printable } from '../src/core/text.ts';
@@ -37,10 +39,11 @@ import { envNumber, envString } from './lib/env.ts';
 import { createKafka, kafkaBrokers, kafkaSessionTimeoutMs, SERVICE_RETRY } from './lib/kafka.ts';
 import { kafkaError } from './lib/kafka-error.ts';
 import { committedOffsets, consumeAsService, type Seek } from './lib/kafka-service.ts';
+import { MessageReader, messageFormat, schemaRegistry } from './lib/message-format.ts';
 import { createAckedProducer } from './lib/producer.ts';
 import { rejectReport } from './lib/reject-report.ts';
 import { failedStep, Service, StepError } from './lib/service.ts';
-import { topics } from './lib/topics.ts';
+import { quakeTopic, topics } from './lib/topics.ts';
 
 const service = new Service('estadisticas_sismos');
 /** How many closed windows one line names. */
@@ -56,10 +59,13 @@ const config = service.config(() => ({
   ),
   sessionTimeoutMs: kafkaSessionTimeoutMs(),
   groupId: envString('STATS_GROUP', 'estadisticas-sismos'),
+  format: messageFormat(),
 }));
 const { spec, groupId } = config;
+const sismosTopic = quakeTopic(config.format);
+const reader = new MessageReader(config.format, config.format === 'avro' ? schemaRegistry() : null);
 console.log(
-  `${service.name}: ${formatDuration(spec.sizeMs)} windows of ${topics.sismos}, allowed lateness ${formatDuration(spec.allowedLatenessMs)}, published to ${topics.stats} at ${kafkaBrokers().join(',')}; Ctrl+C to stop`,
+  `${service.name}: ${formatDuration(spec.sizeMs)} windows of ${sismosTopic}, allowed lateness ${formatDuration(spec.allowedLatenessMs)}, published to ${topics.stats} at ${kafkaBrokers().join(',')}; Ctrl+C to stop`,
 );
 
 // ---- state ----
@@ -89,12 +95,7 @@ async function resume(seek: Seek): Promise<void> {
   let committed: CommittedPartition[];
   let partitionCount: number;
   try {
-    ({ committed, partitionCount } = await committedOffsets(
-      kafka,
-      groupId,
-      topics.sismos,
-      assigned,
-    ));
+    ({ committed, partitionCount } = await committedOffsets(kafka, groupId, sismosTopic, assigned));
   } catch (error) {
     throw failedStep(
       `cannot read the committed offsets of group ${groupId}: ${kafkaError(error).message}; retrying`,
@@ -113,13 +114,13 @@ async function resume(seek: Seek): Promise<void> {
   for (const { partition, from } of progress.partitions) seek(partition, from);
   if (assigned.length < partitionCount) {
     console.error(
-      `this member owns partitions ${assigned.join(',') || 'none'} of the ${partitionCount} of ${topics.sismos}: another member of group ${groupId} reads the others, so these windows count only part of the quakes; run one ${service.name} per group`,
+      `this member owns partitions ${assigned.join(',') || 'none'} of the ${partitionCount} of ${sismosTopic}: another member of group ${groupId} reads the others, so these windows count only part of the quakes; run one ${service.name} per group`,
     );
   }
   if (!progress.resumed) {
     const starts = progress.partitions.map(({ partition, from }) => `[${partition}] @ ${from}`);
     console.log(
-      `group ${groupId} has no checkpoint yet: counting ${topics.sismos} from ${starts.join(', ')}`,
+      `group ${groupId} has no checkpoint yet: counting ${sismosTopic} from ${starts.join(', ')}`,
     );
     return;
   }
@@ -127,7 +128,7 @@ async function resume(seek: Seek): Promise<void> {
   const replaying =
     replays.length === 0
       ? 'nothing to replay'
-      : `replaying ${topics.sismos} ${replays.map(({ partition, from, replayTo }) => `[${partition}] @ ${from}–${BigInt(replayTo) - 1n}`).join(', ')} (counted before, to rebuild the open windows)`;
+      : `replaying ${sismosTopic} ${replays.map(({ partition, from, replayTo }) => `[${partition}] @ ${from}–${BigInt(replayTo) - 1n}`).join(', ')} (counted before, to rebuild the open windows)`;
   console.log(
     `group ${groupId} resumes from its checkpoint: watermark ${watermarkText(progress.watermark)}; ${replaying}`,
   );
@@ -137,7 +138,7 @@ async function resume(seek: Seek): Promise<void> {
 
 /** Counts the unreadable records into the rejection summary; returns the lines reporting the late quakes. */
 function reportRecords(batch: Batch, counted: CountedBatch): string[] {
-  const where = (offset: string) => `${topics.sismos} [${batch.partition}] @ ${offset}`;
+  const where = (offset: string) => `${sismosTopic} [${batch.partition}] @ ${offset}`;
   for (const { offset, error } of counted.unreadable) {
     const key = batch.messages.find((message) => message.offset === offset)?.key ?? null;
     rejects.add(error, `${where(offset)}${key === null ? '' : ` key=${key.toString()}`}`);
@@ -197,6 +198,29 @@ function printBatch(
   console.log([...lines, ...late].join('\n'));
 }
 
+/**
+ * The quakes of an Avro batch by offset (null for JSON, which the counter reads itself); a registry
+ * that cannot be asked fails the batch, which is counted again from the last commit.
+ */
+async function decodeBatch(
+  batch: Batch,
+  now: number,
+): Promise<Map<string, Quake | MessageError> | null> {
+  if (reader.format === 'json') return null;
+  const decoded = new Map<string, Quake | MessageError>();
+  try {
+    for (const message of batch.messages)
+      decoded.set(message.offset, await reader.read(message.value, now));
+  } catch (error) {
+    counter = null;
+    throw failedStep(
+      `cannot read ${sismosTopic} [${batch.partition}]: ${(error as Error).message}; counting again from the last commit`,
+      error,
+    );
+  }
+  return decoded;
+}
+
 function watermarkText(watermark: number): string {
   return Number.isFinite(watermark) ? formatUtc(watermark) : 'none yet';
 }
@@ -206,7 +230,7 @@ function watermarkText(watermark: number): string {
 await consumeAsService(service, {
   kafka,
   groupId,
-  topic: topics.sismos,
+  topic: sismosTopic,
   sessionTimeoutMs: config.sessionTimeoutMs,
   onJoin: (partitions) => {
     // Partitions may have moved: start again from what the group committed.
@@ -227,15 +251,21 @@ await consumeAsService(service, {
     }
     const current = counter;
     const { partition } = batch;
+    const now = Date.now();
+    const decoded = await decodeBatch(batch, now);
     const counted = current.count(
       partition,
       batch.messages,
       batch.lastOffset(),
       batch.highWatermark,
-      Date.now(),
+      now,
+      (record) =>
+        decoded === null
+          ? readMessage(record.value, now)
+          : (decoded.get(record.offset) as Quake | MessageError),
     );
     const late = reportRecords(batch, counted);
-    const range = `${topics.sismos} [${partition}] @ ${batch.firstOffset()}–${batch.lastOffset()}`;
+    const range = `${sismosTopic} [${partition}] @ ${batch.firstOffset()}–${batch.lastOffset()}`;
     const { replayed } = counted;
     if (counted.replaying) {
       const fresh = batch.messages.length - replayed;
@@ -258,14 +288,14 @@ await consumeAsService(service, {
     try {
       updates = await publish(current);
       await commitOffsetsIfNecessary({
-        topics: [{ topic: topics.sismos, partitions: current.commits() }],
+        topics: [{ topic: sismosTopic, partitions: current.commits() }],
       });
     } catch (error) {
       counter = null;
       // A publish failure was reported already; kafkajs rejoins the group after a rebalance.
       if (error instanceof StepError || kafkaError(error).code === 'KAFKA_REBALANCE') throw error;
       throw failedStep(
-        `cannot commit the offsets of ${topics.sismos} for group ${groupId}: ${kafkaError(error).message}; counting again from the last commit`,
+        `cannot commit the offsets of ${sismosTopic} for group ${groupId}: ${kafkaError(error).message}; counting again from the last commit`,
         error,
       );
     }

@@ -6,16 +6,17 @@
  *   npm run productor-sismos
  *   npm run productor-sismos -- --feed 4.5_day --interval 60
  *   npm run productor-sismos -- --url https://earthquake.usgs.gov/earthquakes/feed/v1.0/summary/significant_week.geojson
+ *   npm run productor-sismos -- --format avro     # Avro + schema registry, to sismos-avro
  *
  * What it already published is read back from `sismos` itself at start-up (the records of the
  * last feed window), so a restart republishes nothing. A quake counts as published only once the
  * broker acknowledged it; after a failed send the topic is read back again before the next one.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, FeedError, type SismosError } from '../src/core/errors.ts';
+import { ConfigError, FeedError, MessageError, type SismosError } from '../src/core/errors.ts';
 import type { ParsedFeed, Reject } from '../src/core/feed.ts';
 import { feedRecords, recordsPublished } from '../src/core/feed-records.ts';
-import { decodeMessage, encodeMessage } from '../src/core/message.ts';
+import { encodeMessage } from '../src/core/message.ts';
 import { SeenQuakes } from '../src/core/seen.ts';
 import { printable } from '../src/core/text.ts';
 import { HOUR_MS, SECOND_MS } from '../src/core/time.ts';
@@ -25,11 +26,13 @@ import { chooseFeed } from './lib/feed-choice.ts';
 import { feedProblem, fetchFeed } from './lib/fetch-feed.ts';
 import { createKafka, kafkaBrokers, SERVICE_RETRY } from './lib/kafka.ts';
 import { kafkaError } from './lib/kafka-error.ts';
+import { AvroWriter, MessageReader, messageFormat, schemaRegistry } from './lib/message-format.ts';
 import { pollLoop, pollSettings, SECONDS_RANGE } from './lib/poll-loop.ts';
 import { createAckedProducer } from './lib/producer.ts';
 import { readBack } from './lib/read-back.ts';
+import { RegistryError } from './lib/schema-registry.ts';
 import { Service, StepError } from './lib/service.ts';
-import { topics } from './lib/topics.ts';
+import { quakeTopic } from './lib/topics.ts';
 
 const service = new Service('productor_sismos');
 /** Records this much older than the feed window are read back too: a quake is published after it happens. */
@@ -39,7 +42,8 @@ const REASONS_SHOWN = 3;
 
 // ---- configuration, read once ----
 
-const USAGE = 'usage: productor_sismos [--feed NAME] [--url URL] [--interval SECONDS]';
+const USAGE =
+  'usage: productor_sismos [--feed NAME] [--url URL] [--interval SECONDS] [--format json|avro]';
 
 const config = service.config(() => {
   const { values } = parseFlags();
@@ -51,7 +55,7 @@ const config = service.config(() => {
     values.interval === undefined
       ? envNumber('POLL_INTERVAL_S', 30, SECONDS_RANGE) * SECOND_MS
       : flagSeconds('--interval', values.interval);
-  return { feed, ...pollSettings(intervalMs) };
+  return { feed, format: messageFormat(values.format), ...pollSettings(intervalMs) };
 });
 
 function parseFlags() {
@@ -61,6 +65,7 @@ function parseFlags() {
         feed: { type: 'string', default: envString('USGS_FEED', 'all_hour') },
         url: { type: 'string', default: envString('USGS_FEED_URL', '') },
         interval: { type: 'string' },
+        format: { type: 'string' },
       },
     });
   } catch (error) {
@@ -82,9 +87,14 @@ function flagSeconds(flag: string, raw: string): number {
 // ---- state ----
 
 const { feed: source } = config;
+const sismosTopic = quakeTopic(config.format);
 const kafka = createKafka('productor-sismos', SERVICE_RETRY);
 const seen = new SeenQuakes(source.windowMs);
 const producer = createAckedProducer(kafka);
+const registry = config.format === 'avro' ? schemaRegistry() : null;
+/** Writes Avro records when the format is avro; null writes the course's JSON. */
+const avroWriter = registry === null ? null : new AvroWriter(registry, sismosTopic);
+const reader = new MessageReader(config.format, registry);
 /** False until `sismos` has been read back, and again after a send whose outcome is unknown. */
 let stateKnown = false;
 let polls = 0;
@@ -104,27 +114,33 @@ async function poll(): Promise<void> {
     try {
       await readBackState();
     } catch (error) {
+      const why = error instanceof RegistryError ? error.message : kafkaError(error).message;
       throw new StepError(
-        `cannot read back ${topics.sismos} to learn what is already published: ${kafkaError(error).message}`,
+        `cannot read back ${sismosTopic} to learn what is already published: ${why}`,
         error,
       );
     }
     stateKnown = true;
   }
 
+  if (avroWriter !== null) await registerSchema(avroWriter);
+
   const records = feedRecords(seen, feed.quakes);
   const { outgoing } = records;
   if (outgoing.length > 0) {
     try {
       await producer.send(
-        topics.sismos,
-        outgoing.map((quake) => ({ key: quake.id, value: encodeMessage(quake) })),
+        sismosTopic,
+        outgoing.map((quake) => ({
+          key: quake.id,
+          value: avroWriter === null ? encodeMessage(quake) : avroWriter.encode(quake),
+        })),
       );
     } catch (error) {
       // The broker may have stored some of them before failing: ask it again before the next send.
       stateKnown = false;
       throw new StepError(
-        `cannot publish ${outgoing.length} quakes to ${topics.sismos}: ${kafkaError(error).message}; they are sent at the next try`,
+        `cannot publish ${outgoing.length} quakes to ${sismosTopic}: ${kafkaError(error).message}; they are sent at the next try`,
         error,
       );
     }
@@ -140,28 +156,41 @@ async function poll(): Promise<void> {
   );
 }
 
+/**
+ * Registers the Avro schema (once); a registry that refuses it ends the command with the
+ * registry's reason, since no record could be written until someone changes the schema.
+ */
+async function registerSchema(writer: AvroWriter): Promise<void> {
+  try {
+    await writer.register();
+  } catch (error) {
+    if (error instanceof RegistryError && !error.retriable) service.fail(error.message);
+    if (error instanceof RegistryError) throw new StepError(error.message, error);
+    throw error;
+  }
+}
+
 /** Rebuilds the seen-set from the records of `sismos` of the last feed window. */
 async function readBackState(): Promise<void> {
   seen.clear();
   const span = source.windowMs + READ_BACK_MARGIN_MS;
   let unreadable = 0;
+  const values: { value: Buffer | null; timestamp: number }[] = [];
   const records = await readBack(
     kafka,
     'productor-sismos',
-    topics.sismos,
+    sismosTopic,
     Date.now() - span,
-    (record) => {
-      try {
-        const quake = decodeMessage(record.value, Date.now());
-        seen.remember(quake.id, quake.updated, record.timestamp);
-      } catch {
-        unreadable++;
-      }
-    },
+    (record) => values.push(record),
   );
+  for (const record of values) {
+    const quake = await reader.read(record.value, Date.now());
+    if (quake instanceof MessageError) unreadable++;
+    else seen.remember(quake.id, quake.updated, record.timestamp);
+  }
   const skipped = unreadable === 0 ? '' : `, ${unreadable} unreadable records ignored`;
   console.log(
-    `read back ${topics.sismos} from the last ${formatDuration(span)}: ${records} records, ${seen.size} quakes already published${skipped}`,
+    `read back ${sismosTopic} from the last ${formatDuration(span)}: ${records} records, ${seen.size} quakes already published${skipped}`,
   );
 }
 
@@ -202,6 +231,6 @@ service.onStop(async () => {
   return `stopped polling after ${plural(polls, 'poll')}; ${plural(publishedThisRun, 'record')} published this run; disconnected.`;
 });
 console.log(
-  `${service.name}: polling ${source.label} every ${formatDuration(config.schedule.periodMs)} into topic ${topics.sismos} at ${kafkaBrokers().join(',')}; Ctrl+C to stop`,
+  `${service.name}: polling ${source.label} every ${formatDuration(config.schedule.periodMs)} into topic ${sismosTopic}${registry === null ? '' : ` (Avro, schemas in ${registry.url})`} at ${kafkaBrokers().join(',')}; Ctrl+C to stop`,
 );
 await polling;

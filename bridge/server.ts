@@ -38,9 +38,10 @@ import { Hub } from './lib/hub.ts';
 import { createKafka } from './lib/kafka.ts';
 import { kafkaError } from './lib/kafka-error.ts';
 import { clusterEpoch, type KafkaSource, startKafkaSource } from './lib/kafka-source.ts';
+import { MessageReader, messageFormat, schemaRegistry } from './lib/message-format.ts';
 import { pollSettings } from './lib/poll-loop.ts';
 import { Service } from './lib/service.ts';
-import { topics } from './lib/topics.ts';
+import { quakeTopic, topics } from './lib/topics.ts';
 
 const service = new Service('bridge');
 const config = service.config(() => {
@@ -67,6 +68,7 @@ const config = service.config(() => {
     } satisfies AccessPolicy,
     index: resolve(envString('BRIDGE_INDEX', new URL('../index.html', import.meta.url).pathname)),
     group: envString('BRIDGE_GROUP', `sismos-bridge-${hostname()}-${port}`),
+    format: messageFormat(),
   };
 });
 
@@ -209,10 +211,15 @@ async function startKafka(): Promise<Running> {
   const kafka = createKafka('sismos-bridge');
   const epoch = await clusterEpoch(kafka);
   const { relay, hub, sink } = relayAndHub(epoch, 'kafka');
+  const quakes = quakeTopic(config.format);
   const source: KafkaSource = await startKafkaSource(relay, {
     kafka,
     groupId: config.group,
-    topics: { quake: topics.sismos, alert: topics.alertas, stats: topics.stats },
+    topics: { quake: quakes, alert: topics.alertas, stats: topics.stats },
+    quakeReader: new MessageReader(
+      config.format,
+      config.format === 'avro' ? schemaRegistry() : null,
+    ),
     windowMs: config.windowMs,
     ...sink,
   });
@@ -220,7 +227,7 @@ async function startKafka(): Promise<Running> {
     relay,
     hub,
     source: {
-      describe: `Kafka at ${config.kafka}: ${topics.sismos}, ${topics.alertas}, ${topics.stats}`,
+      describe: `Kafka at ${config.kafka}: ${quakes}, ${topics.alertas}, ${topics.stats}`,
       health: async () => ({ kafka: config.kafka, state: source.state(), lag: await source.lag() }),
       stop: () => source.stop(),
     },

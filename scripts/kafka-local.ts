@@ -38,6 +38,7 @@ const STOP_TIMEOUT_MS = 20_000;
 /** The project's topics, which `npm run kafka:local` and docker-compose's kafka-init create. */
 export const PROJECT_TOPICS = [
   'sismos',
+  'sismos-avro',
   'sismos-revisiones',
   'sismos-alertas',
   'sismos-stats',
@@ -514,7 +515,10 @@ function brokerPom(): string {
 }
 
 /** Runs a command to its end, with its output; `code` is null when it could not start. */
-function run(command: string, args: string[]): Promise<{ code: number | null; output: string }> {
+export function run(
+  command: string,
+  args: string[],
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -556,7 +560,7 @@ function readIfExists(path: string): string {
   return existsSync(path) ? readFileSync(path, 'utf8') : '(no log written)';
 }
 
-function tail(text: string, lines = 15): string {
+export function tail(text: string, lines = 15): string {
   return text.trimEnd().split('\n').slice(-lines).join('\n');
 }
 

@@ -24,8 +24,16 @@ left out.
 Its progress is kept in a checkpoint per incarnation of the source topic (by the topic id Kafka gives
 it), so a topic deleted and created again starts from its beginning instead of failing the job.
 
+With MESSAGE_FORMAT=avro it reads the Avro topic (SISMOS_AVRO_TOPIC, sismos-avro) that
+`productor_sismos --format avro` writes in the schema registry's wire format: it drops the 5-byte
+header (magic byte 0 and schema id) and decodes the body with `from_avro` and schemas/sismo-v2.avsc,
+the schema that producer registers; a record without the header, or whose body does not decode with
+that schema, is left out. Spark's `from_avro` takes one fixed schema and never asks the registry, so a
+record written with another schema (version 1, say) does not decode and is left out too.
+
 Environment: KAFKA_BROKERS (localhost:9092), SISMOS_TOPIC (sismos), STATS_TOPIC (sismos-stats),
-STATS_WINDOW_MINUTES (5), STATS_LATENESS_MINUTES (60), SPARK_CHECKPOINT_DIR (/tmp/sismos-spark).
+STATS_WINDOW_MINUTES (5), STATS_LATENESS_MINUTES (60), SPARK_CHECKPOINT_DIR (/tmp/sismos-spark),
+MESSAGE_FORMAT (json), SISMOS_AVRO_TOPIC (sismos-avro), SISMOS_AVRO_SCHEMA (schemas/sismo-v2.avsc).
 """
 
 import argparse
@@ -42,6 +50,7 @@ from pyspark.sql.functions import (
     col,
     count,
     date_format,
+    expr,
     floor,
     from_json,
     lit,
@@ -54,10 +63,13 @@ from pyspark.sql.functions import (
     window,
 )
 from pyspark.sql.functions import max as spark_max
+from pyspark.sql.avro.functions import from_avro
 from pyspark.sql.types import BooleanType, DoubleType, StringType, StructField, StructType
 
 SPARK_VERSION = "3.5.7"
 KAFKA_PACKAGE = f"org.apache.spark:spark-sql-kafka-0-10_2.12:{SPARK_VERSION}"
+AVRO_PACKAGE = f"org.apache.spark:spark-avro_2.12:{SPARK_VERSION}"
+AVRO_SCHEMA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "schemas", "sismo-v2.avsc")
 ISO_MILLIS = "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'"
 # How long the start-up check waits for a broker before the job gives up with one line.
 ADMIN_TIMEOUT_S = 15
@@ -114,6 +126,14 @@ def tsunami_accepted(json):
     )
 
 
+def avro_as_json(value, schema):
+    """The Avro record in the wire-format `value` as the JSON text of its message, so the rest of the
+    job reads it like a JSON record; null without the header or when the body does not decode."""
+    framed = expr("substring(value, 1, 1) = X'00'")
+    record = from_avro(expr("substring(value, 6)"), schema, {"mode": "PERMISSIVE"})
+    return when(framed, to_json(record))
+
+
 def fail(message):
     """Ends the job with one line on stderr, as the TypeScript commands do."""
     print(f"spark_streaming_sismos: {message}", file=sys.stderr, flush=True)
@@ -165,7 +185,8 @@ def main() -> None:
     args = parser.parse_args()
 
     brokers = os.environ.get("KAFKA_BROKERS", "localhost:9092")
-    source_topic = os.environ.get("SISMOS_TOPIC", "sismos")
+    avro = os.environ.get("MESSAGE_FORMAT", "json") == "avro"
+    source_topic = os.environ.get("SISMOS_AVRO_TOPIC", "sismos-avro") if avro else os.environ.get("SISMOS_TOPIC", "sismos")
     stats_topic = os.environ.get("STATS_TOPIC", "sismos-stats")
     window_minutes = int(os.environ.get("STATS_WINDOW_MINUTES", "5"))
     lateness_minutes = int(os.environ.get("STATS_LATENESS_MINUTES", "60"))
@@ -173,7 +194,7 @@ def main() -> None:
 
     spark = (
         SparkSession.builder.appName("SismosStreaming")
-        .config("spark.jars.packages", KAFKA_PACKAGE)
+        .config("spark.jars.packages", f"{KAFKA_PACKAGE},{AVRO_PACKAGE}" if avro else KAFKA_PACKAGE)
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.shuffle.partitions", "3")
         .getOrCreate()
@@ -200,7 +221,11 @@ def main() -> None:
     )
 
     # Values that are not challenge-4 JSON parse to null fields and are left out, never crash the job.
-    json = col("value").cast("string")
+    if avro:
+        with open(os.environ.get("SISMOS_AVRO_SCHEMA", AVRO_SCHEMA), encoding="utf-8") as schema:
+            json = avro_as_json(col("value"), schema.read())
+    else:
+        json = col("value").cast("string")
     sismos = (
         records.select(
             from_json(json, SCHEMA).alias("data"),

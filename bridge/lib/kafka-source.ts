@@ -1,11 +1,13 @@
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
 import { MessageError } from '../../src/core/errors.ts';
-import { decodeMessageText } from '../../src/core/message.ts';
+import { decodeMessageText, encodeMessage } from '../../src/core/message.ts';
 import type { StreamKind } from '../../src/core/protocol.ts';
+import type { Quake } from '../../src/core/quake.ts';
 import type { RelayLog, RelayRecord } from '../../src/core/relay-log.ts';
 import { decodeStatsMessage } from '../../src/core/stats-message.ts';
 import { GroupConsumer } from './kafka-service.ts';
 import { type RejectReport, rejectReport } from './reject-report.ts';
+import type { MessageReader } from './message-format.ts';
 
 /** How long start-up waits for the records already in the topics before serving clients anyway. */
 const CATCH_UP_MS = 30_000;
@@ -18,6 +20,8 @@ interface KafkaSourceOptions {
   /** Topic name for each kind of record. */
   readonly topics: Readonly<Record<StreamKind, string>>;
   readonly windowMs: number;
+  /** How the quake topic is written: its Avro records are decoded (through the registry) before relaying. */
+  readonly quakeReader: MessageReader;
   /** Receives every decoded record, in order within its partition. */
   readonly onRecord: (record: RelayRecord) => void;
   /** Told when consumption fails and when it works again. */
@@ -106,10 +110,13 @@ export async function startKafkaSource(
     eachBatch: async ({ batch, heartbeat }) => {
       const position = `${batch.topic}:${batch.partition}`;
       highWatermarks.set(position, batch.highWatermark);
+      const kind = kindOf.get(batch.topic) ?? 'quake';
+      const avro = kind === 'quake' && options.quakeReader.format === 'avro';
       pending.push({
         position,
-        kind: kindOf.get(batch.topic) ?? 'quake',
+        kind,
         messages: batch.messages,
+        decoded: avro ? await decodeAvro(options.quakeReader, batch.messages) : null,
       });
       queued += batch.messages.length;
       if (pending.length === 1) setImmediate(relayNext);
@@ -160,26 +167,50 @@ export async function startKafkaSource(
   };
 }
 
+/** A quake and its message's JSON text, as the relay passes it on. */
+type DecodedQuake = { quake: Quake; text: string };
+
 interface KafkaMessages {
   readonly position: string;
   readonly kind: StreamKind;
   readonly messages: readonly KafkaMessage[];
+  /** Each message of an Avro batch, decoded already (or why not); null for JSON. */
+  readonly decoded: readonly (DecodedQuake | Error)[] | null;
+}
+
+/**
+ * The quakes of Avro records, each with the JSON text of its message (what a JSON topic would have
+ * held), or the MessageError that makes it unreadable; a registry that cannot be asked throws, so
+ * kafkajs fetches the batch again.
+ */
+async function decodeAvro(
+  reader: MessageReader,
+  messages: readonly KafkaMessage[],
+): Promise<(DecodedQuake | Error)[]> {
+  const decoded: (DecodedQuake | Error)[] = [];
+  for (const message of messages) {
+    const quake = await reader.read(message.value, Date.now());
+    decoded.push(quake instanceof Error ? quake : { quake, text: encodeMessage(quake) });
+  }
+  return decoded;
 }
 
 /** Decodes a batch's records into the relay; a record that does not decode is skipped and counted in `rejects`. */
 function relayBatch(
-  { position, kind, messages }: KafkaMessages,
+  { position, kind, messages, decoded }: KafkaMessages,
   onRecord: (record: RelayRecord) => void,
   rejects: RejectReport,
 ): void {
-  for (const message of messages) {
+  for (const [index, message] of messages.entries()) {
     try {
       const offset = BigInt(message.offset);
       if (kind === 'stats') {
         const window = decodeStatsMessage(message.value);
         onRecord({ position, offset, kind, quake: null, window, text: null });
       } else {
-        const { quake, text } = decodeMessageText(message.value, Date.now());
+        const read = decoded?.[index] ?? decodeMessageText(message.value, Date.now());
+        if (read instanceof Error) throw read;
+        const { quake, text } = read;
         onRecord({ position, offset, kind, quake, window: null, text });
       }
     } catch (error) {

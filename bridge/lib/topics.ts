@@ -4,6 +4,8 @@ import { envString } from './env.ts';
 export const topics = {
   /** Challenge-4 messages, one record per quake version, keyed by quake id. */
   sismos: envString('SISMOS_TOPIC', 'sismos'),
+  /** The same messages in Avro, in the schema registry's wire format (MESSAGE_FORMAT=avro). */
+  sismosAvro: envString('SISMOS_AVRO_TOPIC', 'sismos-avro'),
   /** Challenge 5: one record per alerted quake, keyed by quake id, valued with its challenge-4 message. */
   alertas: envString('ALERTAS_TOPIC', 'sismos-alertas'),
   /** Challenge 6: one record per window update, keyed by window start, valued with its sismos-stats message. */
@@ -17,3 +19,8 @@ export const topics = {
   /** Challenges 2 and 3. */
   mensajes: envString('MENSAJES_TOPIC', 'mensajes-test'),
 };
+
+/** The topic of quake messages written in `format`. */
+export function quakeTopic(format: 'json' | 'avro'): string {
+  return format === 'avro' ? topics.sismosAvro : topics.sismos;
+}

@@ -43,7 +43,10 @@ type MessageErrorCode =
   | 'MESSAGE_TOO_LARGE'
   | 'MESSAGE_NOT_UTF8'
   | 'MESSAGE_NOT_JSON'
-  | 'MESSAGE_BAD_FIELD';
+  | 'MESSAGE_BAD_FIELD'
+  | 'MESSAGE_NOT_AVRO'
+  | 'MESSAGE_UNKNOWN_SCHEMA'
+  | 'MESSAGE_BAD_AVRO';
 
 /** A Kafka record whose value is not a valid challenge-4 message. Retrying never helps. */
 export class MessageError extends SismosError {

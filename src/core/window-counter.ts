@@ -57,6 +57,7 @@ export class WindowCounter {
    * Counts the records of one batch of `partition`, read at `now`, whose last offset is `lastOffset`;
    * `high` is one past the newest record the partition holds (the fetch's high watermark), so a
    * partition with more to read holds the watermark back.
+   * `read` turns a record into its quake (a shell that decoded Avro records passes what it decoded).
    */
   count(
     partition: number,
@@ -64,6 +65,7 @@ export class WindowCounter {
     lastOffset: string,
     high: string,
     now: number,
+    read: (record: CountedRecord) => Quake | MessageError = ({ value }) => readMessage(value, now),
   ): CountedBatch {
     const { windows, progress } = this;
     const watermark = windows.watermark;
@@ -71,10 +73,11 @@ export class WindowCounter {
     let replayed = 0;
     const unreadable: { offset: string; error: MessageError }[] = [];
     const late: { offset: string; quake: Quake }[] = [];
-    for (const { offset, value } of records) {
+    for (const record of records) {
+      const { offset } = record;
       const replay = progress.isReplay(partition, offset);
       if (replay) replayed++;
-      const quake = readMessage(value, now);
+      const quake = read(record);
       if (quake instanceof MessageError) {
         if (!replay) unreadable.push({ offset, error: quake });
       } else {
