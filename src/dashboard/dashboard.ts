@@ -20,6 +20,7 @@ import {
   type LiveLink,
   stepLink,
 } from '../core/live-link.ts';
+import { newsIds, newsSince } from '../core/news.ts';
 import { DEFAULT_WINDOW_MS } from '../core/protocol.ts';
 import type { Quake } from '../core/quake.ts';
 import { shownWindows } from '../core/shown-windows.ts';
@@ -281,7 +282,11 @@ export class Dashboard {
     this.#map.onSelect = (id) => this.#select(id, false);
     this.#list.onSelect = (id) => this.#select(id, true);
     this.#list.onActivate = (id) => this.#map.layer.select(id);
-    this.#cards.onShow = (id) => this.#select(id, true);
+    this.#cards.onShow = (id) => {
+      this.#select(id, true);
+      // The card's button folds away with the stack: the keyboard goes on to the map it opened.
+      this.#map.focus();
+    };
     byId<HTMLSelectElement>('list-sort').addEventListener('change', (event) => {
       this.#sort = (event.target as HTMLSelectElement).value as SortOrder;
       this.#refresh(null);
@@ -317,18 +322,17 @@ export class Dashboard {
   #applied(change: StoreChange, generated: number | null): void {
     const first = this.#initial;
     const moved = generated !== this.#generated;
+    const since = first ? null : newsSince(this.#generated);
     this.#initial = false;
     this.#generated = generated;
     this.#fetchedAt = Date.now();
     this.#failure = null;
     this.#retryAt = null;
     const update = this.#pageState.updated();
-    if (change.added.length > 0) {
-      this.#fresh = first ? new Set() : new Set(change.added.map((quake) => quake.id));
-    }
+    if (change.added.length > 0) this.#fresh = newsIds(change.added, since);
     if (first || !isEmptyChange(change)) {
-      this.#refresh(change, !first);
-      this.#raiseAlerts(first);
+      this.#refresh(change, since !== null);
+      this.#raiseAlerts(since);
     } else if (moved) this.#refreshClock();
     this.#showStatus();
     this.#publish();
@@ -410,9 +414,9 @@ export class Dashboard {
     return Math.max(HOUR_MS, reference - Math.min(this.#oldest, reference));
   }
 
-  #raiseAlerts(backlog: boolean): void {
+  #raiseAlerts(since: number | null): void {
     const threshold = this.#settings.settings.alertMag;
-    this.#alerts.check(this.#store.values(), threshold, backlog, this.#i18n);
+    this.#alerts.check(this.#store.values(), threshold, since, this.#i18n);
   }
 
   #select(id: string, fly: boolean): void {
@@ -449,7 +453,7 @@ export class Dashboard {
       this.#list.setLook(this.#i18n, next.colourBy);
     }
     if (next.tiles !== previous.tiles) this.#map.setTiles(next.tiles);
-    if (next.alertMag !== previous.alertMag) this.#raiseAlerts(true);
+    if (next.alertMag !== previous.alertMag) this.#raiseAlerts(null);
     this.#syncPrefs();
     this.#refresh(null);
   }

@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { alertFields } from '../../src/core/alert.ts';
-import { parseFeedText } from '../../src/core/feed.ts';
 import {
   dashboardUrl,
   openDashboard,
@@ -9,7 +7,6 @@ import {
   waitForUpdates,
   withBrowserAndUsgs,
 } from '../helpers/dashboard.ts';
-import { fixtureText } from '../helpers/fixtures.ts';
 
 const env = withBrowserAndUsgs();
 
@@ -95,41 +92,6 @@ describe('the list', () => {
     expect(await last.getAttribute('aria-posinset')).toBe(String(byTime.length));
     // Only the rows in view exist, whatever the length of the list.
     expect(await page.locator('[role="option"]').count()).toBeLessThan(60);
-    expect(problems).toEqual({ cspViolations: [], errors: [] });
-  });
-});
-
-describe('alerts', () => {
-  it('raise a card with the course alert box content and announce it, once per quake', async () => {
-    const name = '2023-10-11_significant_month.geojson';
-    const { page, problems } = await openDashboard(env.browser);
-    await page.goto(dashboardUrl({ feed: env.usgs.url(`/fixtures/${name}`), lang: 'es' }));
-    await waitForUpdates(page, 1);
-    const quakes = parseFeedText(fixtureText(name)).quakes;
-    const alerting = quakes.filter((q) => (q.mag ?? 0) >= 4.5).sort((a, b) => b.time - a.time);
-    expect((await state(page)).alerts).toBe(String(alerting.length));
-
-    const card = page.locator('.alert-card');
-    const newest = alerting[0]!;
-    expect(await card.getAttribute('data-id')).toBe(newest.id);
-    const fields = await card.locator('dt, dd').allTextContents();
-    expect(fields).toEqual(alertFields(newest).flatMap(({ label, value }) => [label, value]));
-    await expect
-      .poll(() => page.locator('#announcer').textContent())
-      .toContain(`${alerting.length} alertas sísmicas`);
-
-    // "Ver en el mapa" opens the quake and folds the stack out of its way; one click unfolds it.
-    await card.locator('.alert-show').click();
-    await page.locator(`.leaflet-popup .popup[data-id="${newest.id}"]`).waitFor();
-    const folded = page.locator('.alert-folded');
-    expect(await folded.textContent()).toBe(`ALERTA SÍSMICA · ${alerting.length}`);
-    await folded.click();
-    expect(await card.getAttribute('data-id')).toBe(newest.id);
-
-    await page.reload();
-    await waitForUpdates(page, 1);
-    expect((await state(page)).alerts).toBe('0');
-    expect(await page.locator('#alerts').isHidden()).toBe(true);
     expect(problems).toEqual({ cspViolations: [], errors: [] });
   });
 });

@@ -27,6 +27,23 @@ const ENGLISH: Readonly<Record<string, string>> = {
   desconocida: 'unknown',
 };
 
+/** The course box's numbers in the reader's notation (its other values are words and UTC time). */
+function localised(label: string, quake: Quake, i18n: I18n): string | null {
+  switch (label) {
+    case 'Magnitud':
+      return quake.mag === null ? null : i18n.mag(quake.mag);
+    case 'Coords':
+      return i18n.t('alert.coords', {
+        lat: i18n.coordinate(quake.lat),
+        lon: i18n.coordinate(quake.lon),
+      });
+    case 'Profundidad':
+      return quake.depth === null ? null : `${i18n.coordinate(quake.depth)} km`;
+    default:
+      return null;
+  }
+}
+
 export class AlertCards {
   readonly #box: HTMLElement;
   /** Alerts not dismissed yet, newest first. */
@@ -39,6 +56,15 @@ export class AlertCards {
   constructor(box: HTMLElement, i18n: I18n) {
     this.#box = box;
     this.#i18n = i18n;
+    // Escape dismisses the newest card, unless something nearer the keyboard (a popup) took it.
+    document.addEventListener('keydown', (event) => {
+      if (event.key !== 'Escape' || event.defaultPrevented || this.#folded) return;
+      const newest = this.#alerts[0];
+      if (newest === undefined || (event.target as Element).closest?.('.leaflet-container')) return;
+      const inside = box.contains(document.activeElement);
+      this.#dismiss(newest.id);
+      if (inside) (box.querySelector<HTMLElement>('button') ?? document.body).focus();
+    });
   }
 
   get count(): number {
@@ -108,7 +134,10 @@ export class AlertCards {
     const translate = (text: string) => (i18n.lang === 'en' ? (ENGLISH[text] ?? text) : text);
     const fields = el('dl', { className: 'alert-fields' });
     for (const { label, value } of alertFields(quake)) {
-      fields.append(el('dt', { text: translate(label) }), el('dd', { text: translate(value) }));
+      fields.append(
+        el('dt', { text: translate(label) }),
+        el('dd', { text: localised(label, quake, i18n) ?? translate(value) }),
+      );
     }
     const show = el('button', {
       className: 'alert-show',

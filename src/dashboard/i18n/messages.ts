@@ -139,6 +139,8 @@ export const es = {
   'prefs.notify.denied': 'El navegador bloqueó los avisos',
   'map.label': 'Mapa de sismos',
   'map.attribution': 'Datos: USGS · Mapa: Natural Earth',
+  // Readable map and layouts (issue 14, first half).
+  'alert.coords': '({lat}; {lon})',
 } as const;
 
 export type MessageKey = keyof typeof es;
@@ -281,4 +283,6 @@ export const en: Messages = {
   'prefs.notify.denied': 'The browser blocked notifications',
   'map.label': 'Earthquake map',
   'map.attribution': 'Data: USGS · Map: Natural Earth',
+  // Readable map and layouts (issue 14, first half).
+  'alert.coords': '({lat}, {lon})',
 };

@@ -154,6 +154,10 @@ export class QuakeMap {
       .openOn(this.map);
   }
 
+  focus(): void {
+    this.map.getContainer().focus({ preventScroll: true });
+  }
+
   /** Keeps the open popup true to the data: new version, new language, or gone. */
   refreshPopup(lookup: (id: string) => Quake | undefined): void {
     if (this.#popupId === null) return;
