@@ -9,6 +9,7 @@
  */
 import { clip } from '../core/errors.ts';
 import { parseFeedText, type Reject } from '../core/feed.ts';
+import { type FeedOddity, feedOddities } from '../core/feed-oddities.ts';
 import { type FeedSource, feedSource } from '../core/feed-source.ts';
 import { generatedOf, sameFeatures } from '../core/feed-text.ts';
 import { compileFilter, countTypes, referenceTime } from '../core/filter.ts';
@@ -83,6 +84,8 @@ export class Dashboard {
   #retryAt: number | null = null;
   /** The features of the polled feed on screen that did not become quakes. */
   #rejects: readonly Reject[] = [];
+  /** What is odd about the polled feed on screen (metadata.count, quakes after its generation). */
+  #oddities: readonly FeedOddity[] = [];
   /** An error nobody expected (a bug): shown until a reload, since what is on screen may be wrong. */
   #error: string | null = null;
   #sort: SortOrder = 'time';
@@ -225,6 +228,7 @@ export class Dashboard {
     const quakes = mergeSnapshot(snapshot.quakes, snapshot.alerts, oldest);
     this.#lastText = null;
     this.#rejects = [];
+    this.#oddities = [];
     this.#initial = true;
     this.#applied(this.#store.applySnapshot(quakes), Date.now());
   }
@@ -310,6 +314,7 @@ export class Dashboard {
       // Throws FeedError on a body that is not a feed: the poller reports it, the old data stays.
       const feed = parseFeedText(text, Date.now());
       this.#rejects = feed.rejects;
+      this.#oddities = feedOddities(feed);
       this.#lastText = text;
       generated = feed.metadata.generated;
       change = this.#store.applySnapshot(feed.quakes);
@@ -400,7 +405,8 @@ export class Dashboard {
     const i18n = this.#i18n;
     const span =
       this.#settings.settings.filter.windowMs ?? this.#source.spanMs ?? this.#dataSpan(reference);
-    this.#kpis.update(summarize(this.#shown, reference), this.#store.size, i18n);
+    const hasData = this.#generated !== null || this.#fetchedAt !== null;
+    this.#kpis.update(summarize(this.#shown, reference), this.#store.size, i18n, hasData);
     this.#chart.update(activity(this.#shown, reference, span), i18n);
     // All quakes, not only those shown: the same figures the Kafka stats service and Spark publish.
     const windows = followsBridge(this.#link)
@@ -441,6 +447,7 @@ export class Dashboard {
       this.#source = feedSource(next.feed, this.#settings.session.pollMs);
       this.#lastText = null;
       this.#rejects = [];
+      this.#oddities = [];
       this.#generated = null;
       this.#fetchedAt = null;
       this.#failure = null;
@@ -491,6 +498,7 @@ export class Dashboard {
         retryAt: this.#retryAt,
         bridge: this.#link,
         error: this.#error,
+        oddities: this.#oddities,
       },
       this.#i18n,
     );

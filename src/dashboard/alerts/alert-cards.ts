@@ -134,9 +134,11 @@ export class AlertCards {
     const translate = (text: string) => (i18n.lang === 'en' ? (ENGLISH[text] ?? text) : text);
     const fields = el('dl', { className: 'alert-fields' });
     for (const { label, value } of alertFields(quake)) {
+      // The place is isolated: its text cannot reorder the card's.
+      const dir = label === 'Lugar' ? { dir: 'auto' } : {};
       fields.append(
         el('dt', { text: translate(label) }),
-        el('dd', { text: localised(label, quake, i18n) ?? translate(value) }),
+        el('dd', { text: localised(label, quake, i18n) ?? translate(value), attrs: dir }),
       );
     }
     const show = el('button', {
@@ -164,11 +166,15 @@ export class AlertCards {
 
   /** An older alert on one line: magnitude and place, to show on the map or dismiss. */
   #line(quake: Quake): HTMLElement {
-    const show = el('button', {
-      className: 'alert-line-show',
-      text: `M${this.#i18n.mag(quake.mag)} · ${placeOf(quake, this.#i18n)}`,
-      attrs: { type: 'button' },
-    });
+    const show = el(
+      'button',
+      {
+        className: 'alert-line-show',
+        text: `M${this.#i18n.mag(quake.mag)} · `,
+        attrs: { type: 'button' },
+      },
+      el('bdi', { text: placeOf(quake, this.#i18n) }),
+    );
     show.addEventListener('click', () => this.onShow(quake.id));
     const line = el(
       'div',

@@ -74,6 +74,11 @@ export class I18n {
     });
   }
 
+  /** Whether `key` is a message (for keys built from data, such as USGS's event types). */
+  has(key: string): key is MessageKey {
+    return Object.hasOwn(this.#messages, key);
+  }
+
   /** A magnitude with one decimal ("5,2" in Spanish); an em dash when unknown. */
   mag(value: number | null): string {
     return value === null ? '—' : this.#mag.format(value);

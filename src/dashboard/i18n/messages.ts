@@ -141,6 +141,24 @@ export const es = {
   'map.attribution': 'Datos: USGS · Mapa: Natural Earth',
   // Readable map and layouts (issue 14, first half).
   'alert.coords': '({lat}; {lon})',
+  'status.notLive': 'Sin actualizar',
+  'error.networkGeneric':
+    'No se pudo conectar con el feed del USGS en {url}: sin conexión a internet, el servidor no responde o no deja que esta página lo lea (CORS). Compruebe la conexión o elija otro feed.',
+  'oddity.count': 'metadata.count dice {declared}, llegaron {features}',
+  'oddity.future': '{count} con fecha posterior al feed',
+  'type.earthquake': 'terremoto',
+  'type.quarry blast': 'voladura de cantera',
+  'type.explosion': 'explosión',
+  'type.chemical explosion': 'explosión química',
+  'type.nuclear explosion': 'explosión nuclear',
+  'type.mining explosion': 'explosión minera',
+  'type.mine collapse': 'derrumbe de mina',
+  'type.rock burst': 'estallido de roca',
+  'type.ice quake': 'sismo de hielo',
+  'type.volcanic eruption': 'erupción volcánica',
+  'type.landslide': 'deslizamiento de tierra',
+  'type.sonic boom': 'estampido sónico',
+  'type.other event': 'otro evento',
 } as const;
 
 export type MessageKey = keyof typeof es;
@@ -285,4 +303,22 @@ export const en: Messages = {
   'map.attribution': 'Data: USGS · Map: Natural Earth',
   // Readable map and layouts (issue 14, first half).
   'alert.coords': '({lat}, {lon})',
+  'status.notLive': 'Not updating',
+  'error.networkGeneric':
+    'Could not reach the USGS feed at {url}: no internet connection, the server is down, or it does not let this page read it (CORS). Check the connection or choose another feed.',
+  'oddity.count': 'metadata.count says {declared}, {features} arrived',
+  'oddity.future': '{count} dated after the feed',
+  'type.earthquake': 'earthquake',
+  'type.quarry blast': 'quarry blast',
+  'type.explosion': 'explosion',
+  'type.chemical explosion': 'chemical explosion',
+  'type.nuclear explosion': 'nuclear explosion',
+  'type.mining explosion': 'mining explosion',
+  'type.mine collapse': 'mine collapse',
+  'type.rock burst': 'rock burst',
+  'type.ice quake': 'ice quake',
+  'type.volcanic eruption': 'volcanic eruption',
+  'type.landslide': 'landslide',
+  'type.sonic boom': 'sonic boom',
+  'type.other event': 'other event',
 };
