@@ -8,6 +8,7 @@
  * Nothing here draws; the components under map/, list/, stats/, filters/, header/ and alerts/ do.
  */
 import { clip } from '../core/errors.ts';
+import { quakeExtent } from '../core/extent.ts';
 import { parseFeedText, type Reject } from '../core/feed.ts';
 import { type FeedOddity, feedOddities } from '../core/feed-oddities.ts';
 import { type FeedSource, feedSource } from '../core/feed-source.ts';
@@ -56,6 +57,7 @@ import { TopRegions } from './stats/top-regions.ts';
 import { WindowChart } from './stats/window-chart.ts';
 import { byId } from './ui/dom.ts';
 import { applyTheme, followSystemTheme, initialTheme, mapTheme, type Theme } from './ui/theme.ts';
+import { ViewSwitch } from './ui/view-switch.ts';
 
 const DEFAULT_TIMEOUT_MS = 20 * SECOND_MS;
 /** Live frames are applied together at most this often, so a burst costs one redraw. */
@@ -118,6 +120,7 @@ export class Dashboard {
   readonly #notifier = new Notifier();
   readonly #alerts: AlertCenter;
   readonly #exporter = new Exporter(byId('export-csv'), byId('export-geojson'));
+  readonly #views = new ViewSwitch(byId('views'));
 
   constructor() {
     const settings = this.#settings.settings;
@@ -284,9 +287,17 @@ export class Dashboard {
     followSystemTheme((theme) => setTheme(theme, false));
     this.#prefs.onNotify = () => void this.#notifier.enable().then(() => this.#syncPrefs());
     this.#map.onSelect = (id) => this.#select(id, false);
-    this.#list.onSelect = (id) => this.#select(id, true);
+    this.#views.onChange = (view) => {
+      if (view === 'map') this.#map.resized();
+    };
+    this.#list.onSelect = (id) => {
+      // On a phone the list hides the map: a tapped row is shown on the map, in view.
+      if (this.#views.single) this.#views.show('map');
+      this.#select(id, true);
+    };
     this.#list.onActivate = (id) => this.#map.layer.select(id);
     this.#cards.onShow = (id) => {
+      if (this.#views.single) this.#views.show('map');
       this.#select(id, true);
       // The card's button folds away with the stack: the keyboard goes on to the map it opened.
       this.#map.focus();
@@ -337,6 +348,7 @@ export class Dashboard {
     if (change.added.length > 0) this.#fresh = newsIds(change.added, since);
     if (first || !isEmptyChange(change)) {
       this.#refresh(change, since !== null);
+      if (first) this.#map.fitQuakes(quakeExtent(this.#shown));
       this.#raiseAlerts(since);
     } else if (moved) this.#refreshClock();
     this.#showStatus();

@@ -145,6 +145,10 @@ export const es = {
   'error.networkGeneric':
     'No se pudo conectar con el feed del USGS en {url}: sin conexión a internet, el servidor no responde o no deja que esta página lo lea (CORS). Compruebe la conexión o elija otro feed.',
   'oddity.count': 'metadata.count dice {declared}, llegaron {features}',
+  'view.label': 'Vista',
+  'view.map': 'Mapa',
+  'view.list': 'Lista',
+  'view.side': 'Filtros',
   'oddity.future': '{count} con fecha posterior al feed',
   'type.earthquake': 'terremoto',
   'type.quarry blast': 'voladura de cantera',
@@ -307,6 +311,10 @@ export const en: Messages = {
   'error.networkGeneric':
     'Could not reach the USGS feed at {url}: no internet connection, the server is down, or it does not let this page read it (CORS). Check the connection or choose another feed.',
   'oddity.count': 'metadata.count says {declared}, {features} arrived',
+  'view.label': 'View',
+  'view.map': 'Map',
+  'view.list': 'List',
+  'view.side': 'Filters',
   'oddity.future': '{count} dated after the feed',
   'type.earthquake': 'earthquake',
   'type.quarry blast': 'quarry blast',

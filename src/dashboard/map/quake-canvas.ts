@@ -8,7 +8,10 @@
  *
  * A dot is drawn by stamping a picture of its look (colour, outline and radius, drawn once as
  * Leaflet would draw the circle), and hit-tested for clicks and the pointer cursor exactly as
- * Leaflet hit-tests a circle marker. The selected dot is drawn last, on top of the others.
+ * Leaflet hit-tests a circle marker. Smaller dots are drawn above larger ones, so a swarm of
+ * small quakes around a large one stays visible and clickable; the selected dot is drawn last,
+ * on top of all. When the view is wider than the world, every copy of the world in view shows
+ * its dots (the basemap repeats too).
  */
 import * as L from 'leaflet';
 
@@ -98,6 +101,10 @@ export class QuakeCanvas extends L.Canvas {
   readonly #pictures = new WeakMap<DotLook, Map<number, Picture>>();
   /** The next repaint covers the whole canvas. */
   #whole = false;
+  /** Dots were added or resized since they were last put in drawing order (largest first). */
+  #unsorted = false;
+  /** The world's width in layer pixels at the renderer's zoom. */
+  #worldPx = 256;
   #hoverPaused = false;
   /** The map this renderer is on, if any. */
   #map: MapInternals | null = null;
@@ -124,6 +131,7 @@ export class QuakeCanvas extends L.Canvas {
       if (scale !== null) this.#project(dot, scale);
       this.#dots.push(dot);
     }
+    this.#unsorted = true;
     this.#changed(dots as readonly DrawnDot[]);
   }
 
@@ -140,6 +148,7 @@ export class QuakeCanvas extends L.Canvas {
     const drawn = dot as DrawnDot;
     if (drawn.shown) this.#changed([drawn]);
     Object.assign(drawn, change);
+    if (change.radius !== undefined) this.#unsorted = true;
     const scale = this.#projection();
     if (scale !== null) this.#project(drawn, scale);
     if (drawn.shown) this.#changed([drawn]);
@@ -168,7 +177,9 @@ export class QuakeCanvas extends L.Canvas {
 
   /** Repaints around a few changed dots, or everything when many changed. */
   #changed(dots: readonly DrawnDot[]): void {
-    if (this.#whole || dots.length > 64) {
+    // Several copies of the world in view: a changed dot shows in each, so all is repainted.
+    const copies = this.#map !== null && this.#map.getSize().x > this.#worldPx;
+    if (this.#whole || copies || dots.length > 64) {
       this.repaintAll();
       return;
     }
@@ -194,7 +205,8 @@ export class QuakeCanvas extends L.Canvas {
     const map = this.#map;
     if (map === null) return null;
     const origin = map.getPixelOrigin();
-    return { scale: 256 * 2 ** map.getZoom(), originX: origin.x, originY: origin.y };
+    this.#worldPx = 256 * 2 ** map.getZoom();
+    return { scale: this.#worldPx, originX: origin.x, originY: origin.y };
   }
 
   /** map.latLngToLayerPoint (Web Mercator, rounded as Leaflet rounds) without allocating. */
@@ -217,8 +229,12 @@ export class QuakeCanvas extends L.Canvas {
 
   /** The topmost dot under a layer point, with Leaflet's click tolerance (half the outline). */
   #hit(point: L.Point): DrawnDot | null {
-    const hits = (dot: DrawnDot) =>
-      Math.hypot(point.x - dot.x, point.y - dot.y) <= dot.radius + dot.look.weight / 2;
+    const world = this.#worldPx;
+    const hits = (dot: DrawnDot) => {
+      // The copy of the dot nearest the point.
+      const dx = point.x - dot.x - world * Math.round((point.x - dot.x) / world);
+      return Math.hypot(dx, point.y - dot.y) <= dot.radius + dot.look.weight / 2;
+    };
     const selected = this.#selected;
     if (selected?.shown && hits(selected)) return selected;
     for (let i = this.#dots.length - 1; i >= 0; i--) {
@@ -240,6 +256,10 @@ export class QuakeCanvas extends L.Canvas {
       ctx.clip();
     }
     const area = clip ?? view;
+    if (this.#unsorted) {
+      this.#dots.sort((a, b) => b.radius - a.radius);
+      this.#unsorted = false;
+    }
     const selected = this.#selected;
     for (const dot of this.#dots) if (dot !== selected) this.#drawDot(ctx, dot, area);
     if (selected?.shown) this.#drawDot(ctx, selected, area);
@@ -248,11 +268,15 @@ export class QuakeCanvas extends L.Canvas {
 
   #drawDot(ctx: CanvasRenderingContext2D, dot: DrawnDot, { min, max }: Box): void {
     const reach = dot.radius + dot.look.weight;
-    if (dot.x + reach < min.x || dot.x - reach > max.x) return;
     if (dot.y + reach < min.y || dot.y - reach > max.y) return;
+    const world = this.#worldPx;
+    let x = dot.x + world * Math.ceil((min.x - reach - dot.x) / world);
+    if (x - reach > max.x) return;
     const picture = this.#picture(dot.look, Math.max(Math.round(dot.radius), 1));
     const size = picture.half * 2;
-    ctx.drawImage(picture.image, dot.x - picture.half, dot.y - picture.half, size, size);
+    for (; x - reach <= max.x; x += world) {
+      ctx.drawImage(picture.image, x - picture.half, dot.y - picture.half, size, size);
+    }
   }
 
   /** The circle as Leaflet would draw it (fill, then outline), on a small canvas of its own. */
