@@ -6,6 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { SYNTHETIC_QUAKES, syntheticText } from '../../bench/lib/feeds.ts';
 import { MINUTE_MS } from '../../src/core/time.ts';
 import {
   dashboardUrl,
@@ -148,6 +149,32 @@ describe('the map at world scale', () => {
     expect(painted.left).toBeGreaterThan(50);
     expect(painted.right).toBeGreaterThan(50);
     expect(Number((await state(page)).markers)).toBeGreaterThan(2000);
+    expect(problems).toEqual({ cspViolations: [], errors: [] });
+  });
+});
+
+describe('crowds at low zoom', () => {
+  it("draw the bench's 20,000-quake feed as clusters with counts, which split into dots once zoomed in", async () => {
+    env.usgs.set('/layout/synthetic.geojson', { body: syntheticText() });
+    const { page, problems } = await openDashboard(env.browser);
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    await page.goto(dashboardUrl({ feed: env.usgs.url('/layout/synthetic.geojson'), lang: 'en' }));
+    await waitForUpdates(page, 1);
+    expect((await state(page)).markers).toBe(String(SYNTHETIC_QUAKES));
+    const canvas = page.locator('.leaflet-overlay-pane canvas');
+    const clusters = Number(await canvas.getAttribute('data-clusters'));
+    const clustered = Number(await canvas.getAttribute('data-clustered'));
+    expect(clusters).toBeGreaterThan(0);
+    // Most of the 20,000 dots are inside a few hundred clusters at most.
+    expect(clustered).toBeGreaterThan(SYNTHETIC_QUAKES / 2);
+    expect(clusters).toBeLessThan(500);
+    for (let i = 0; i < 4; i++) await page.locator('.leaflet-control-zoom-in').click();
+    await page.waitForFunction(
+      () =>
+        document.querySelector('.leaflet-overlay-pane canvas')?.getAttribute('data-clusters') ===
+        '0',
+    );
+    expect(await canvas.getAttribute('data-clustered')).toBe('0');
     expect(problems).toEqual({ cspViolations: [], errors: [] });
   });
 });

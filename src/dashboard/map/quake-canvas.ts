@@ -11,9 +11,12 @@
  * Leaflet hit-tests a circle marker. Smaller dots are drawn above larger ones, so a swarm of
  * small quakes around a large one stays visible and clickable; the selected dot is drawn last,
  * on top of all. When the view is wider than the world, every copy of the world in view shows
- * its dots (the basemap repeats too).
+ * its dots (the basemap repeats too). Below CLUSTER_BELOW_ZOOM a crowded cell of the screen is
+ * drawn as one cluster with its count (see gridClusters); clicking it zooms in until it splits.
+ * The canvas publishes data-clusters and data-clustered (dots inside clusters) for tests.
  */
 import * as L from 'leaflet';
+import { type Cluster, gridClusters } from '../../core/clusters.ts';
 
 /** How a dot looks; dots that look alike share one object (and one picture per radius). */
 export interface DotLook {
@@ -92,6 +95,12 @@ const base = L.Canvas.prototype as unknown as CanvasInternals & {
 const MAX_LATITUDE = 85.0511287798;
 /** How often hovering re-checks what is under the pointer, as Leaflet does. */
 const HOVER_MS = 32;
+/** From this zoom on (about a country across the screen) every quake is a dot of its own. */
+const CLUSTER_BELOW_ZOOM = 4;
+/** A cell of the screen, in CSS pixels, holding at least CLUSTER_MIN dots becomes a cluster. */
+const CLUSTER_CELL = 56;
+const CLUSTER_MIN = 25;
+const CLUSTER_FILL = 'rgb(47 95 208 / 88%)';
 
 export class QuakeCanvas extends L.Canvas {
   /** Shown dots in drawing order. */
@@ -105,11 +114,16 @@ export class QuakeCanvas extends L.Canvas {
   #unsorted = false;
   /** The world's width in layer pixels at the renderer's zoom. */
   #worldPx = 256;
+  /** The clusters of the last whole repaint, and the dots they hold (not drawn on their own). */
+  #clusters: Cluster[] = [];
+  #clustered: ReadonlySet<DrawnDot> = new Set();
   #hoverPaused = false;
   /** The map this renderer is on, if any. */
   #map: MapInternals | null = null;
   /** Called with the id of a clicked dot. */
   onClick: (id: string) => void = () => {};
+  /** Dots this large or larger (the strong quakes) are never hidden in a cluster. */
+  clusterBelowRadius = Number.POSITIVE_INFINITY;
 
   get #self(): CanvasInternals {
     return this as unknown as CanvasInternals;
@@ -179,7 +193,9 @@ export class QuakeCanvas extends L.Canvas {
   #changed(dots: readonly DrawnDot[]): void {
     // Several copies of the world in view: a changed dot shows in each, so all is repainted.
     const copies = this.#map !== null && this.#map.getSize().x > this.#worldPx;
-    if (this.#whole || copies || dots.length > 64) {
+    // A changed dot may join or leave a cluster: clusters are made on whole repaints.
+    const clustering = this.#map !== null && this.#map.getZoom() < CLUSTER_BELOW_ZOOM;
+    if (this.#whole || copies || clustering || dots.length > 64) {
       this.repaintAll();
       return;
     }
@@ -227,6 +243,40 @@ export class QuakeCanvas extends L.Canvas {
     for (const dot of this.#dots) this.#project(dot, scale);
   }
 
+  /** Groups the shown dots (the selected and the large ones aside) into clusters, at low zoom only. */
+  #cluster(): void {
+    const map = this.#map;
+    if (map === null || map.getZoom() >= CLUSTER_BELOW_ZOOM) {
+      this.#clusters = [];
+      this.#clustered = new Set();
+    } else {
+      const dots = this.#dots.filter(
+        (dot) => dot !== this.#selected && dot.radius < this.clusterBelowRadius,
+      );
+      const { clusters, member } = gridClusters(
+        dots.map((dot) => dot.x),
+        dots.map((dot) => dot.y),
+        CLUSTER_CELL,
+        CLUSTER_MIN,
+      );
+      this.#clusters = clusters;
+      this.#clustered = new Set(dots.filter((_, i) => (member[i] as number) >= 0));
+    }
+    const canvas = this.#self._container;
+    canvas.dataset.clusters = String(this.#clusters.length);
+    canvas.dataset.clustered = String(this.#clustered.size);
+  }
+
+  /** The cluster under a layer point (at any copy of the world), or null. */
+  #clusterAt(point: L.Point): Cluster | null {
+    const world = this.#worldPx;
+    for (const cluster of this.#clusters) {
+      const dx = point.x - cluster.x - world * Math.round((point.x - cluster.x) / world);
+      if (Math.hypot(dx, point.y - cluster.y) <= clusterRadius(cluster.count)) return cluster;
+    }
+    return null;
+  }
+
   /** The topmost dot under a layer point, with Leaflet's click tolerance (half the outline). */
   #hit(point: L.Point): DrawnDot | null {
     const world = this.#worldPx;
@@ -239,7 +289,7 @@ export class QuakeCanvas extends L.Canvas {
     if (selected?.shown && hits(selected)) return selected;
     for (let i = this.#dots.length - 1; i >= 0; i--) {
       const dot = this.#dots[i] as DrawnDot;
-      if (hits(dot)) return dot;
+      if (hits(dot) && !this.#clustered.has(dot)) return dot;
     }
     return null;
   }
@@ -260,8 +310,13 @@ export class QuakeCanvas extends L.Canvas {
       this.#dots.sort((a, b) => b.radius - a.radius);
       this.#unsorted = false;
     }
+    if (clip === null) this.#cluster();
     const selected = this.#selected;
-    for (const dot of this.#dots) if (dot !== selected) this.#drawDot(ctx, dot, area);
+    const clustered = this.#clustered;
+    for (const dot of this.#dots) {
+      if (dot !== selected && !clustered.has(dot)) this.#drawDot(ctx, dot, area);
+    }
+    if (this.#clusters.length > 0) this.#drawClusters(ctx, area);
     if (selected?.shown) this.#drawDot(ctx, selected, area);
     ctx.restore();
   }
@@ -276,6 +331,30 @@ export class QuakeCanvas extends L.Canvas {
     const size = picture.half * 2;
     for (; x - reach <= max.x; x += world) {
       ctx.drawImage(picture.image, x - picture.half, dot.y - picture.half, size, size);
+    }
+  }
+
+  #drawClusters(ctx: CanvasRenderingContext2D, { min, max }: Box): void {
+    const world = this.#worldPx;
+    const format = new Intl.NumberFormat(document.documentElement.lang || undefined);
+    ctx.font = '700 12px system-ui, sans-serif';
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    ctx.lineWidth = 2;
+    for (const cluster of this.#clusters) {
+      const radius = clusterRadius(cluster.count);
+      if (cluster.y + radius < min.y || cluster.y - radius > max.y) continue;
+      let x = cluster.x + world * Math.ceil((min.x - radius - cluster.x) / world);
+      for (; x - radius <= max.x; x += world) {
+        ctx.beginPath();
+        ctx.arc(x, cluster.y, radius, 0, Math.PI * 2);
+        ctx.fillStyle = CLUSTER_FILL;
+        ctx.strokeStyle = '#ffffff';
+        ctx.fill();
+        ctx.stroke();
+        ctx.fillStyle = '#ffffff';
+        ctx.fillText(format.format(cluster.count), x, cluster.y);
+      }
     }
   }
 
@@ -357,7 +436,13 @@ export class QuakeCanvas extends L.Canvas {
     // The map hears every click first, as it would without the canvas (it closes popups).
     self._fireEvent(false, event);
     if (event.type !== 'click' || map._draggableMoved(map)) return;
-    const dot = this.#hit(map.mouseEventToLayerPoint(event));
+    const point = map.mouseEventToLayerPoint(event);
+    const cluster = this.#clusterAt(point);
+    if (cluster !== null) {
+      map.setView(map.layerPointToLatLng(L.point(cluster.x, cluster.y)), CLUSTER_BELOW_ZOOM);
+      return;
+    }
+    const dot = this.#hit(point);
     if (dot !== null) this.onClick(dot.id);
   }
 
@@ -370,10 +455,16 @@ export class QuakeCanvas extends L.Canvas {
     setTimeout(() => {
       this.#hoverPaused = false;
     }, HOVER_MS);
-    self._container.classList.toggle('leaflet-interactive', this.#hit(point) !== null);
+    const over = this.#clusterAt(point) !== null || this.#hit(point) !== null;
+    self._container.classList.toggle('leaflet-interactive', over);
   }
 
   _handleMouseOut(): void {
     this.#self._container.classList.remove('leaflet-interactive');
   }
+}
+
+/** A cluster's radius in CSS pixels: room for its count, growing slowly with it. */
+function clusterRadius(count: number): number {
+  return 11 + 4 * Math.log10(count);
 }

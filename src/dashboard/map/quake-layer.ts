@@ -5,6 +5,7 @@
  * an update join or leave it together.
  */
 import type * as L from 'leaflet';
+import { DEFAULT_ALERT_THRESHOLD } from '../../core/alert.ts';
 import type { Quake } from '../../core/quake.ts';
 import { type ColourBy, depthColour, magnitudeColour, magnitudeRadius } from '../../core/scale.ts';
 import type { StoreChange } from '../../core/store.ts';
@@ -52,6 +53,8 @@ export class QuakeLayer {
   constructor(colourBy: ColourBy, theme: MarkerTheme) {
     this.#colourBy = colourBy;
     this.#theme = theme;
+    // Quakes that would alert by default stay visible on their own at every zoom.
+    this.renderer.clusterBelowRadius = magnitudeRadius(DEFAULT_ALERT_THRESHOLD);
   }
 
   get counts(): MarkerCounts {
