@@ -19,7 +19,8 @@ export function quakeExtent(points: Iterable<{ lat: number; lon: number }>): Ext
   for (const { lat, lon } of points) {
     south = Math.min(south, lat);
     north = Math.max(north, lat);
-    lons.push(((((lon + 180) % 360) + 360) % 360) - 180);
+    // Wrapped only when outside [-180, 180]: wrapping 179.99999999999994 would round it to -180.
+    lons.push(lon >= -180 && lon <= 180 ? lon : ((((lon + 180) % 360) + 360) % 360) - 180);
   }
   if (lons.length === 0) return null;
   lons.sort((a, b) => a - b);
