@@ -3,6 +3,7 @@
  * of ids that already alerted is a bounded list, oldest first, stored as JSON.
  */
 import { isAlert } from './alert.ts';
+import { isNews } from './news.ts';
 import type { Quake } from './quake.ts';
 
 /** More than any feed holds at M4.5+ (a month has a few hundred), small enough for localStorage. */
@@ -51,23 +52,25 @@ function pendingAlerts(
 }
 
 /**
- * What an update alerts: the quakes at or above `threshold` that never alerted. A `backlog` (the
- * first load of a feed, a new threshold) is shown on the page but notified to nobody; otherwise
- * the newest MAX_NOTIFICATIONS are.
+ * What an update alerts: the quakes at or above `threshold` that never alerted and are news
+ * (happened after `since`, see newsSince); the newest MAX_NOTIFICATIONS of them are notified.
+ * The others (a first load's backlog, old quakes a feed brings late) are remembered without
+ * alerting, so they never alert later either.
  */
 export function alertRound(
   quakes: Iterable<Quake>,
   threshold: number,
   memory: readonly string[],
-  backlog: boolean,
+  since: number | null,
 ): AlertRound {
-  const alerts = pendingAlerts(quakes, threshold, new Set(memory));
+  const pending = pendingAlerts(quakes, threshold, new Set(memory));
+  const alerts = pending.filter((quake) => isNews(quake, since));
   return {
     alerts,
-    notify: backlog ? [] : alerts.slice(0, MAX_NOTIFICATIONS),
+    notify: alerts.slice(0, MAX_NOTIFICATIONS),
     memory: rememberAlerts(
       memory,
-      alerts.map((quake) => quake.id),
+      pending.map((quake) => quake.id),
     ),
   };
 }

@@ -8,7 +8,9 @@
  * Nothing here draws; the components under map/, list/, stats/, filters/, header/ and alerts/ do.
  */
 import { clip } from '../core/errors.ts';
+import { quakeExtent } from '../core/extent.ts';
 import { parseFeedText, type Reject } from '../core/feed.ts';
+import { type FeedOddity, feedOddities } from '../core/feed-oddities.ts';
 import { type FeedSource, feedSource } from '../core/feed-source.ts';
 import { generatedOf, sameFeatures } from '../core/feed-text.ts';
 import { compileFilter, countTypes, referenceTime } from '../core/filter.ts';
@@ -20,6 +22,7 @@ import {
   type LiveLink,
   stepLink,
 } from '../core/live-link.ts';
+import { newsIds, newsSince } from '../core/news.ts';
 import { DEFAULT_WINDOW_MS } from '../core/protocol.ts';
 import type { Quake } from '../core/quake.ts';
 import { shownWindows } from '../core/shown-windows.ts';
@@ -54,6 +57,7 @@ import { TopRegions } from './stats/top-regions.ts';
 import { WindowChart } from './stats/window-chart.ts';
 import { byId } from './ui/dom.ts';
 import { applyTheme, followSystemTheme, initialTheme, mapTheme, type Theme } from './ui/theme.ts';
+import { ViewSwitch } from './ui/view-switch.ts';
 
 const DEFAULT_TIMEOUT_MS = 20 * SECOND_MS;
 /** Live frames are applied together at most this often, so a burst costs one redraw. */
@@ -82,6 +86,8 @@ export class Dashboard {
   #retryAt: number | null = null;
   /** The features of the polled feed on screen that did not become quakes. */
   #rejects: readonly Reject[] = [];
+  /** What is odd about the polled feed on screen (metadata.count, quakes after its generation). */
+  #oddities: readonly FeedOddity[] = [];
   /** An error nobody expected (a bug): shown until a reload, since what is on screen may be wrong. */
   #error: string | null = null;
   #sort: SortOrder = 'time';
@@ -114,6 +120,7 @@ export class Dashboard {
   readonly #notifier = new Notifier();
   readonly #alerts: AlertCenter;
   readonly #exporter = new Exporter(byId('export-csv'), byId('export-geojson'));
+  readonly #views = new ViewSwitch(byId('views'));
 
   constructor() {
     const settings = this.#settings.settings;
@@ -224,6 +231,7 @@ export class Dashboard {
     const quakes = mergeSnapshot(snapshot.quakes, snapshot.alerts, oldest);
     this.#lastText = null;
     this.#rejects = [];
+    this.#oddities = [];
     this.#initial = true;
     this.#applied(this.#store.applySnapshot(quakes), Date.now());
   }
@@ -279,9 +287,21 @@ export class Dashboard {
     followSystemTheme((theme) => setTheme(theme, false));
     this.#prefs.onNotify = () => void this.#notifier.enable().then(() => this.#syncPrefs());
     this.#map.onSelect = (id) => this.#select(id, false);
-    this.#list.onSelect = (id) => this.#select(id, true);
+    this.#views.onChange = (view) => {
+      if (view === 'map') this.#map.resized();
+    };
+    this.#list.onSelect = (id) => {
+      // On a phone the list hides the map: a tapped row is shown on the map, in view.
+      if (this.#views.single) this.#views.show('map');
+      this.#select(id, true);
+    };
     this.#list.onActivate = (id) => this.#map.layer.select(id);
-    this.#cards.onShow = (id) => this.#select(id, true);
+    this.#cards.onShow = (id) => {
+      if (this.#views.single) this.#views.show('map');
+      this.#select(id, true);
+      // The card's button folds away with the stack: the keyboard goes on to the map it opened.
+      this.#map.focus();
+    };
     byId<HTMLSelectElement>('list-sort').addEventListener('change', (event) => {
       this.#sort = (event.target as HTMLSelectElement).value as SortOrder;
       this.#refresh(null);
@@ -305,6 +325,7 @@ export class Dashboard {
       // Throws FeedError on a body that is not a feed: the poller reports it, the old data stays.
       const feed = parseFeedText(text, Date.now());
       this.#rejects = feed.rejects;
+      this.#oddities = feedOddities(feed);
       this.#lastText = text;
       generated = feed.metadata.generated;
       change = this.#store.applySnapshot(feed.quakes);
@@ -317,18 +338,18 @@ export class Dashboard {
   #applied(change: StoreChange, generated: number | null): void {
     const first = this.#initial;
     const moved = generated !== this.#generated;
+    const since = first ? null : newsSince(this.#generated);
     this.#initial = false;
     this.#generated = generated;
     this.#fetchedAt = Date.now();
     this.#failure = null;
     this.#retryAt = null;
     const update = this.#pageState.updated();
-    if (change.added.length > 0) {
-      this.#fresh = first ? new Set() : new Set(change.added.map((quake) => quake.id));
-    }
+    if (change.added.length > 0) this.#fresh = newsIds(change.added, since);
     if (first || !isEmptyChange(change)) {
-      this.#refresh(change, !first);
-      this.#raiseAlerts(first);
+      this.#refresh(change, since !== null);
+      if (first) this.#map.fitQuakes(quakeExtent(this.#shown));
+      this.#raiseAlerts(since);
     } else if (moved) this.#refreshClock();
     this.#showStatus();
     this.#publish();
@@ -396,7 +417,8 @@ export class Dashboard {
     const i18n = this.#i18n;
     const span =
       this.#settings.settings.filter.windowMs ?? this.#source.spanMs ?? this.#dataSpan(reference);
-    this.#kpis.update(summarize(this.#shown, reference), this.#store.size, i18n);
+    const hasData = this.#generated !== null || this.#fetchedAt !== null;
+    this.#kpis.update(summarize(this.#shown, reference), this.#store.size, i18n, hasData);
     this.#chart.update(activity(this.#shown, reference, span), i18n);
     // All quakes, not only those shown: the same figures the Kafka stats service and Spark publish.
     const windows = followsBridge(this.#link)
@@ -410,9 +432,9 @@ export class Dashboard {
     return Math.max(HOUR_MS, reference - Math.min(this.#oldest, reference));
   }
 
-  #raiseAlerts(backlog: boolean): void {
+  #raiseAlerts(since: number | null): void {
     const threshold = this.#settings.settings.alertMag;
-    this.#alerts.check(this.#store.values(), threshold, backlog, this.#i18n);
+    this.#alerts.check(this.#store.values(), threshold, since, this.#i18n);
   }
 
   #select(id: string, fly: boolean): void {
@@ -437,6 +459,7 @@ export class Dashboard {
       this.#source = feedSource(next.feed, this.#settings.session.pollMs);
       this.#lastText = null;
       this.#rejects = [];
+      this.#oddities = [];
       this.#generated = null;
       this.#fetchedAt = null;
       this.#failure = null;
@@ -449,7 +472,7 @@ export class Dashboard {
       this.#list.setLook(this.#i18n, next.colourBy);
     }
     if (next.tiles !== previous.tiles) this.#map.setTiles(next.tiles);
-    if (next.alertMag !== previous.alertMag) this.#raiseAlerts(true);
+    if (next.alertMag !== previous.alertMag) this.#raiseAlerts(null);
     this.#syncPrefs();
     this.#refresh(null);
   }
@@ -487,6 +510,7 @@ export class Dashboard {
         retryAt: this.#retryAt,
         bridge: this.#link,
         error: this.#error,
+        oddities: this.#oddities,
       },
       this.#i18n,
     );

@@ -23,6 +23,7 @@ function hostileFeed(): string {
   a!.properties.place = HOSTILE;
   a!.properties.mag = 6.3;
   a!.properties.time = raw.metadata.generated - 1000;
+  a!.properties.updated = raw.metadata.generated;
   b!.properties.place = FORMULA;
   c!.properties.url = 'javascript:alert(1)';
   d!.properties.url = 'https://evil.example/earthquakes/eventpage/x';
@@ -38,9 +39,16 @@ describe('text from USGS is untrusted', () => {
       dialogs.push(dialog.message());
       void dialog.dismiss();
     });
-    env.usgs.set('/hostile.geojson', { body: hostileFeed() });
-    await page.goto(dashboardUrl({ feed: env.usgs.url('/hostile.geojson'), lang: 'en' }));
+    // The strong quake arrives in the second poll: the first load's quakes raise no cards.
+    env.usgs.set('/hostile-later.geojson', {
+      body: JSON.stringify(rawFeed('2016-11-03_all_day.geojson')),
+    });
+    await page.goto(
+      dashboardUrl({ feed: env.usgs.url('/hostile-later.geojson'), poll: '200', lang: 'en' }),
+    );
     await waitForUpdates(page, 1);
+    env.usgs.set('/hostile-later.geojson', { body: hostileFeed() });
+    await page.locator('.alert-card').waitFor();
 
     const raw = rawFeed('2016-11-03_all_day.geojson');
     const id = raw.features[0]!.id;

@@ -27,6 +27,23 @@ const ENGLISH: Readonly<Record<string, string>> = {
   desconocida: 'unknown',
 };
 
+/** The course box's numbers in the reader's notation (its other values are words and UTC time). */
+function localised(label: string, quake: Quake, i18n: I18n): string | null {
+  switch (label) {
+    case 'Magnitud':
+      return quake.mag === null ? null : i18n.mag(quake.mag);
+    case 'Coords':
+      return i18n.t('alert.coords', {
+        lat: i18n.coordinate(quake.lat),
+        lon: i18n.coordinate(quake.lon),
+      });
+    case 'Profundidad':
+      return quake.depth === null ? null : `${i18n.coordinate(quake.depth)} km`;
+    default:
+      return null;
+  }
+}
+
 export class AlertCards {
   readonly #box: HTMLElement;
   /** Alerts not dismissed yet, newest first. */
@@ -39,6 +56,15 @@ export class AlertCards {
   constructor(box: HTMLElement, i18n: I18n) {
     this.#box = box;
     this.#i18n = i18n;
+    // Escape dismisses the newest card, unless something nearer the keyboard (a popup) took it.
+    document.addEventListener('keydown', (event) => {
+      if (event.key !== 'Escape' || event.defaultPrevented || this.#folded) return;
+      const newest = this.#alerts[0];
+      if (newest === undefined || (event.target as Element).closest?.('.leaflet-container')) return;
+      const inside = box.contains(document.activeElement);
+      this.#dismiss(newest.id);
+      if (inside) (box.querySelector<HTMLElement>('button') ?? document.body).focus();
+    });
   }
 
   get count(): number {
@@ -108,7 +134,12 @@ export class AlertCards {
     const translate = (text: string) => (i18n.lang === 'en' ? (ENGLISH[text] ?? text) : text);
     const fields = el('dl', { className: 'alert-fields' });
     for (const { label, value } of alertFields(quake)) {
-      fields.append(el('dt', { text: translate(label) }), el('dd', { text: translate(value) }));
+      // The place is isolated: its text cannot reorder the card's.
+      const dir = label === 'Lugar' ? { dir: 'auto' } : {};
+      fields.append(
+        el('dt', { text: translate(label) }),
+        el('dd', { text: localised(label, quake, i18n) ?? translate(value), attrs: dir }),
+      );
     }
     const show = el('button', {
       className: 'alert-show',
@@ -135,11 +166,15 @@ export class AlertCards {
 
   /** An older alert on one line: magnitude and place, to show on the map or dismiss. */
   #line(quake: Quake): HTMLElement {
-    const show = el('button', {
-      className: 'alert-line-show',
-      text: `M${this.#i18n.mag(quake.mag)} · ${placeOf(quake, this.#i18n)}`,
-      attrs: { type: 'button' },
-    });
+    const show = el(
+      'button',
+      {
+        className: 'alert-line-show',
+        text: `M${this.#i18n.mag(quake.mag)} · `,
+        attrs: { type: 'button' },
+      },
+      el('bdi', { text: placeOf(quake, this.#i18n) }),
+    );
     show.addEventListener('click', () => this.onShow(quake.id));
     const line = el(
       'div',

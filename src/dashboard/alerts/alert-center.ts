@@ -27,13 +27,15 @@ export class AlertCenter {
     this.#notifier = notifier;
   }
 
-  /** Alerts the quakes of an update; a `backlog` (see alertRound) sends no desktop notification. */
-  check(quakes: Iterable<Quake>, threshold: number, backlog: boolean, i18n: I18n): void {
-    const { alerts, notify, memory } = alertRound(quakes, threshold, this.#memory, backlog);
+  /** Alerts the quakes of an update that happened after `since` (see alertRound and newsSince). */
+  check(quakes: Iterable<Quake>, threshold: number, since: number | null, i18n: I18n): void {
+    const { alerts, notify, memory } = alertRound(quakes, threshold, this.#memory, since);
+    if (memory.length !== this.#memory.length || memory.at(-1) !== this.#memory.at(-1)) {
+      this.#memory = memory;
+      storage.set(MEMORY_KEY, JSON.stringify(memory));
+    }
     const newest = alerts[0];
     if (newest === undefined) return;
-    this.#memory = memory;
-    storage.set(MEMORY_KEY, JSON.stringify(memory));
     this.#cards.add(alerts);
     const params = {
       mag: i18n.mag(newest.mag),

@@ -26,7 +26,8 @@ export class Notifier {
     if (this.state !== 'on') return;
     // The tag makes the browser show one notification per quake even if this runs twice.
     new Notification(`${i18n.t('alert.title')} · M${i18n.mag(quake.mag)}`, {
-      body: `${placeOf(quake, i18n)}\n${i18n.local(quake.time)}`,
+      // First-strong isolate .. pop: the place's own direction stays inside it.
+      body: `\u2068${placeOf(quake, i18n)}\u2069\n${i18n.local(quake.time)}`,
       tag: quake.id,
     });
   }

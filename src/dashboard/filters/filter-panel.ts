@@ -11,6 +11,7 @@ import {
 } from '../../core/filter.ts';
 import { type ColourBy, magnitudeColour } from '../../core/scale.ts';
 import type { I18n } from '../i18n/i18n.ts';
+import { typeName } from '../map/popup.ts';
 import { el } from '../ui/dom.ts';
 
 interface TypeRow {
@@ -96,7 +97,7 @@ export class FilterPanel {
     writeMag(this.#min, filter.minMag, i18n);
     writeMag(this.#max, filter.maxMag, i18n);
     this.#syncWindows(filter.windowMs, spanMs, i18n);
-    this.#syncTypes(filter.hiddenTypes, types);
+    this.#syncTypes(filter.hiddenTypes, types, i18n);
     for (const radio of this.#colour) radio.checked = radio.value === colourBy;
   }
 
@@ -119,7 +120,7 @@ export class FilterPanel {
     this.#window.value = windowMs === null ? '' : String(windowMs);
   }
 
-  #syncTypes(hidden: readonly string[], types: readonly [string, number][]): void {
+  #syncTypes(hidden: readonly string[], types: readonly [string, number][], i18n: I18n): void {
     const present = new Map(types);
     // Hidden types stay listed even when absent, so they can be shown again.
     for (const type of hidden) if (!present.has(type)) present.set(type, 0);
@@ -149,7 +150,8 @@ export class FilterPanel {
         this.#typeRows.set(type, row);
       }
       row.box.checked = !hidden.includes(type);
-      row.count.textContent = String(count);
+      row.name.textContent = typeName(type, i18n);
+      row.count.textContent = i18n.integer(count);
       // Move a row only when it is out of place: moving a focused checkbox would blur it.
       const here = this.#types.children[position] ?? null;
       if (here !== row.row) this.#types.insertBefore(row.row, here);

@@ -3,6 +3,9 @@
  * is, how often it refreshes, and, after a failure, a stale-data notice that names the feed, the
  * problem and when the next try is.
  */
+import { isGenericFetchError } from '../../core/browser-errors.ts';
+import type { FeedOddity } from '../../core/feed-oddities.ts';
+import { isFresh } from '../../core/freshness.ts';
 import type { BridgeStatus } from '../../core/live-link.ts';
 import { SECOND_MS } from '../../core/time.ts';
 import type { I18n } from '../i18n/i18n.ts';
@@ -19,6 +22,8 @@ export interface FeedState {
   readonly bridge: BridgeStatus | null;
   /** An error nobody expected while showing the data (a bug); it stays until the page is reloaded. */
   readonly error: string | null;
+  /** What is odd about the feed on screen (see feedOddities), said quietly after the age. */
+  readonly oddities: readonly FeedOddity[];
 }
 
 export class FeedStatus {
@@ -60,21 +65,34 @@ export class FeedStatus {
     const now = Date.now();
     const parts =
       state.generated === null
-        ? [i18n.t('status.loading', { url: state.url })]
+        ? // After a failure the notice says what happened; "Loading" would promise data.
+          state.failure === null
+          ? [i18n.t('status.loading', { url: state.url })]
+          : []
         : [
             i18n.t('status.generated', { time: i18n.short(state.generated) }),
             i18n.t('status.age', { age: i18n.duration(now - state.generated) }),
             i18n.t('status.every', { period: i18n.duration(state.pollMs) }),
+            ...state.oddities.map((oddity) => oddityText(oddity, i18n)),
           ];
     this.#text.textContent = parts.join(' · ');
-    const phase = state.failure !== null ? 'stale' : state.generated === null ? 'loading' : 'live';
+    const phase =
+      state.failure !== null
+        ? 'stale'
+        : state.generated === null
+          ? 'loading'
+          : isFresh(state.generated, state.pollMs, now)
+            ? 'live'
+            : 'old';
     this.#line.dataset.phase = phase;
     const label =
       phase === 'loading'
         ? null
         : state.generated === null
           ? 'status.noData'
-          : (`status.${phase}` as const);
+          : phase === 'old'
+            ? 'status.notLive'
+            : (`status.${phase}` as const);
     this.#phase.textContent = label === null ? '' : i18n.t(label);
     // Polling as a fallback says so: the page means to be live through its bridge.
     const notice = state.bridge === null ? [] : [bridgeLost(state.bridge, i18n)];
@@ -160,8 +178,22 @@ function failureText(failure: Failure, url: string, i18n: I18n): string {
     case 'timeout':
       return i18n.t('error.timeout', { url, seconds: i18n.decimal(failure.ms / SECOND_MS) });
     case 'network':
-      return i18n.t('error.network', { url, reason: failure.reason });
+      return isGenericFetchError(failure.reason)
+        ? i18n.t('error.networkGeneric', { url })
+        : i18n.t('error.network', { url, reason: failure.reason });
     case 'parse':
       return i18n.t('error.parse', { url, reason: failure.reason });
+  }
+}
+
+function oddityText(oddity: FeedOddity, i18n: I18n): string {
+  switch (oddity.kind) {
+    case 'count':
+      return i18n.t('oddity.count', {
+        declared: i18n.integer(oddity.declared),
+        features: i18n.integer(oddity.features),
+      });
+    case 'future':
+      return i18n.t('oddity.future', { count: i18n.integer(oddity.quakes) });
   }
 }

@@ -49,8 +49,9 @@ export class Preferences {
   sync(values: PreferenceValues, i18n: I18n): void {
     this.#values = values;
     // The button names the language it switches to, in that language.
+    // Its accessible name starts with the visible text, so speech control can say "EN".
     this.#lang.textContent = values.lang === 'es' ? 'EN' : 'ES';
-    this.#lang.setAttribute('aria-label', values.lang === 'es' ? 'English' : 'Español');
+    this.#lang.setAttribute('aria-label', values.lang === 'es' ? 'EN · English' : 'ES · Español');
     this.#lang.lang = values.lang === 'es' ? 'en' : 'es';
     const nextTheme = values.theme === 'dark' ? 'prefs.theme.light' : 'prefs.theme.dark';
     this.#theme.setAttribute('aria-label', i18n.t(nextTheme));

@@ -31,6 +31,7 @@ export class I18n {
   readonly #mag: Intl.NumberFormat;
   readonly #decimal: Intl.NumberFormat;
   readonly #integer: Intl.NumberFormat;
+  readonly #coordinate: Intl.NumberFormat;
   readonly #local: Intl.DateTimeFormat;
   readonly #short: Intl.DateTimeFormat;
   readonly #shortYear: Intl.DateTimeFormat;
@@ -43,6 +44,7 @@ export class I18n {
     this.#mag = new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
     this.#decimal = new Intl.NumberFormat(lang, { maximumFractionDigits: 2 });
     this.#integer = new Intl.NumberFormat(lang, { maximumFractionDigits: 0 });
+    this.#coordinate = new Intl.NumberFormat(lang, { maximumFractionDigits: 4 });
     this.#local = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'medium' });
     this.#short = new Intl.DateTimeFormat(lang, {
       month: 'short',
@@ -72,6 +74,11 @@ export class I18n {
     });
   }
 
+  /** Whether `key` is a message (for keys built from data, such as USGS's event types). */
+  has(key: string): key is MessageKey {
+    return Object.hasOwn(this.#messages, key);
+  }
+
   /** A magnitude with one decimal ("5,2" in Spanish); an em dash when unknown. */
   mag(value: number | null): string {
     return value === null ? '—' : this.#mag.format(value);
@@ -83,6 +90,11 @@ export class I18n {
 
   integer(value: number): string {
     return this.#integer.format(value);
+  }
+
+  /** A coordinate or depth to the 4 decimals USGS gives (about 10 m). */
+  coordinate(value: number): string {
+    return this.#coordinate.format(value);
   }
 
   /** Date and time in the reader's time zone. */

@@ -2,7 +2,7 @@
 import type { Quake } from '../../core/quake.ts';
 import type { ColourBy } from '../../core/scale.ts';
 import type { I18n } from '../i18n/i18n.ts';
-import { depthText, paintBadge, placeOf } from '../map/popup.ts';
+import { depthText, paintBadge, placeOf, typeName } from '../map/popup.ts';
 import { el } from '../ui/dom.ts';
 
 export const ROW_HEIGHT = 56;
@@ -10,7 +10,7 @@ export const ROW_HEIGHT = 56;
 export class ListRow {
   readonly element: HTMLElement;
   readonly #badge = el('span', { className: 'mag-badge' });
-  readonly #place = el('span', { className: 'row-place' });
+  readonly #place = el('span', { className: 'row-place', attrs: { dir: 'auto' } });
   readonly #meta = el('span', { className: 'row-meta' });
   readonly #fresh = el('span', { className: 'tag tag-new' });
   readonly #tsunami = el('span', { className: 'tag tag-tsunami', text: 'tsunami' });
@@ -46,7 +46,7 @@ export class ListRow {
     this.#place.textContent = placeOf(quake, i18n);
     const meta = [i18n.short(quake.time), depthText(quake, i18n)];
     if (quake.magType !== null) meta.push(quake.magType);
-    if (quake.type !== 'earthquake') meta.push(quake.type);
+    if (quake.type !== 'earthquake') meta.push(typeName(quake.type, i18n));
     this.#meta.textContent = meta.join(' · ');
     this.#fresh.textContent = i18n.t('list.new');
     this.#fresh.hidden = !state.fresh;

@@ -21,11 +21,17 @@ function classLabels(classes: readonly ColourClass[], i18n: I18n): string[] {
   });
 }
 
+/**
+ * The legend folds to its title (a button) and back; it starts folded on a phone, where it would
+ * cover a good part of the map.
+ */
 export class Legend extends L.Control {
   readonly #box = el('div', { className: 'legend panel-card' });
+  #open: boolean;
 
-  constructor() {
+  constructor(open: boolean) {
     super({ position: 'bottomleft' });
+    this.#open = open;
   }
 
   override onAdd(): HTMLElement {
@@ -43,13 +49,24 @@ export class Legend extends L.Control {
       return row(c.colour, radius, labels[i] as string);
     });
     rows.push(row(UNKNOWN_COLOUR, colourBy === 'depth' ? 5 : 3, i18n.t('legend.unknown')));
-    this.#box.replaceChildren(
-      el('h2', {
-        text: i18n.t(colourBy === 'depth' ? 'legend.depthTitle' : 'legend.title'),
-      }),
+    const toggle = el('button', {
+      className: 'legend-toggle',
+      text: i18n.t(colourBy === 'depth' ? 'legend.depthTitle' : 'legend.title'),
+      attrs: { type: 'button', 'aria-expanded': String(this.#open) },
+    });
+    const body = el(
+      'div',
+      { className: 'legend-body' },
       el('ul', {}, ...rows),
       el('p', { className: 'legend-note', text: i18n.t('legend.size') }),
     );
+    body.hidden = !this.#open;
+    toggle.addEventListener('click', () => {
+      this.#open = !this.#open;
+      body.hidden = !this.#open;
+      toggle.setAttribute('aria-expanded', String(this.#open));
+    });
+    this.#box.replaceChildren(el('h2', {}, toggle), body);
   }
 }
 
@@ -67,7 +84,7 @@ function row(colour: string, radius: number, label: string): HTMLElement {
       cy: size / 2,
       r: radius,
       fill: colour,
-      'fill-opacity': 0.85,
+      'fill-opacity': 0.6,
       stroke: 'currentColor',
       'stroke-opacity': 0.6,
       'stroke-width': 0.8,

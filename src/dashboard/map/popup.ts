@@ -24,6 +24,12 @@ export function placeOf(quake: Quake, i18n: I18n): string {
   return quake.place ?? i18n.t('quake.unknownPlace');
 }
 
+/** USGS's event type in the reader's language; a type USGS adds later is shown as it comes. */
+export function typeName(type: string, i18n: I18n): string {
+  const key = `type.${type}`;
+  return i18n.has(key) ? i18n.t(key) : type;
+}
+
 export function depthText(quake: Quake, i18n: I18n): string {
   return quake.depth === null
     ? i18n.t('quake.unknown')
@@ -46,7 +52,7 @@ export function popupContent(quake: Quake, i18n: I18n, colourBy: ColourBy): HTML
     ['quake.tsunami', i18n.t(quake.tsunami ? 'quake.tsunami.yes' : 'quake.tsunami.no')],
     ['quake.status', statusText(quake.status, i18n)],
   ];
-  if (quake.type !== 'earthquake') facts.push(['quake.type', quake.type]);
+  if (quake.type !== 'earthquake') facts.push(['quake.type', typeName(quake.type, i18n)]);
   if (quake.alert !== null) facts.push(['quake.pager', quake.alert]);
   const list = el('dl', { className: 'facts' });
   for (const [key, value] of facts) {
@@ -57,7 +63,7 @@ export function popupContent(quake: Quake, i18n: I18n, colourBy: ColourBy): HTML
     { className: 'popup-head' },
     magBadge(quake, i18n, colourBy),
     el('span', { className: 'mag-type', text: quake.magType ?? '' }),
-    el('strong', { className: 'popup-place', text: placeOf(quake, i18n) }),
+    el('strong', { className: 'popup-place', text: placeOf(quake, i18n), attrs: { dir: 'auto' } }),
   );
   const link =
     quake.url === null

@@ -8,9 +8,15 @@
  *
  * A dot is drawn by stamping a picture of its look (colour, outline and radius, drawn once as
  * Leaflet would draw the circle), and hit-tested for clicks and the pointer cursor exactly as
- * Leaflet hit-tests a circle marker. The selected dot is drawn last, on top of the others.
+ * Leaflet hit-tests a circle marker. Smaller dots are drawn above larger ones, so a swarm of
+ * small quakes around a large one stays visible and clickable; the selected dot is drawn last,
+ * on top of all. When the view is wider than the world, every copy of the world in view shows
+ * its dots (the basemap repeats too). Below CLUSTER_BELOW_ZOOM a crowded cell of the screen is
+ * drawn as one cluster with its count (see gridClusters); clicking it zooms in until it splits.
+ * The canvas publishes data-clusters and data-clustered (dots inside clusters) for tests.
  */
 import * as L from 'leaflet';
+import { type Cluster, gridClusters } from '../../core/clusters.ts';
 
 /** How a dot looks; dots that look alike share one object (and one picture per radius). */
 export interface DotLook {
@@ -89,6 +95,12 @@ const base = L.Canvas.prototype as unknown as CanvasInternals & {
 const MAX_LATITUDE = 85.0511287798;
 /** How often hovering re-checks what is under the pointer, as Leaflet does. */
 const HOVER_MS = 32;
+/** From this zoom on (about a country across the screen) every quake is a dot of its own. */
+const CLUSTER_BELOW_ZOOM = 4;
+/** A cell of the screen, in CSS pixels, holding at least CLUSTER_MIN dots becomes a cluster. */
+const CLUSTER_CELL = 56;
+const CLUSTER_MIN = 25;
+const CLUSTER_FILL = 'rgb(47 95 208 / 88%)';
 
 export class QuakeCanvas extends L.Canvas {
   /** Shown dots in drawing order. */
@@ -98,11 +110,20 @@ export class QuakeCanvas extends L.Canvas {
   readonly #pictures = new WeakMap<DotLook, Map<number, Picture>>();
   /** The next repaint covers the whole canvas. */
   #whole = false;
+  /** Dots were added or resized since they were last put in drawing order (largest first). */
+  #unsorted = false;
+  /** The world's width in layer pixels at the renderer's zoom. */
+  #worldPx = 256;
+  /** The clusters of the last whole repaint, and the dots they hold (not drawn on their own). */
+  #clusters: Cluster[] = [];
+  #clustered: ReadonlySet<DrawnDot> = new Set();
   #hoverPaused = false;
   /** The map this renderer is on, if any. */
   #map: MapInternals | null = null;
   /** Called with the id of a clicked dot. */
   onClick: (id: string) => void = () => {};
+  /** Dots this large or larger (the strong quakes) are never hidden in a cluster. */
+  clusterBelowRadius = Number.POSITIVE_INFINITY;
 
   get #self(): CanvasInternals {
     return this as unknown as CanvasInternals;
@@ -124,6 +145,7 @@ export class QuakeCanvas extends L.Canvas {
       if (scale !== null) this.#project(dot, scale);
       this.#dots.push(dot);
     }
+    this.#unsorted = true;
     this.#changed(dots as readonly DrawnDot[]);
   }
 
@@ -140,6 +162,7 @@ export class QuakeCanvas extends L.Canvas {
     const drawn = dot as DrawnDot;
     if (drawn.shown) this.#changed([drawn]);
     Object.assign(drawn, change);
+    if (change.radius !== undefined) this.#unsorted = true;
     const scale = this.#projection();
     if (scale !== null) this.#project(drawn, scale);
     if (drawn.shown) this.#changed([drawn]);
@@ -168,7 +191,11 @@ export class QuakeCanvas extends L.Canvas {
 
   /** Repaints around a few changed dots, or everything when many changed. */
   #changed(dots: readonly DrawnDot[]): void {
-    if (this.#whole || dots.length > 64) {
+    // Several copies of the world in view: a changed dot shows in each, so all is repainted.
+    const copies = this.#map !== null && this.#map.getSize().x > this.#worldPx;
+    // A changed dot may join or leave a cluster: clusters are made on whole repaints.
+    const clustering = this.#map !== null && this.#map.getZoom() < CLUSTER_BELOW_ZOOM;
+    if (this.#whole || copies || clustering || dots.length > 64) {
       this.repaintAll();
       return;
     }
@@ -194,7 +221,8 @@ export class QuakeCanvas extends L.Canvas {
     const map = this.#map;
     if (map === null) return null;
     const origin = map.getPixelOrigin();
-    return { scale: 256 * 2 ** map.getZoom(), originX: origin.x, originY: origin.y };
+    this.#worldPx = 256 * 2 ** map.getZoom();
+    return { scale: this.#worldPx, originX: origin.x, originY: origin.y };
   }
 
   /** map.latLngToLayerPoint (Web Mercator, rounded as Leaflet rounds) without allocating. */
@@ -215,15 +243,53 @@ export class QuakeCanvas extends L.Canvas {
     for (const dot of this.#dots) this.#project(dot, scale);
   }
 
+  /** Groups the shown dots (the selected and the large ones aside) into clusters, at low zoom only. */
+  #cluster(): void {
+    const map = this.#map;
+    if (map === null || map.getZoom() >= CLUSTER_BELOW_ZOOM) {
+      this.#clusters = [];
+      this.#clustered = new Set();
+    } else {
+      const dots = this.#dots.filter(
+        (dot) => dot !== this.#selected && dot.radius < this.clusterBelowRadius,
+      );
+      const { clusters, member } = gridClusters(
+        dots.map((dot) => dot.x),
+        dots.map((dot) => dot.y),
+        CLUSTER_CELL,
+        CLUSTER_MIN,
+      );
+      this.#clusters = clusters;
+      this.#clustered = new Set(dots.filter((_, i) => (member[i] as number) >= 0));
+    }
+    const canvas = this.#self._container;
+    canvas.dataset.clusters = String(this.#clusters.length);
+    canvas.dataset.clustered = String(this.#clustered.size);
+  }
+
+  /** The cluster under a layer point (at any copy of the world), or null. */
+  #clusterAt(point: L.Point): Cluster | null {
+    const world = this.#worldPx;
+    for (const cluster of this.#clusters) {
+      const dx = point.x - cluster.x - world * Math.round((point.x - cluster.x) / world);
+      if (Math.hypot(dx, point.y - cluster.y) <= clusterRadius(cluster.count)) return cluster;
+    }
+    return null;
+  }
+
   /** The topmost dot under a layer point, with Leaflet's click tolerance (half the outline). */
   #hit(point: L.Point): DrawnDot | null {
-    const hits = (dot: DrawnDot) =>
-      Math.hypot(point.x - dot.x, point.y - dot.y) <= dot.radius + dot.look.weight / 2;
+    const world = this.#worldPx;
+    const hits = (dot: DrawnDot) => {
+      // The copy of the dot nearest the point.
+      const dx = point.x - dot.x - world * Math.round((point.x - dot.x) / world);
+      return Math.hypot(dx, point.y - dot.y) <= dot.radius + dot.look.weight / 2;
+    };
     const selected = this.#selected;
     if (selected?.shown && hits(selected)) return selected;
     for (let i = this.#dots.length - 1; i >= 0; i--) {
       const dot = this.#dots[i] as DrawnDot;
-      if (hits(dot)) return dot;
+      if (hits(dot) && !this.#clustered.has(dot)) return dot;
     }
     return null;
   }
@@ -240,19 +306,56 @@ export class QuakeCanvas extends L.Canvas {
       ctx.clip();
     }
     const area = clip ?? view;
+    if (this.#unsorted) {
+      this.#dots.sort((a, b) => b.radius - a.radius);
+      this.#unsorted = false;
+    }
+    if (clip === null) this.#cluster();
     const selected = this.#selected;
-    for (const dot of this.#dots) if (dot !== selected) this.#drawDot(ctx, dot, area);
+    const clustered = this.#clustered;
+    for (const dot of this.#dots) {
+      if (dot !== selected && !clustered.has(dot)) this.#drawDot(ctx, dot, area);
+    }
+    if (this.#clusters.length > 0) this.#drawClusters(ctx, area);
     if (selected?.shown) this.#drawDot(ctx, selected, area);
     ctx.restore();
   }
 
   #drawDot(ctx: CanvasRenderingContext2D, dot: DrawnDot, { min, max }: Box): void {
     const reach = dot.radius + dot.look.weight;
-    if (dot.x + reach < min.x || dot.x - reach > max.x) return;
     if (dot.y + reach < min.y || dot.y - reach > max.y) return;
+    const world = this.#worldPx;
+    let x = dot.x + world * Math.ceil((min.x - reach - dot.x) / world);
+    if (x - reach > max.x) return;
     const picture = this.#picture(dot.look, Math.max(Math.round(dot.radius), 1));
     const size = picture.half * 2;
-    ctx.drawImage(picture.image, dot.x - picture.half, dot.y - picture.half, size, size);
+    for (; x - reach <= max.x; x += world) {
+      ctx.drawImage(picture.image, x - picture.half, dot.y - picture.half, size, size);
+    }
+  }
+
+  #drawClusters(ctx: CanvasRenderingContext2D, { min, max }: Box): void {
+    const world = this.#worldPx;
+    const format = new Intl.NumberFormat(document.documentElement.lang || undefined);
+    ctx.font = '700 12px system-ui, sans-serif';
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    ctx.lineWidth = 2;
+    for (const cluster of this.#clusters) {
+      const radius = clusterRadius(cluster.count);
+      if (cluster.y + radius < min.y || cluster.y - radius > max.y) continue;
+      let x = cluster.x + world * Math.ceil((min.x - radius - cluster.x) / world);
+      for (; x - radius <= max.x; x += world) {
+        ctx.beginPath();
+        ctx.arc(x, cluster.y, radius, 0, Math.PI * 2);
+        ctx.fillStyle = CLUSTER_FILL;
+        ctx.strokeStyle = '#ffffff';
+        ctx.fill();
+        ctx.stroke();
+        ctx.fillStyle = '#ffffff';
+        ctx.fillText(format.format(cluster.count), x, cluster.y);
+      }
+    }
   }
 
   /** The circle as Leaflet would draw it (fill, then outline), on a small canvas of its own. */
@@ -333,7 +436,13 @@ export class QuakeCanvas extends L.Canvas {
     // The map hears every click first, as it would without the canvas (it closes popups).
     self._fireEvent(false, event);
     if (event.type !== 'click' || map._draggableMoved(map)) return;
-    const dot = this.#hit(map.mouseEventToLayerPoint(event));
+    const point = map.mouseEventToLayerPoint(event);
+    const cluster = this.#clusterAt(point);
+    if (cluster !== null) {
+      map.setView(map.layerPointToLatLng(L.point(cluster.x, cluster.y)), CLUSTER_BELOW_ZOOM);
+      return;
+    }
+    const dot = this.#hit(point);
     if (dot !== null) this.onClick(dot.id);
   }
 
@@ -346,10 +455,16 @@ export class QuakeCanvas extends L.Canvas {
     setTimeout(() => {
       this.#hoverPaused = false;
     }, HOVER_MS);
-    self._container.classList.toggle('leaflet-interactive', this.#hit(point) !== null);
+    const over = this.#clusterAt(point) !== null || this.#hit(point) !== null;
+    self._container.classList.toggle('leaflet-interactive', over);
   }
 
   _handleMouseOut(): void {
     this.#self._container.classList.remove('leaflet-interactive');
   }
+}
+
+/** A cluster's radius in CSS pixels: room for its count, growing slowly with it. */
+function clusterRadius(count: number): number {
+  return 11 + 4 * Math.log10(count);
 }

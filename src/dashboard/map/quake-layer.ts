@@ -5,6 +5,7 @@
  * an update join or leave it together.
  */
 import type * as L from 'leaflet';
+import { DEFAULT_ALERT_THRESHOLD } from '../../core/alert.ts';
 import type { Quake } from '../../core/quake.ts';
 import { type ColourBy, depthColour, magnitudeColour, magnitudeRadius } from '../../core/scale.ts';
 import type { StoreChange } from '../../core/store.ts';
@@ -52,6 +53,8 @@ export class QuakeLayer {
   constructor(colourBy: ColourBy, theme: MarkerTheme) {
     this.#colourBy = colourBy;
     this.#theme = theme;
+    // Quakes that would alert by default stay visible on their own at every zoom.
+    this.renderer.clusterBelowRadius = magnitudeRadius(DEFAULT_ALERT_THRESHOLD);
   }
 
   get counts(): MarkerCounts {
@@ -95,9 +98,8 @@ export class QuakeLayer {
         });
       }
     }
-    // Smaller first, so the strongest quakes of a batch are drawn on top.
-    const added = [...change.added].sort((a, b) => (a.mag ?? -9) - (b.mag ?? -9));
-    for (const quake of added) {
+    // The canvas orders dots by size (small above large), whatever the order they come in.
+    for (const quake of change.added) {
       const dot = this.renderer.dot(
         quake.id,
         quake.lat,
@@ -168,7 +170,8 @@ export class QuakeLayer {
     if (look === undefined) {
       look = {
         fillColor: fill,
-        fillOpacity: 0.82,
+        // See-through, so dots piled on one volcano or fault show as a denser colour.
+        fillOpacity: 0.6,
         color: selected ? this.#theme.selection : this.#theme.outline,
         weight: selected ? 3 : 0.8,
         opacity: selected ? 1 : 0.75,

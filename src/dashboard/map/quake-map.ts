@@ -3,6 +3,7 @@
  * one shared popup. It reports marker clicks through `onSelect`; it never decides what is shown.
  */
 import * as L from 'leaflet';
+import type { Extent } from '../../core/extent.ts';
 import type { Quake } from '../../core/quake.ts';
 import type { ColourBy } from '../../core/scale.ts';
 import { magnitudeRadius } from '../../core/scale.ts';
@@ -23,6 +24,17 @@ const MAX_PULSES = 20;
 const WORLD_CENTRE_LNG = 160;
 /** Zoom a selected quake is shown at, unless the map is already closer. */
 const DETAIL_ZOOM = 5;
+/** The first view of a few nearby quakes still shows their surroundings. */
+const MAX_FIT_ZOOM = 6;
+/** Web Mercator's latitude limit: the map never shows the empty band beyond it. */
+const MAX_LAT = 85.0511287798;
+/** Room around the quakes in the first view, in pixels. */
+const FIT_PADDING = L.point(24, 24);
+
+/** `zoom` rounded down to the map's zoom steps (zoomSnap). */
+function snap(zoom: number): number {
+  return Math.floor(zoom * 4) / 4;
+}
 
 const TILE_LAYERS: Record<Exclude<Tiles, 'none'>, (dark: boolean) => [string, string]> = {
   carto: (dark) => [
@@ -41,7 +53,7 @@ export class QuakeMap {
   readonly map: L.Map;
   readonly layer: QuakeLayer;
   readonly #basemap: BasemapLayer;
-  readonly #legend = new Legend();
+  readonly #legend = new Legend(!matchMedia('(max-width: 760px)').matches);
   readonly #popup = L.popup({ maxWidth: 340, minWidth: 270, autoPanPadding: [24, 24] });
   #tiles: L.TileLayer | null = null;
   #tileChoice: Tiles = 'none';
@@ -49,8 +61,10 @@ export class QuakeMap {
   #colourBy: ColourBy;
   #i18n: I18n;
   #popupId: string | null = null;
-  /** The map still shows the initial world view (the user has not moved it). */
+  /** The map still shows the initial view (the user has not moved it). */
   #overview = true;
+  /** What the initial view fits: the quakes of the first data, or the world before any. */
+  #extent: Extent | null = null;
   #fitting = false;
   /** Called when the user clicks a marker. */
   onSelect: (id: string) => void = () => {};
@@ -64,6 +78,9 @@ export class QuakeMap {
       minZoom: 1,
       maxZoom: 12,
       zoomSnap: 0.25,
+      // North and south stop at the world's edge; east and west repeat the world.
+      maxBounds: L.latLngBounds([-MAX_LAT, -1e5], [MAX_LAT, 1e5]),
+      maxBoundsViscosity: 1,
       zoomControl: true,
       attributionControl: true,
       fadeAnimation: !prefersReducedMotion(),
@@ -76,12 +93,9 @@ export class QuakeMap {
     this.layer.renderer.addTo(this.map);
     this.#legend.addTo(this.map);
     this.#legend.update(i18n, colourBy);
-    this.fitWorld();
+    this.#fitView();
     // Leaflet only watches the window; the panels around the map can resize it too.
-    new ResizeObserver(() => {
-      this.map.invalidateSize({ pan: false });
-      if (this.#overview) this.fitWorld();
-    }).observe(element);
+    new ResizeObserver(() => this.resized()).observe(element);
     this.map.on('dragstart', () => {
       this.#overview = false;
     });
@@ -95,17 +109,59 @@ export class QuakeMap {
     });
   }
 
+  /** Fits the initial view to `extent` (the first data's quakes), unless the user moved the map. */
+  fitQuakes(extent: Extent | null): void {
+    this.#extent = extent;
+    if (this.#overview) this.#fitView();
+  }
+
+  /** Takes a new size of the map's box into account (it may have been hidden). */
+  resized(): void {
+    this.map.invalidateSize({ pan: false });
+    if (this.#overview) this.#fitView();
+    else this.map.setMinZoom(this.#minZoom());
+  }
+
   /**
-   * The whole world in view, centred on the Pacific: the Ring of Fire stays in one piece and the
-   * seam of the map falls in the Atlantic, where few quakes happen.
+   * The zooms below which the world no longer fills the map's height (bands beyond the poles
+   * show) and no longer fills its width (one world shows, with room beside it).
    */
-  fitWorld(): void {
+  #fillZooms(): { height: number; width: number } {
     const { x, y } = this.map.getSize();
-    const fit = Math.min(Math.log2((x || 1024) / 256), Math.log2((y || 768) / 200));
+    const zoom = (pixels: number) => Math.max(0, Math.ceil(Math.log2(pixels / 256) * 4) / 4);
+    return { height: y > 0 ? zoom(y) : 1, width: x > 0 ? zoom(x) : 1 };
+  }
+
+  /** Zooming out stops where the world fills the map's height, or its width on a tall map. */
+  #minZoom(): number {
+    const { height, width } = this.#fillZooms();
+    return Math.min(height, width);
+  }
+
+  /**
+   * The initial view: the quakes' extent as large as it fits, or, before any data, the world
+   * centred on the Pacific (the Ring of Fire stays in one piece and the seam falls in the
+   * Atlantic, where few quakes happen). On a wide map it never shows bands beyond the poles; a
+   * tall map (a phone) shows the quakes' whole width instead.
+   */
+  #fitView(): void {
+    const { height } = this.#fillZooms();
+    const min = this.#minZoom();
+    this.map.setMinZoom(min);
+    const { x, y } = this.map.getSize();
+    const lowest = x >= 0.9 * y ? height : min;
+    const extent = this.#extent;
+    let centre: L.LatLngExpression = [15, WORLD_CENTRE_LNG];
+    let zoom: number;
+    if (extent === null) {
+      zoom = snap(Math.min(Math.log2((x || 1024) / 256), Math.log2((y || 768) / 200)));
+    } else {
+      const bounds = L.latLngBounds([extent.south, extent.west], [extent.north, extent.east]);
+      centre = bounds.getCenter();
+      zoom = Math.min(snap(this.map.getBoundsZoom(bounds, false, FIT_PADDING)), MAX_FIT_ZOOM);
+    }
     this.#fitting = true;
-    this.map.setView([15, WORLD_CENTRE_LNG], Math.max(1, Math.floor(fit * 4) / 4), {
-      animate: false,
-    });
+    this.map.setView(centre, Math.max(lowest, zoom), { animate: false });
     this.#fitting = false;
     this.#overview = true;
   }
@@ -152,6 +208,10 @@ export class QuakeMap {
       .setLatLng(at)
       .setContent(popupContent(quake, this.#i18n, this.#colourBy))
       .openOn(this.map);
+  }
+
+  focus(): void {
+    this.map.getContainer().focus({ preventScroll: true });
   }
 
   /** Keeps the open popup true to the data: new version, new language, or gone. */

@@ -16,7 +16,8 @@ export class Kpis {
     for (const tile of TILES) {
       const value = el('span', { className: 'kpi-value', dataset: { stat: tile } });
       const label = el('span', { className: 'kpi-label' });
-      const note = el('span', { className: 'kpi-note' });
+      // The strongest quake's place: isolated, so its text cannot reorder the tile's.
+      const note = el('span', { className: 'kpi-note', attrs: { dir: 'auto' } });
       this.#values.set(tile, value);
       this.#labels.set(tile, label);
       this.#notes.set(tile, note);
@@ -24,8 +25,8 @@ export class Kpis {
     }
   }
 
-  /** `total` is the number of quakes before filtering. */
-  update(summary: Summary, total: number, i18n: I18n): void {
+  /** `total` is the number of quakes before filtering; without data every tile shows "—", not 0. */
+  update(summary: Summary, total: number, i18n: I18n, hasData: boolean): void {
     const strongest = summary.strongest;
     const values: Record<Tile, [text: string, raw: number | null]> = {
       count: [i18n.integer(summary.count), summary.count],
@@ -36,7 +37,7 @@ export class Kpis {
       lastHour: [i18n.integer(summary.lastHour), summary.lastHour],
     };
     for (const tile of TILES) {
-      const [text, raw] = values[tile];
+      const [text, raw] = hasData ? values[tile] : ['—', null];
       const value = this.#values.get(tile) as HTMLElement;
       value.textContent = text;
       value.dataset.value = raw === null ? '' : String(raw);

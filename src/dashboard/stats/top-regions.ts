@@ -19,7 +19,7 @@ export class TopRegions {
       return el(
         'li',
         {},
-        el('span', { className: 'region-name', text: region }),
+        el('span', { className: 'region-name', text: region, attrs: { dir: 'auto' } }),
         el('span', { className: 'region-count', text: i18n.integer(count) }),
         el('span', { className: 'region-max', text: `M${i18n.mag(maxMag)}` }),
         el('span', { className: 'region-track' }, bar),
