@@ -6,8 +6,8 @@ import type { Quake } from '../../src/core/quake.ts';
 import type { RelayLog, RelayRecord } from '../../src/core/relay-log.ts';
 import { decodeStatsMessage } from '../../src/core/stats-message.ts';
 import { GroupConsumer } from './kafka-service.ts';
-import { type RejectReport, rejectReport } from './reject-report.ts';
 import type { MessageReader } from './message-format.ts';
+import { type RejectReport, rejectReport } from './reject-report.ts';
 
 /** How long start-up waits for the records already in the topics before serving clients anyway. */
 const CATCH_UP_MS = 30_000;
