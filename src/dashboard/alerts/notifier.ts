@@ -26,7 +26,7 @@ export class Notifier {
     if (this.state !== 'on') return;
     // The tag makes the browser show one notification per quake even if this runs twice.
     new Notification(`${i18n.t('alert.title')} · M${i18n.mag(quake.mag)}`, {
-      body: `${placeOf(quake, i18n)}\n${i18n.local(quake.time)}`,
+      body: `${placeOf(quake, i18n)}\n${i18n.local(quake.time, quake)}`,
       tag: quake.id,
     });
   }
