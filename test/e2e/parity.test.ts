@@ -377,3 +377,43 @@ describe('list only what the map shows', () => {
     expect(problems).toEqual({ cspViolations: [], errors: [] });
   });
 });
+
+describe.each([
+  { device: 'a phone', width: 390, height: 844 },
+  { device: 'a 1280x720 laptop', width: 1280, height: 720 },
+])('on $device', ({ width, height }) => {
+  it('the new controls are reachable and work: order, impact, time zone, plates, KML', async () => {
+    const { page, problems } = await openDashboard(env.browser, { width, height });
+    await page.goto(dashboardUrl({ feed: env.usgs.url(`/fixtures/${SIGNIFICANT}`), lang: 'es' }));
+    await waitForUpdates(page, 1);
+    const features = rawFeed(SIGNIFICANT).features;
+
+    await page.locator('#list-sort').selectOption('smallest');
+    const smallest = [...features].sort(
+      (a, b) => (a.properties.mag as number) - (b.properties.mag as number),
+    )[0] as RawFeature;
+    await expect.poll(async () => (await firstRows(page, 1))[0]).toBe(smallest.id);
+
+    await page.locator('#filter-impact input[value="pager"]').check();
+    const yellowUp = features.filter((f) =>
+      ['yellow', 'orange', 'red'].includes(String(f.properties.alert)),
+    );
+    await expect.poll(async () => Number((await state(page)).markers)).toBe(yellowUp.length);
+
+    await togglePrefs(page, true);
+    await page.locator('#pref-tz').selectOption('utc');
+    await page.locator('#pref-plates').check();
+    await togglePrefs(page, false);
+    const first = (await firstRows(page, 1))[0] as string;
+    await expect
+      .poll(() => page.locator(`.row[data-id="${first}"] .row-meta`).textContent())
+      .toContain('UTC');
+    await expect.poll(() => page.locator('path.plate-boundary').count()).toBe(1);
+
+    const kml = await downloadText(page, '#export-kml');
+    expect(
+      new DOMParser().parseFromString(kml.text, 'text/xml').getElementsByTagName('Placemark'),
+    ).toHaveLength(yellowUp.length);
+    expect(problems).toEqual({ cspViolations: [], errors: [] });
+  });
+});
