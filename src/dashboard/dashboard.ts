@@ -348,7 +348,7 @@ export class Dashboard {
       const box = this.#mapBox();
       items = items.filter((quake) => inBox(box, quake.lat, quake.lon));
     }
-    this.#list.setItems(sortQuakes(items === this.#shown ? [...items] : items, sort), this.#fresh);
+    this.#list.setItems(sortQuakes(items, sort), this.#fresh);
     const i18n = this.#i18n;
     byId('list-count').textContent = i18n.t('list.count', {
       shown: i18n.integer(items.length),

@@ -410,6 +410,11 @@ describe.each([
       .toContain('UTC');
     await expect.poll(() => page.locator('path.plate-boundary').count()).toBe(1);
 
+    // The catalogue form fits the page: it does not make it scroll sideways.
+    await page.locator('#catalogue > summary').click();
+    await page.locator('#search-start').scrollIntoViewIfNeeded();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(width);
+
     const kml = await downloadText(page, '#export-kml');
     expect(
       new DOMParser().parseFromString(kml.text, 'text/xml').getElementsByTagName('Placemark'),
