@@ -18,7 +18,7 @@ import {
   waitForUpdates,
   withBrowserAndUsgs,
 } from '../helpers/dashboard.ts';
-import { fixtureText } from '../helpers/fixtures.ts';
+import { feedText, fixtureText } from '../helpers/fixtures.ts';
 
 const env = withBrowserAndUsgs();
 
@@ -144,6 +144,51 @@ describe('time zone switch', () => {
     await togglePrefs(page, false);
     await expect.poll(() => popup.textContent()).toContain('Local time');
     expect(await row.locator('.row-meta').textContent()).not.toContain('UTC');
+    expect(problems).toEqual({ cspViolations: [], errors: [] });
+  });
+});
+
+describe('time zone of alerts', () => {
+  it('an alert card gives the time in the chosen zone under the course’s UTC box', async () => {
+    const { page, problems } = await openDashboard(env.browser);
+    const raw = rawFeed(SIGNIFICANT);
+    // A quake that arrives with the second poll: an alert whatever the page does with the backlog.
+    const fresh = {
+      ...raw.features[0],
+      id: 'us-fresh-m6',
+      properties: {
+        ...raw.features[0]?.properties,
+        time: raw.metadata.generated - 60_000,
+        mag: 6.1,
+      },
+      geometry: { type: 'Point', coordinates: [139.7, 35.6, 10] },
+    };
+    env.usgs.queue('/alerts-tz.geojson', [
+      { body: feedText(SIGNIFICANT, raw.features) },
+      { body: feedText(SIGNIFICANT, [fresh, ...raw.features]) },
+    ]);
+    await page.goto(
+      dashboardUrl({
+        feed: env.usgs.url('/alerts-tz.geojson'),
+        lang: 'en',
+        tz: 'epicentre',
+        poll: '300',
+      }),
+    );
+    const card = page.locator('.alert-card[data-id="us-fresh-m6"]');
+    await card.waitFor();
+    const at = new Date(fresh.properties.time + 9 * 3_600_000);
+    const minutes = String(at.getUTCMinutes()).padStart(2, '0');
+    expect(await card.locator('.alert-when').textContent()).toMatch(
+      new RegExp(
+        `^Time at the epicentre: .*${at.getUTCHours() % 12 || 12}:${minutes}:\\d\\d [AP]M UTC\\+9$`,
+      ),
+    );
+    await togglePrefs(page, true);
+    await page.locator('#pref-tz').selectOption('utc');
+    await expect.poll(() => card.locator('.alert-when').count()).toBe(0);
+    await page.locator('#pref-tz').selectOption('local');
+    await expect.poll(() => card.locator('.alert-when').textContent()).toMatch(/^Local time: /);
     expect(problems).toEqual({ cspViolations: [], errors: [] });
   });
 });
