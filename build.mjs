@@ -57,6 +57,34 @@ async function basemapPlugin() {
   };
 }
 
+/**
+ * The module `sismos:plates`: Peter Bird's PB2002 plate boundaries (data/tectonic-plates/,
+ * ODC-By), simplified and encoded as polylines (src/dashboard/map/plate-boundaries.ts).
+ */
+async function platesPlugin() {
+  const { encodePlates, PLATES_FACTOR } = await tsImport(
+    './src/dashboard/map/plate-boundaries.ts',
+    import.meta.url,
+  );
+  const boundaries = JSON.parse(
+    readFileSync('data/tectonic-plates/PB2002_boundaries.json', 'utf8'),
+  );
+  const contents = [
+    `export const PLATES = ${JSON.stringify(encodePlates(boundaries))};`,
+    `export const PLATES_FACTOR = ${PLATES_FACTOR};`,
+  ].join('\n');
+  return {
+    name: 'sismos-plates',
+    setup(plugin) {
+      plugin.onResolve({ filter: /^sismos:plates$/ }, (args) => ({
+        path: args.path,
+        namespace: 'plates',
+      }));
+      plugin.onLoad({ filter: /.*/, namespace: 'plates' }, () => ({ contents, loader: 'js' }));
+    },
+  };
+}
+
 async function bundle(entry, plugins = []) {
   const result = await build({
     entryPoints: [entry],
@@ -79,7 +107,7 @@ const sha256 = (text) => `'sha256-${createHash('sha256').update(text, 'utf8').di
 
 export async function render() {
   const [script, style] = await Promise.all([
-    bundle('src/dashboard/main.ts', [await basemapPlugin()]),
+    bundle('src/dashboard/main.ts', [await basemapPlugin(), await platesPlugin()]),
     bundle('src/dashboard/styles.css'),
   ]);
   const csp = [

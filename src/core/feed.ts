@@ -195,6 +195,23 @@ function toQuake(feature: unknown, times: TimeRange): Quake | string {
     type: lowerOrNull(p.type) ?? 'earthquake',
     url: safeHttpUrl(p.url),
     alert: alert !== null && PAGER_LEVELS.has(alert) ? (alert as PagerLevel) : null,
+    ...impactOf(p),
+  };
+}
+
+/**
+ * The impact products USGS attaches (DYFI felt reports, intensities) and its epicentre time zone.
+ * They are optional extras: a value out of range is dropped rather than failing the quake.
+ */
+function impactOf(p: Record<string, unknown>): Pick<Quake, 'felt' | 'cdi' | 'mmi' | 'tz'> {
+  const intensity = (v: unknown) => (typeof v === 'number' && v >= 0 && v <= 12 ? v : null);
+  const felt = p.felt;
+  const tz = p.tz;
+  return {
+    felt: Number.isSafeInteger(felt) && (felt as number) >= 0 ? (felt as number) : null,
+    cdi: intensity(p.cdi),
+    mmi: intensity(p.mmi),
+    tz: Number.isInteger(tz) && Math.abs(tz as number) <= 14 * 60 ? (tz as number) : null,
   };
 }
 

@@ -2,6 +2,7 @@
  * What the user chose to see. The same filter drives the map, the list, the statistics and the
  * exports, so they always describe the same quakes.
  */
+import { hasImpact, type Impact } from './impact.ts';
 import type { Quake } from './quake.ts';
 import { DAY_MS, HOUR_MS } from './time.ts';
 
@@ -14,6 +15,8 @@ export interface QuakeFilter {
   readonly hiddenTypes: readonly string[];
   /** Only quakes from the last `windowMs` before the reference time; null for the whole feed. */
   readonly windowMs: number | null;
+  /** Impact a quake must have, every one of them (impact.ts); empty for no such limit. */
+  readonly impact: readonly Impact[];
 }
 
 export const NO_FILTER: QuakeFilter = {
@@ -21,6 +24,7 @@ export const NO_FILTER: QuakeFilter = {
   maxMag: null,
   hiddenTypes: [],
   windowMs: null,
+  impact: [],
 };
 
 /** Lowest and highest magnitude the range inputs offer. */
@@ -64,7 +68,9 @@ export function compileFilter(filter: QuakeFilter, reference: number): (quake: Q
   const hidden = new Set(filter.hiddenTypes);
   const since = windowMs === null ? Number.NEGATIVE_INFINITY : reference - windowMs;
   const anyMag = minMag === null && maxMag === null;
+  const impact = filter.impact;
   return (quake) => {
+    for (const need of impact) if (!hasImpact(quake, need)) return false;
     if (quake.mag === null) {
       if (!anyMag) return false;
     } else if (

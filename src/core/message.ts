@@ -137,7 +137,12 @@ export function quakeFromMessage(value: unknown, now = Date.now()): Quake {
     status: lowerOrNull(optionalText(doc, 'estado')),
     type: lowerOrNull(optionalText(doc, 'tipo_evento')) ?? 'earthquake',
     url: optionalUrl(doc),
+    // The challenge-4 message carries no PAGER level, impact or time zone.
     alert: null,
+    felt: null,
+    cdi: null,
+    mmi: null,
+    tz: null,
   };
 }
 

@@ -28,4 +28,12 @@ export interface Quake {
   /** USGS event page; only http(s) URLs are kept. */
   readonly url: string | null;
   readonly alert: PagerLevel | null;
+  /** "Did You Feel It?" reports received; null when USGS has none. */
+  readonly felt: number | null;
+  /** Highest intensity (MMI scale, 1-12) reported by DYFI; null without reports. */
+  readonly cdi: number | null;
+  /** Highest intensity (MMI scale, 1-12) ShakeMap computed; null when there is no ShakeMap. */
+  readonly mmi: number | null;
+  /** USGS's time-zone offset at the epicentre in minutes, when the feed gives one (most do not). */
+  readonly tz: number | null;
 }

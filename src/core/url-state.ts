@@ -6,8 +6,11 @@
 import { type FeedId, feedName, parseFeedName } from './feeds.ts';
 import { MAG_RANGE, NO_FILTER, type QuakeFilter } from './filter.ts';
 import { safeHttpUrl } from './guards.ts';
+import { IMPACTS } from './impact.ts';
 import type { ColourBy } from './scale.ts';
+import { SORT_ORDERS, type SortOrder } from './sort-order.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from './time.ts';
+import { TIME_ZONES, type TimeZoneChoice } from './time-zone.ts';
 
 const LANGUAGES = ['es', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -26,6 +29,14 @@ export interface Settings {
   /** Magnitude from which a quake raises an alert card. */
   readonly alertMag: number;
   readonly tiles: Tiles;
+  /** The list's order (also the exports'). */
+  readonly sort: SortOrder;
+  /** The zone every time is shown in. */
+  readonly timeZone: TimeZoneChoice;
+  /** Tectonic plate boundaries drawn over the basemap. */
+  readonly plates: boolean;
+  /** The list shows only the quakes inside the map's view. */
+  readonly inView: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -35,6 +46,10 @@ export const DEFAULT_SETTINGS: Settings = {
   lang: null,
   alertMag: 4.5,
   tiles: 'none',
+  sort: 'newest',
+  timeZone: 'local',
+  plates: false,
+  inView: false,
 };
 
 /** Parameters only a link or a test sets; they are never saved. */
@@ -45,6 +60,8 @@ export interface SessionOptions {
   readonly timeoutMs: number | null;
   /** WebSocket address of a Sismos bridge (ws: or wss:). */
   readonly bridge: string | null;
+  /** The FDSN event service the catalogue search queries, instead of USGS's (tests). */
+  readonly catalogue: string | null;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]?: T[K] };
@@ -97,7 +114,28 @@ function decodeSettings(params: URLSearchParams): SettingsPatch {
   if (tiles !== null && (TILE_PROVIDERS as readonly string[]).includes(tiles)) {
     out.tiles = tiles as Tiles;
   }
+  const impact = params.get('impact');
+  if (impact !== null) {
+    filter.impact = IMPACTS.filter((need) => impact.split(',').includes(need));
+  }
+  const sort = oneOf(params.get('sort'), SORT_ORDERS);
+  if (sort !== undefined) out.sort = sort;
+  const zone = oneOf(params.get('tz'), TIME_ZONES);
+  if (zone !== undefined) out.timeZone = zone;
+  const plates = flag(params.get('plates'));
+  if (plates !== undefined) out.plates = plates;
+  const inView = flag(params.get('inview'));
+  if (inView !== undefined) out.inView = inView;
   return { settings: out, filter };
+}
+
+function oneOf<T extends string>(text: string | null, values: readonly T[]): T | undefined {
+  return values.find((value) => value === text);
+}
+
+/** "1" -> true, "0" -> false, anything else -> undefined. */
+function flag(text: string | null): boolean | undefined {
+  return text === '1' ? true : text === '0' ? false : undefined;
 }
 
 /**
@@ -137,6 +175,12 @@ export function encodeSettings(
   put('lang', settings.lang ?? 'auto', settings.lang === null);
   put('alert', String(settings.alertMag), settings.alertMag === DEFAULT_SETTINGS.alertMag);
   put('tiles', settings.tiles, settings.tiles === DEFAULT_SETTINGS.tiles);
+  const { impact } = settings.filter;
+  put('impact', impact.join(','), impact.length === 0);
+  put('sort', settings.sort, settings.sort === DEFAULT_SETTINGS.sort);
+  put('tz', settings.timeZone, settings.timeZone === DEFAULT_SETTINGS.timeZone);
+  put('plates', settings.plates ? '1' : '0', settings.plates === DEFAULT_SETTINGS.plates);
+  put('inview', settings.inView ? '1' : '0', settings.inView === DEFAULT_SETTINGS.inView);
   return params;
 }
 
@@ -151,6 +195,11 @@ export const SETTING_KEYS: readonly string[] = [
   'lang',
   'alert',
   'tiles',
+  'impact',
+  'sort',
+  'tz',
+  'plates',
+  'inview',
 ];
 
 export function decodeSession(params: URLSearchParams): SessionOptions {
@@ -159,6 +208,7 @@ export function decodeSession(params: URLSearchParams): SessionOptions {
     pollMs: positiveMs(params.get('poll')),
     timeoutMs: positiveMs(params.get('timeout')),
     bridge: bridge !== null && /^wss?:\/\/\S+$/i.test(bridge) ? bridge : null,
+    catalogue: safeHttpUrl(params.get('catalogue')),
   };
 }
 

@@ -22,15 +22,17 @@ import {
   type LiveLink,
   stepLink,
 } from '../core/live-link.ts';
+import { inBox, type MapBox } from '../core/map-view.ts';
 import { newsIds, newsSince } from '../core/news.ts';
 import { DEFAULT_WINDOW_MS } from '../core/protocol.ts';
 import type { Quake } from '../core/quake.ts';
 import { shownWindows } from '../core/shown-windows.ts';
 import { expireWindows, keepNewestVersion, mergeSnapshot } from '../core/snapshot.ts';
-import { type SortOrder, sortQuakes } from '../core/sort-order.ts';
+import { SORT_ORDERS, sortQuakes } from '../core/sort-order.ts';
 import { activity, summarize, topRegions } from '../core/stats.ts';
 import { isEmptyChange, NO_CHANGE, QuakeStore, type StoreChange } from '../core/store.ts';
 import { HOUR_MS, MINUTE_MS, SECOND_MS } from '../core/time.ts';
+import { offsetFor } from '../core/time-zone.ts';
 import type { Settings } from '../core/url-state.ts';
 import { tumblingWindows, type WindowStats } from '../core/window.ts';
 import { AlertCards } from './alerts/alert-cards.ts';
@@ -39,15 +41,19 @@ import { Announcer } from './alerts/announcer.ts';
 import { Notifier } from './alerts/notifier.ts';
 import { Exporter } from './filters/exporter.ts';
 import { FilterPanel } from './filters/filter-panel.ts';
+import { ImpactFilter } from './filters/impact-filter.ts';
+import { DisplayPrefs } from './header/display-prefs.ts';
 import { FeedPicker } from './header/feed-picker.ts';
 import { FeedStatus } from './header/feed-status.ts';
 import { Preferences } from './header/preferences.ts';
 import { RejectNote } from './header/reject-note.ts';
-import { browserLanguage, I18n } from './i18n/i18n.ts';
+import { browserLanguage, I18n, readerOffset } from './i18n/i18n.ts';
 import { QuakeList } from './list/quake-list.ts';
+import { PlatesLayer } from './map/plates-layer.ts';
 import { QuakeMap } from './map/quake-map.ts';
 import { IngestMeasure } from './probe/ingest-measure.ts';
 import { PageState } from './probe/page-state.ts';
+import { CatalogueSearch } from './search/catalogue-search.ts';
 import { BridgeClient, type BridgeSnapshot, servingBridge } from './state/bridge-client.ts';
 import { type Failure, FeedPoller } from './state/poller.ts';
 import { SettingsStore } from './state/settings-store.ts';
@@ -90,7 +96,6 @@ export class Dashboard {
   #oddities: readonly FeedOddity[] = [];
   /** An error nobody expected (a bug): shown until a reload, since what is on screen may be wrong. */
   #error: string | null = null;
-  #sort: SortOrder = 'time';
   readonly #pageState = new PageState(document.body);
   readonly #ingestMeasure = new IngestMeasure();
   /** Live mode: the bridge connection and its state; null when the page only polls. */
@@ -119,16 +124,31 @@ export class Dashboard {
   readonly #cards: AlertCards;
   readonly #notifier = new Notifier();
   readonly #alerts: AlertCenter;
-  readonly #exporter = new Exporter(byId('export-csv'), byId('export-geojson'));
   readonly #views = new ViewSwitch(byId('views'));
+  readonly #exporter = new Exporter(
+    byId('export-csv'),
+    byId('export-geojson'),
+    byId('export-kml'),
+    byId('export-quakeml'),
+  );
+  readonly #displayPrefs = new DisplayPrefs();
+  readonly #impactFilter = new ImpactFilter(byId('filter-impact'));
+  readonly #sortSelect = byId<HTMLSelectElement>('list-sort');
+  readonly #inView = byId<HTMLInputElement>('list-in-view');
+  readonly #plates: PlatesLayer;
+  readonly #search: CatalogueSearch;
 
   constructor() {
     const settings = this.#settings.settings;
-    this.#i18n = new I18n(settings.lang ?? browserLanguage(navigator.languages));
+    this.#i18n = new I18n(settings.lang ?? browserLanguage(navigator.languages), settings.timeZone);
     applyTheme(this.#theme, false);
     this.#source = feedSource(settings.feed, this.#settings.session.pollMs);
     this.#map = new QuakeMap(byId('map'), this.#i18n, settings.colourBy, mapTheme(this.#theme));
     this.#map.setTiles(settings.tiles);
+    this.#plates = new PlatesLayer(this.#map.map);
+    this.#plates.show(settings.plates);
+    this.#search = new CatalogueSearch(this.#i18n);
+    this.#search.service = this.#settings.session.catalogue ?? undefined;
     this.#list = new QuakeList(
       byId('quake-list'),
       byId('list-empty'),
@@ -302,15 +322,57 @@ export class Dashboard {
       // The card's button folds away with the stack: the keyboard goes on to the map it opened.
       this.#map.focus();
     };
-    byId<HTMLSelectElement>('list-sort').addEventListener('change', (event) => {
-      this.#sort = (event.target as HTMLSelectElement).value as SortOrder;
-      this.#refresh(null);
-    });
+    this.#wireParity(update);
     this.#exporter.source = () => ({
       quakes: this.#list.items,
       name: this.#source.period === null ? 'feed' : this.#source.name,
       title: this.#source.name,
       generated: this.#generated ?? this.#fetchedAt ?? Date.now(),
+      offsetOf: (quake) => offsetFor(this.#i18n.zone, quake.time, quake, readerOffset),
+    });
+  }
+
+  /** Issue 14's controls: sort order, time zone, plates, impact filter, map-view list, catalogue search. */
+  #wireParity(update: (patch: Partial<Settings>) => void): void {
+    this.#sortSelect.addEventListener('change', () => {
+      const sort = SORT_ORDERS.find((order) => order === this.#sortSelect.value);
+      if (sort !== undefined) update({ sort });
+    });
+    this.#inView.addEventListener('change', () => update({ inView: this.#inView.checked }));
+    this.#displayPrefs.onTimeZone = (timeZone) => update({ timeZone });
+    this.#displayPrefs.onPlates = (plates) => update({ plates });
+    this.#impactFilter.onChange = (impact) =>
+      update({ filter: { ...this.#settings.settings.filter, impact } });
+    this.#search.view = () => this.#mapBox();
+    this.#search.onQuery = (feed) => update({ feed });
+    this.#map.map.on('moveend', () => {
+      if (this.#settings.settings.inView) this.#showList();
+    });
+  }
+
+  #mapBox(): MapBox {
+    const bounds = this.#map.map.getBounds();
+    return {
+      south: bounds.getSouth(),
+      north: bounds.getNorth(),
+      west: bounds.getWest(),
+      east: bounds.getEast(),
+    };
+  }
+
+  /** The list: the quakes shown, in the chosen order, only those in the map's view if asked. */
+  #showList(): void {
+    const { sort, inView } = this.#settings.settings;
+    let items = this.#shown;
+    if (inView) {
+      const box = this.#mapBox();
+      items = items.filter((quake) => inBox(box, quake.lat, quake.lon));
+    }
+    this.#list.setItems(sortQuakes(items, sort), this.#fresh);
+    const i18n = this.#i18n;
+    byId('list-count').textContent = i18n.t('list.count', {
+      shown: i18n.integer(items.length),
+      total: i18n.integer(this.#store.size),
     });
   }
 
@@ -384,15 +446,12 @@ export class Dashboard {
     this.#shown = shown;
     this.#oldest = oldest;
     const i18n = this.#i18n;
-    this.#list.setItems(sortQuakes(shown, this.#sort), this.#fresh);
-    byId('list-count').textContent = i18n.t('list.count', {
-      shown: i18n.integer(shown.length),
-      total: i18n.integer(this.#store.size),
-    });
+    this.#showList();
     this.#timeStats(reference);
     const feedSpan = this.#source.spanMs ?? this.#dataSpan(reference);
     this.#regions.update(topRegions(shown), i18n);
     this.#filters.sync(filter, colourBy, countTypes(this.#store.values()), feedSpan, i18n);
+    this.#impactFilter.sync(filter.impact);
     this.#map.refreshPopup((id) => {
       const quake = this.#store.get(id);
       return quake !== undefined && visible(quake) ? quake : undefined;
@@ -446,10 +505,11 @@ export class Dashboard {
   }
 
   #onSettings(next: Settings, previous: Settings): void {
-    if (next.lang !== previous.lang) {
-      this.#i18n = new I18n(next.lang ?? browserLanguage(navigator.languages));
+    if (next.lang !== previous.lang || next.timeZone !== previous.timeZone) {
+      this.#i18n = new I18n(next.lang ?? browserLanguage(navigator.languages), next.timeZone);
       this.#translate();
     }
+    if (next.plates !== previous.plates) this.#plates.show(next.plates);
     if (feedSource(next.feed, null).name !== this.#source.name) {
       // Choosing a USGS feed is choosing to poll it: the page leaves live mode.
       this.#bridge?.stop();
@@ -487,13 +547,17 @@ export class Dashboard {
     this.#map.setLanguage(i18n);
     this.#list.setLook(i18n, colourBy);
     this.#cards.setLanguage(i18n);
+    this.#search.setLanguage(i18n);
     this.#syncPrefs();
     this.#showStatus();
     this.#refresh(null);
   }
 
   #syncPrefs(): void {
-    const { tiles, alertMag } = this.#settings.settings;
+    const { tiles, alertMag, timeZone, plates, sort, inView } = this.#settings.settings;
+    this.#displayPrefs.sync(timeZone, plates);
+    this.#sortSelect.value = sort;
+    this.#inView.checked = inView;
     this.#prefs.sync(
       { lang: this.#i18n.lang, theme: this.#theme, tiles, alertMag, notify: this.#notifier.state },
       this.#i18n,

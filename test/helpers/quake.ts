@@ -18,6 +18,10 @@ export function makeQuake(overrides: Partial<Quake> = {}): Quake {
     type: 'earthquake',
     url: null,
     alert: null,
+    felt: null,
+    cdi: null,
+    mmi: null,
+    tz: null,
     ...overrides,
   };
 }
@@ -39,6 +43,9 @@ export const MESSAGE_FIELDS = [
   'url',
 ];
 
+/** Quake fields the challenge-4 message does not carry: they read back as null. */
+const NOT_IN_MESSAGE = new Set(['alert', 'felt', 'cdi', 'mmi', 'tz']);
+
 const QUAKE_KEYS = [
   'id',
   'time',
@@ -54,6 +61,10 @@ const QUAKE_KEYS = [
   'type',
   'url',
   'alert',
+  'felt',
+  'cdi',
+  'mmi',
+  'tz',
 ];
 
 /**
@@ -107,12 +118,17 @@ export function quakeProblems(quake: unknown): string[] {
   check(text(q.type) && lower(q.type), 'type');
   check(q.url === null || (typeof q.url === 'string' && /^https?:\/\/\S+$/i.test(q.url)), 'url');
   check([null, 'green', 'yellow', 'orange', 'red'].includes(q.alert as string | null), 'alert');
+  check(q.felt === null || (Number.isSafeInteger(q.felt) && (q.felt as number) >= 0), 'felt');
+  for (const key of ['cdi', 'mmi'] as const) {
+    check(q[key] === null || (finite(q[key]) && plausible(q[key], 0, 12)), key);
+  }
+  check(q.tz === null || (Number.isInteger(q.tz) && Math.abs(q.tz as number) <= 840), 'tz');
   if (problems.length > 0) return problems;
   try {
     const back: Record<string, unknown> = {
       ...decodeMessage(encodeMessage(quake as Quake), Date.now()),
     };
-    const changed = QUAKE_KEYS.filter((key) => key !== 'alert' && back[key] !== q[key]);
+    const changed = QUAKE_KEYS.filter((key) => !NOT_IN_MESSAGE.has(key) && back[key] !== q[key]);
     check(
       changed.length === 0,
       `${changed.join(', ')} read back changed from its challenge-4 message`,

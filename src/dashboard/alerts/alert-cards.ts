@@ -158,6 +158,7 @@ export class AlertCards {
         this.#closeButton(quake.id),
       ),
       fields,
+      zonedTime(quake, i18n),
       show,
     );
     card.style.setProperty('--alert-colour', magnitudeColour(quake.mag));
@@ -205,4 +206,17 @@ export class AlertCards {
     close.addEventListener('click', () => this.#dismiss(id));
     return close;
   }
+}
+
+/**
+ * The course's box gives the time in UTC; when the reader chose another zone (time-zone.ts), the
+ * card also gives it there, under the box.
+ */
+function zonedTime(quake: Quake, i18n: I18n): HTMLElement | null {
+  if (i18n.zone === 'utc') return null;
+  const label = i18n.zone === 'local' ? 'quake.time' : 'quake.time.epicentre';
+  return el('p', {
+    className: 'alert-when',
+    text: `${i18n.t(label)}: ${i18n.local(quake.time, quake)}`,
+  });
 }

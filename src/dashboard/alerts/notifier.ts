@@ -27,7 +27,7 @@ export class Notifier {
     // The tag makes the browser show one notification per quake even if this runs twice.
     new Notification(`${i18n.t('alert.title')} · M${i18n.mag(quake.mag)}`, {
       // First-strong isolate .. pop: the place's own direction stays inside it.
-      body: `\u2068${placeOf(quake, i18n)}\u2069\n${i18n.local(quake.time)}`,
+      body: `\u2068${placeOf(quake, i18n)}\u2069\n${i18n.local(quake.time, quake)}`,
       tag: quake.id,
     });
   }

@@ -1,5 +1,5 @@
-/** The export buttons: the quakes of the list (filtered, in list order) as CSV or GeoJSON. */
-import { toCsv, toGeoJson } from '../../core/export.ts';
+/** The export buttons: the quakes of the list (filtered, in list order) as CSV, GeoJSON, KML or QuakeML. */
+import { type OffsetOf, toCsv, toGeoJson, toKml, toQuakeMl } from '../../core/export.ts';
 import type { Quake } from '../../core/quake.ts';
 import { download } from '../ui/download.ts';
 
@@ -9,16 +9,36 @@ export interface ExportSource {
   readonly name: string;
   readonly title: string;
   readonly generated: number;
+  /** The time zone the page shows times in, for the formats that write local times (CSV, KML). */
+  readonly offsetOf: OffsetOf;
 }
 
 export class Exporter {
   /** What to export, read at click time. */
-  source: () => ExportSource = () => ({ quakes: [], name: 'feed', title: 'Sismos', generated: 0 });
+  source: () => ExportSource = () => ({
+    quakes: [],
+    name: 'feed',
+    title: 'Sismos',
+    generated: 0,
+    offsetOf: () => 0,
+  });
 
-  constructor(csv: HTMLElement, geojson: HTMLElement) {
+  constructor(csv: HTMLElement, geojson: HTMLElement, kml: HTMLElement, quakeMl: HTMLElement) {
     csv.addEventListener('click', () => {
+      const { quakes, name, generated, offsetOf } = this.source();
+      download(toCsv(quakes, offsetOf), fileName(name, generated, 'csv'), 'text/csv;charset=utf-8');
+    });
+    kml.addEventListener('click', () => {
+      const { quakes, name, title, generated, offsetOf } = this.source();
+      download(
+        toKml(quakes, title, offsetOf),
+        fileName(name, generated, 'kml'),
+        'application/vnd.google-earth.kml+xml',
+      );
+    });
+    quakeMl.addEventListener('click', () => {
       const { quakes, name, generated } = this.source();
-      download(toCsv(quakes), fileName(name, generated, 'csv'), 'text/csv;charset=utf-8');
+      download(toQuakeMl(quakes, generated), fileName(name, generated, 'xml'), 'application/xml');
     });
     geojson.addEventListener('click', () => {
       const { quakes, name, title, generated } = this.source();

@@ -1,6 +1,8 @@
 /** Translation and Intl formatting for the chosen language. */
 
+import type { Quake } from '../../core/quake.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS } from '../../core/time.ts';
+import { offsetFor, offsetLabel, type TimeZoneChoice } from '../../core/time-zone.ts';
 import type { Language } from '../../core/url-state.ts';
 import { en, es, type MessageKey, type Messages } from './messages.ts';
 
@@ -25,8 +27,26 @@ const UNITS: readonly [unit: Intl.NumberFormatOptions['unit'], ms: number, upTo:
   ['year', 365.25 * DAY_MS, Number.POSITIVE_INFINITY],
 ];
 
+/** The reader's offset from UTC at an instant, in minutes (what time-zone.ts calls localOffset). */
+export function readerOffset(ms: number): number {
+  return -new Date(ms).getTimezoneOffset();
+}
+
+/** What a time belongs to: a quake (its epicentre) or nothing in particular (a chart axis). */
+type At = Pick<Quake, 'lon' | 'tz'> | null;
+
+const SHORT: Intl.DateTimeFormatOptions = {
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+};
+const SHORT_YEAR: Intl.DateTimeFormatOptions = { ...SHORT, year: 'numeric' };
+
 export class I18n {
   readonly lang: Language;
+  /** The zone every time is written in (local, epicentre or UTC). */
+  readonly zone: TimeZoneChoice;
   readonly #messages: Messages;
   readonly #mag: Intl.NumberFormat;
   readonly #decimal: Intl.NumberFormat;
@@ -36,34 +56,28 @@ export class I18n {
   readonly #short: Intl.DateTimeFormat;
   readonly #shortYear: Intl.DateTimeFormat;
   readonly #utc: Intl.DateTimeFormat;
+  readonly #utcShort: Intl.DateTimeFormat;
+  readonly #utcShortYear: Intl.DateTimeFormat;
   readonly #units = new Map<string, Intl.NumberFormat>();
 
-  constructor(lang: Language) {
+  constructor(lang: Language, zone: TimeZoneChoice = 'local') {
     this.lang = lang;
+    this.zone = zone;
     this.#messages = MESSAGES[lang];
     this.#mag = new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
     this.#decimal = new Intl.NumberFormat(lang, { maximumFractionDigits: 2 });
     this.#integer = new Intl.NumberFormat(lang, { maximumFractionDigits: 0 });
     this.#coordinate = new Intl.NumberFormat(lang, { maximumFractionDigits: 4 });
     this.#local = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'medium' });
-    this.#short = new Intl.DateTimeFormat(lang, {
-      month: 'short',
-      day: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-    });
-    this.#shortYear = new Intl.DateTimeFormat(lang, {
-      year: 'numeric',
-      month: 'short',
-      day: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-    });
+    this.#short = new Intl.DateTimeFormat(lang, SHORT);
+    this.#shortYear = new Intl.DateTimeFormat(lang, SHORT_YEAR);
     this.#utc = new Intl.DateTimeFormat(lang, {
       dateStyle: 'medium',
       timeStyle: 'medium',
       timeZone: 'UTC',
     });
+    this.#utcShort = new Intl.DateTimeFormat(lang, { ...SHORT, timeZone: 'UTC' });
+    this.#utcShortYear = new Intl.DateTimeFormat(lang, { ...SHORT_YEAR, timeZone: 'UTC' });
   }
 
   /** The message for `key` with its {placeholders} filled in. */
@@ -97,15 +111,26 @@ export class I18n {
     return this.#coordinate.format(value);
   }
 
-  /** Date and time in the reader's time zone. */
-  local(ms: number): string {
-    return this.#local.format(ms);
+  /**
+   * Date and time in the chosen zone: the reader's, UTC, or the epicentre's of the quake `at`
+   * (UTC for a time of no quake); other than the reader's, it ends with its offset ("UTC+9").
+   */
+  local(ms: number, at: At = null): string {
+    return this.#zoned(ms, at, this.#local, this.#utc);
   }
 
-  /** Day and time in the reader's time zone, for dense places like list rows; the year only when it is not this one. */
-  short(ms: number): string {
+  /** Day and time in the chosen zone, for dense places like list rows; the year only when it is not this one. */
+  short(ms: number, at: At = null): string {
     const sameYear = new Date(ms).getFullYear() === new Date().getFullYear();
-    return (sameYear ? this.#short : this.#shortYear).format(ms);
+    return sameYear
+      ? this.#zoned(ms, at, this.#short, this.#utcShort)
+      : this.#zoned(ms, at, this.#shortYear, this.#utcShortYear);
+  }
+
+  #zoned(ms: number, at: At, local: Intl.DateTimeFormat, utc: Intl.DateTimeFormat): string {
+    if (this.zone === 'local') return local.format(ms);
+    const offset = offsetFor(this.zone, ms, at, readerOffset);
+    return `${utc.format(ms + offset * MINUTE_MS)} ${offsetLabel(offset)}`;
   }
 
   utc(ms: number): string {

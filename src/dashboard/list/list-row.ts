@@ -4,6 +4,7 @@ import type { ColourBy } from '../../core/scale.ts';
 import type { I18n } from '../i18n/i18n.ts';
 import { depthText, paintBadge, placeOf, typeName } from '../map/popup.ts';
 import { el } from '../ui/dom.ts';
+import { fillImpactTags, impactTags } from './impact-tags.ts';
 
 export const ROW_HEIGHT = 56;
 
@@ -14,13 +15,19 @@ export class ListRow {
   readonly #meta = el('span', { className: 'row-meta' });
   readonly #fresh = el('span', { className: 'tag tag-new' });
   readonly #tsunami = el('span', { className: 'tag tag-tsunami', text: 'tsunami' });
+  readonly #impact = impactTags();
 
   constructor(slot: number) {
     this.element = el(
       'div',
       { className: 'row', attrs: { role: 'option', id: `quake-row-${slot}` } },
       this.#badge,
-      el('span', { className: 'row-main' }, this.#place, this.#meta),
+      el(
+        'span',
+        { className: 'row-main' },
+        this.#place,
+        el('span', { className: 'row-line' }, this.#meta, ...this.#impact.all),
+      ),
       el('span', { className: 'row-tags' }, this.#fresh, this.#tsunami),
     );
   }
@@ -44,12 +51,13 @@ export class ListRow {
     this.#badge.textContent = i18n.mag(quake.mag);
     paintBadge(this.#badge, quake, colourBy);
     this.#place.textContent = placeOf(quake, i18n);
-    const meta = [i18n.short(quake.time), depthText(quake, i18n)];
+    const meta = [i18n.short(quake.time, quake), depthText(quake, i18n)];
     if (quake.magType !== null) meta.push(quake.magType);
     if (quake.type !== 'earthquake') meta.push(typeName(quake.type, i18n));
     this.#meta.textContent = meta.join(' · ');
     this.#fresh.textContent = i18n.t('list.new');
     this.#fresh.hidden = !state.fresh;
     this.#tsunami.hidden = !quake.tsunami;
+    fillImpactTags(this.#impact, quake, i18n);
   }
 }

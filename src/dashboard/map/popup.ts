@@ -2,10 +2,19 @@
 import { clip } from '../../core/errors.ts';
 import type { Quake } from '../../core/quake.ts';
 import { type ColourBy, depthColour, magnitudeColour, textColourOn } from '../../core/scale.ts';
+import type { TimeZoneChoice } from '../../core/time-zone.ts';
 import type { I18n, MessageKey } from '../i18n/i18n.ts';
+import { fillImpactTags, impactTags } from '../list/impact-tags.ts';
 import { el } from '../ui/dom.ts';
 
 const USGS_HOST = 'earthquake.usgs.gov';
+
+/** The popup's first time: named by the zone it is written in. */
+const TIME_LABEL: Readonly<Record<TimeZoneChoice, MessageKey>> = {
+  local: 'quake.time',
+  epicentre: 'quake.time.epicentre',
+  utc: 'quake.utc',
+};
 
 /** A coloured magnitude badge ("5.2"); list rows paint their own with paintBadge. */
 function magBadge(quake: Quake, i18n: I18n, colourBy: ColourBy = 'magnitude'): HTMLElement {
@@ -45,15 +54,14 @@ function statusText(status: string | null, i18n: I18n): string {
 
 export function popupContent(quake: Quake, i18n: I18n, colourBy: ColourBy): HTMLElement {
   const facts: [MessageKey, string][] = [
-    ['quake.time', i18n.local(quake.time)],
-    ['quake.utc', i18n.utc(quake.time)],
+    [TIME_LABEL[i18n.zone], i18n.local(quake.time, quake)],
+    ...(i18n.zone === 'utc' ? [] : [['quake.utc', i18n.utc(quake.time)] as [MessageKey, string]]),
     ['quake.depth', depthText(quake, i18n)],
     ['quake.coords', `${i18n.decimal(quake.lat)}, ${i18n.decimal(quake.lon)}`],
     ['quake.tsunami', i18n.t(quake.tsunami ? 'quake.tsunami.yes' : 'quake.tsunami.no')],
     ['quake.status', statusText(quake.status, i18n)],
   ];
   if (quake.type !== 'earthquake') facts.push(['quake.type', typeName(quake.type, i18n)]);
-  if (quake.alert !== null) facts.push(['quake.pager', quake.alert]);
   const list = el('dl', { className: 'facts' });
   for (const [key, value] of facts) {
     list.append(el('dt', { text: i18n.t(key) }), el('dd', { text: value }));
@@ -74,6 +82,10 @@ export function popupContent(quake: Quake, i18n: I18n, colourBy: ColourBy): HTML
           attrs: { href: quake.url, target: '_blank', rel: 'noopener noreferrer' },
         });
   if (quake.tsunami) head.append(el('span', { className: 'tag tag-tsunami', text: 'tsunami' }));
+  // Impact as tags in the head, like the list's: the popup stays short enough to open in place.
+  const impact = impactTags();
+  fillImpactTags(impact, quake, i18n);
+  head.append(...impact.all);
   return el('div', { className: 'popup', dataset: { id: quake.id } }, head, list, link);
 }
 

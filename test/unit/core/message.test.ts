@@ -40,6 +40,10 @@ describe('toMessage', () => {
       type: 'earthquake',
       url: null,
       alert: null,
+      felt: null,
+      cdi: null,
+      mmi: null,
+      tz: null,
     });
     expect(message).toMatchObject({
       id: 'us7000abcd',
@@ -58,8 +62,15 @@ describe('toMessage', () => {
 describe('decodeMessage', () => {
   it.each(FIXTURES)('round-trips every quake of %s', (name) => {
     for (const quake of parseFeedText(fixtureText(name)).quakes) {
-      // PAGER levels are not part of the message.
-      expect(decodeMessage(encodeMessage(quake), READ_AT)).toEqual({ ...quake, alert: null });
+      // PAGER levels, impact and time zone are not part of the message.
+      expect(decodeMessage(encodeMessage(quake), READ_AT)).toEqual({
+        ...quake,
+        alert: null,
+        felt: null,
+        cdi: null,
+        mmi: null,
+        tz: null,
+      });
     }
   });
 
@@ -108,6 +119,10 @@ describe('decodeMessage', () => {
       type: 'earthquake',
       url: null,
       alert: null,
+      felt: null,
+      cdi: null,
+      mmi: null,
+      tz: null,
     });
   });
 

@@ -27,6 +27,10 @@ const fiji: Quake = {
   type: 'earthquake',
   url: null,
   alert: null,
+  felt: null,
+  cdi: null,
+  mmi: null,
+  tz: null,
 };
 
 describe('cursors', () => {

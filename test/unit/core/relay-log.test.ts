@@ -22,6 +22,10 @@ function quake(id: string, hoursAgo: number, mag: number, updated = NOW - hoursA
     type: 'earthquake',
     url: null,
     alert: null,
+    felt: null,
+    cdi: null,
+    mmi: null,
+    tz: null,
   };
 }
 

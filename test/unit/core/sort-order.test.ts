@@ -10,9 +10,11 @@ const quakes = () => [
   makeQuake({ id: 'new-strong', time: 200, mag: 6 }),
 ];
 
+const ids = (list: { id: string }[]) => list.map((quake) => quake.id);
+
 describe('the list order', () => {
-  it('puts the newest quake first', () => {
-    expect(sortQuakes(quakes(), 'time').map((quake) => quake.id)).toEqual([
+  it('newest puts the newest quake first', () => {
+    expect(ids(sortQuakes(quakes(), 'newest'))).toEqual([
       'no-mag',
       'new-weak',
       'negative',
@@ -21,18 +23,38 @@ describe('the list order', () => {
     ]);
   });
 
-  it('puts the strongest first, the newer of equals first, and quakes without magnitude last', () => {
-    expect(sortQuakes(quakes(), 'mag').map((quake) => quake.id)).toEqual([
+  it('oldest puts the oldest quake first', () => {
+    expect(ids(sortQuakes(quakes(), 'oldest'))).toEqual([
+      'old-strong',
+      'new-strong',
+      'negative',
+      'new-weak',
+      'no-mag',
+    ]);
+  });
+
+  it('largest puts the strongest first, the newer of equals first, and quakes without magnitude last', () => {
+    expect(ids(sortQuakes(quakes(), 'largest'))).toEqual([
       'new-strong',
       'old-strong',
       'new-weak',
       'negative',
+      'no-mag',
+    ]);
+  });
+
+  it('smallest puts the weakest first (negative magnitudes included) and quakes without magnitude last', () => {
+    expect(ids(sortQuakes(quakes(), 'smallest'))).toEqual([
+      'negative',
+      'new-weak',
+      'new-strong',
+      'old-strong',
       'no-mag',
     ]);
   });
 
   it('sorts the array it is given', () => {
     const list = quakes();
-    expect(sortQuakes(list, 'time')).toBe(list);
+    expect(sortQuakes(list, 'newest')).toBe(list);
   });
 });

@@ -26,15 +26,20 @@ describe('encodeSettings / mergeSettings', () => {
         maxMag: 6,
         hiddenTypes: ['quarry blast', 'explosion'],
         windowMs: 6 * 3_600_000,
+        impact: ['felt', 'pager'],
       },
       colourBy: 'depth',
       lang: 'en',
       alertMag: 5,
       tiles: 'carto',
+      sort: 'smallest',
+      timeZone: 'epicentre',
+      plates: true,
+      inView: true,
     };
     const text = encodeSettings(settings).toString();
     expect(text).toBe(
-      'feed=4.5_week&min=2.5&max=6&hide=quarry+blast%2Cexplosion&window=6h&color=depth&lang=en&alert=5&tiles=carto',
+      'feed=4.5_week&min=2.5&max=6&hide=quarry+blast%2Cexplosion&window=6h&color=depth&lang=en&alert=5&tiles=carto&impact=felt%2Cpager&sort=smallest&tz=epicentre&plates=1&inview=1',
     );
     expect(mergeSettings(params(text))).toEqual(settings);
   });
@@ -47,7 +52,9 @@ describe('encodeSettings / mergeSettings', () => {
 
   it('ignores invalid values instead of failing', () => {
     const settings = mergeSettings(
-      params('min=abc&max=99&window=forever&color=red&lang=fr&tiles=x&alert=-5'),
+      params(
+        'min=abc&max=99&window=forever&color=red&lang=fr&tiles=x&alert=-5&sort=random&tz=mars&plates=yes&inview=2&impact=loud',
+      ),
     );
     expect(settings).toEqual(DEFAULT_SETTINGS);
   });
@@ -85,16 +92,24 @@ describe('durations', () => {
 });
 
 describe('decodeSession', () => {
-  it('reads the poll period, the timeout and a ws(s) bridge address', () => {
-    expect(decodeSession(params('poll=250&timeout=1000&bridge=ws://127.0.0.1:8765'))).toEqual({
+  it('reads the poll period, the timeout, a ws(s) bridge address and an http(s) catalogue service', () => {
+    expect(
+      decodeSession(
+        params(
+          'poll=250&timeout=1000&bridge=ws://127.0.0.1:8765&catalogue=http://127.0.0.1:9/fdsnws/event/1/query',
+        ),
+      ),
+    ).toEqual({
       pollMs: 250,
       timeoutMs: 1000,
       bridge: 'ws://127.0.0.1:8765',
+      catalogue: 'http://127.0.0.1:9/fdsnws/event/1/query',
     });
-    expect(decodeSession(params('poll=-1&bridge=http://x'))).toEqual({
+    expect(decodeSession(params('poll=-1&bridge=http://x&catalogue=javascript:alert(1)'))).toEqual({
       pollMs: null,
       timeoutMs: null,
       bridge: null,
+      catalogue: null,
     });
   });
 });

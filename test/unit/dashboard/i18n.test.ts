@@ -44,3 +44,36 @@ describe('I18n', () => {
     expect(new I18n('es').duration(3 * 86_400_000)).toBe('3 días');
   });
 });
+
+describe('I18n in a time zone', () => {
+  // 2024-01-15 10:30 UTC, a quake off Tokyo (nautical zone UTC+9) and one in Nepal (USGS tz 345).
+  const at = Date.UTC(new Date().getUTCFullYear(), 0, 15, 10, 30);
+  const tokyo = { lon: 139.7, tz: null };
+  const nepal = { lon: 85.3, tz: 345 };
+
+  it('writes quake times at the epicentre with its offset, and times of no quake in UTC', () => {
+    const english = new I18n('en', 'epicentre');
+    expect(english.short(at, tokyo)).toBe('Jan 15, 07:30 PM UTC+9');
+    expect(english.short(at, nepal)).toBe('Jan 15, 04:15 PM UTC+5:45');
+    expect(english.short(at)).toBe('Jan 15, 10:30 AM UTC');
+    expect(english.local(at, tokyo)).toMatch(/^Jan 15, \d{4}, 7:30:00 PM UTC\+9$/);
+  });
+
+  it('writes every time in UTC when asked, whatever the quake', () => {
+    const spanish = new I18n('es', 'utc');
+    expect(spanish.short(at, tokyo)).toBe('15 ene, 10:30 UTC');
+    expect(spanish.short(at)).toBe('15 ene, 10:30 UTC');
+  });
+
+  it('writes the reader’s local time, with no offset, by default', () => {
+    const english = new I18n('en');
+    const local = new Intl.DateTimeFormat('en', {
+      month: 'short',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+    }).format(at);
+    expect(english.zone).toBe('local');
+    expect(english.short(at, tokyo)).toBe(local);
+  });
+});
