@@ -196,7 +196,16 @@ describe('decodeMessage', () => {
     });
     fc.assert(
       fc.property(fc.constantFrom(...week), fc.boolean(), forms, (quake, flag, form) => {
-        const original = { ...quake, tsunami: flag, alert: null };
+        // The message carries neither the PAGER level nor the impact figures.
+        const original = {
+          ...quake,
+          tsunami: flag,
+          alert: null,
+          felt: null,
+          cdi: null,
+          mmi: null,
+          tz: null,
+        };
         const doc: Record<string, unknown> = { ...toMessage(original) };
         const iso = new Date(original.time).toISOString();
         doc.timestamp = {
