@@ -10,6 +10,10 @@ export const topics = {
   stats: envString('STATS_TOPIC', 'sismos-stats'),
   /** Records of `sismos` the alert consumer could not read, copied as they were, with the reason in headers. */
   dlq: envString('DLQ_TOPIC', 'sismos-dlq'),
+  /** Observatorio económico: simulated indicator values, keyed by ISO alpha-3 country code. */
+  eventosQog: envString('EVENTOS_QOG_TOPIC', 'eventos_qog'),
+  /** Observatorio económico: one record per alert, keyed by country code. */
+  alertasQog: envString('ALERTAS_QOG_TOPIC', 'alertas_qog'),
   /** Challenges 2 and 3. */
   mensajes: envString('MENSAJES_TOPIC', 'mensajes-test'),
 };

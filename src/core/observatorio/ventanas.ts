@@ -9,10 +9,21 @@ import { MINUTE_MS, SECOND_MS } from '../time.ts';
 import { tumblingWindows, type WindowSpec, windowStarts } from '../window.ts';
 import type { EventoQog } from './eventos.ts';
 
-/** 30-second windows, the seed's; events may arrive up to a minute late, its watermark. */
-export const VENTANA_30S = tumblingWindows(30 * SECOND_MS, MINUTE_MS);
-/** The 15-minute metrics, with the same watermark delay. */
-export const VENTANA_15MIN = tumblingWindows(15 * MINUTE_MS, MINUTE_MS);
+/** The watermark delay of the seed's Spark example: events may arrive up to a minute late. */
+export const RETRASO_POR_DEFECTO_MS = MINUTE_MS;
+
+/** The 30-second windows, the seed's, and the 15-minute metrics, with one watermark delay. */
+export function ventanasQog(retrasoMs = RETRASO_POR_DEFECTO_MS): {
+  ventana30s: WindowSpec;
+  metricas15min: WindowSpec;
+} {
+  return {
+    ventana30s: tumblingWindows(30 * SECOND_MS, retrasoMs),
+    metricas15min: tumblingWindows(15 * MINUTE_MS, retrasoMs),
+  };
+}
+
+export const { ventana30s: VENTANA_30S, metricas15min: VENTANA_15MIN } = ventanasQog();
 
 /** One series in one window. The average is suma / n; the sum is kept so a restart resumes it. */
 export interface Agregado {
