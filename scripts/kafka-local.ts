@@ -43,6 +43,8 @@ export const PROJECT_TOPICS = [
   'sismos-stats',
   'sismos-dlq',
   'mensajes-test',
+  'eventos_qog',
+  'alertas_qog',
 ] as const;
 const TOPIC_PARTITIONS = 3;
 
