@@ -1,5 +1,5 @@
 /**
- * Writes src/core/observatorio/linea-base.ts, the observatory's baseline, from the published
+ * Writes src/core/observatorio/linea-base.ts (and spark/linea_base_qog.json), the observatory's baseline, from the published
  * Gapminder figures that the npm package vega-datasets ships, with ISO 3166 codes and Spanish
  * names from the npm package i18n-iso-countries. Neither package is a dependency: unpack them
  * anywhere and pass their folders, so every figure in the baseline comes from a file, never a hand.
@@ -95,6 +95,24 @@ ${lines.join('\n')}
 ];
 `;
 writeFileSync(new URL('../src/core/observatorio/linea-base.ts', import.meta.url), out);
+// The Spark job reads the same rows as JSON (a unit test checks that the two agree).
+writeFileSync(
+  new URL('../spark/linea_base_qog.json', import.meta.url),
+  `${JSON.stringify(
+    paises.map(({ pais, nombre, gdp, row }) => ({
+      pais,
+      nombre,
+      valores: {
+        wdi_gdpcappppcon2017: gdp,
+        wdi_lifexp: row.life_expect,
+        wdi_fertility: row.fertility,
+        wdi_pop: row.pop,
+      },
+    })),
+    null,
+    1,
+  )}\n`,
+);
 console.log(
   `linea-base.ts: ${paises.length} countries; left out, without income: ${missing.join(', ')}`,
 );

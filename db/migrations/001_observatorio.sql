@@ -81,3 +81,12 @@ CREATE TABLE IF NOT EXISTS marca_agua_qog (
   marca_agua timestamptz NOT NULL,
   PRIMARY KEY (motor, topic)
 );
+
+-- The last micro-batch of each Spark query written, in the same transaction as its rows: Spark may
+-- run a batch again after a failure (foreachBatch is at least once), and a batch written is skipped.
+CREATE TABLE IF NOT EXISTS lotes_qog (
+  motor text NOT NULL,
+  consulta text NOT NULL,
+  ultimo_lote bigint NOT NULL,
+  PRIMARY KEY (motor, consulta)
+);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -76,6 +77,14 @@ describe('paso', () => {
 });
 
 describe('the baseline', () => {
+  it('is the same for the Spark job (spark/linea_base_qog.json, written by the same script)', () => {
+    const json = readFileSync(
+      new URL('../../../../spark/linea_base_qog.json', import.meta.url),
+      'utf8',
+    );
+    expect(JSON.parse(json)).toEqual(LINEA_BASE);
+  });
+
   it('has a positive figure for each indicator of each country, and unique ISO alpha-3 codes', () => {
     expect(new Set(LINEA_BASE.map((f) => f.pais)).size).toBe(LINEA_BASE.length);
     for (const fila of LINEA_BASE) {
