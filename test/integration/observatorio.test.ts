@@ -185,4 +185,32 @@ describe('observatorio: simulador_qog -> Kafka -> procesador_qog -> PostgreSQL',
       servidor.remove();
     }
   }, 240_000);
+
+  it('refuses bad settings in one line that names them: thresholds, flags, start time', async () => {
+    const procesador = startCommand(PROCESADOR, { UMBRALES_QOG: 'wdi_lifexp=4:8' });
+    expect(await procesador.exited).toBe(1);
+    expect(procesador.stderr()).toBe(
+      'procesador_qog: UMBRALES_QOG: en "wdi_lifexp=4:8" hace falta 0 < rearme <= alerta (en %); p. ej. wdi_lifexp=10:5\n',
+    );
+    for (const [flags, line] of [
+      [
+        ['--eventos-por-segundo', '0'],
+        /^simulador_qog: --eventos-por-segundo debe ser un número entre 0\.001 y 100000, no "0"; usage: /,
+      ],
+      [
+        ['--inicio', 'ayer'],
+        /^simulador_qog: --inicio debe ser una fecha ISO 8601, p\. ej\. 2026-01-01T00:00:00Z, no "ayer"$/,
+      ],
+      [['--ritmo', '5'], /^simulador_qog: Unknown option '--ritmo'.*; usage: simulador_qog /],
+    ] as const) {
+      const simulador = startProgram(
+        process.execPath,
+        ['--import', 'tsx', SIMULADOR, ...flags],
+        {},
+      );
+      expect(await simulador.exited).toBe(1);
+      expect(simulador.stderr().trim().split('\n')).toHaveLength(1);
+      expect(simulador.stderr().trim()).toMatch(line);
+    }
+  });
 });
