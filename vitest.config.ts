@@ -11,7 +11,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          globalSetup: ['test/setup/kafka.ts', 'test/setup/peers.ts'],
+          globalSetup: ['test/setup/kafka.ts', 'test/setup/peers.ts', 'test/setup/postgres.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
@@ -20,7 +20,7 @@ export default defineConfig({
         test: {
           name: 'spark',
           include: ['test/spark/**/*.test.ts'],
-          globalSetup: ['test/setup/kafka.ts', 'test/setup/spark.ts'],
+          globalSetup: ['test/setup/kafka.ts', 'test/setup/spark.ts', 'test/setup/postgres.ts'],
           testTimeout: 300_000,
           hookTimeout: 300_000,
         },

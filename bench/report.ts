@@ -111,6 +111,14 @@ they go one at a time to keep the records in order. Its CPU profile (2026-12-01)
 (partitioning by murmur2, record batches, CRC32C) and garbage collection take most of both.`,
   },
   {
+    id: 'procesador-qog',
+    script: 'bench/procesador-qog.ts',
+    about: `The observatory's processor on 100,000 seeded events (the simulator at 10,000 per second
+of event time) already in \`eventos_qog\`, writing to a local PostgreSQL 15, against a bare kafkajs
+consumer of the same topic; each timed from its first batch to its last record. The target is the
+issue's: to keep up with the simulator at 10,000 events/s.`,
+  },
+  {
     id: 'bundle',
     script: 'bench/bundle.ts',
     about: 'The committed `index.html`, checked to be the build of `src/` first.',

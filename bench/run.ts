@@ -20,8 +20,9 @@ const BENCHMARKS = [
   'snapshot',
   'producer',
   'bridge-relay',
+  'procesador-qog',
 ] as const;
-const KAFKA: ReadonlySet<string> = new Set(['producer', 'bridge-relay']);
+const KAFKA: ReadonlySet<string> = new Set(['producer', 'bridge-relay', 'procesador-qog']);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 function run(name: string, env: NodeJS.ProcessEnv): boolean {

@@ -46,6 +46,8 @@ export const PROJECT_TOPICS = [
   'mensajes-test',
   'eventos-ecommerce',
   'ecommerce-resultados',
+  'eventos_qog',
+  'alertas_qog',
 ] as const;
 const TOPIC_PARTITIONS = 3;
 

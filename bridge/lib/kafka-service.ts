@@ -108,7 +108,7 @@ interface ConsumerServiceOptions {
    */
   readonly eachBatch: (payload: EachBatchPayload, seek: Seek) => Promise<void>;
   /** After every (re)join, with the partitions of the topic this member owns now. */
-  readonly onJoin: (partitions: number[]) => void;
+  readonly onJoin: (partitions: number[], seek: Seek) => void;
   /** After the member left the group: closes what the service opened, and says what the run did. */
   readonly onStop: () => Promise<string>;
 }
@@ -139,7 +139,7 @@ export async function consumeAsService(
       console.log(
         `joined group ${groupId} on ${topic} (partitions ${partitions.join(',') || 'none'})`,
       );
-      options.onJoin(partitions);
+      options.onJoin(partitions, seek);
     },
     onCrash: (error, restart) => {
       const problem = kafkaError(error).message;

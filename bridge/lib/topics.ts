@@ -16,6 +16,10 @@ export const topics = {
   ecommerce: envString('ECOMMERCE_TOPIC', 'eventos-ecommerce'),
   /** procesador_ecommerce's results: one record per closed window, keyed by pattern, user and start. */
   ecommerceResults: envString('ECOMMERCE_RESULTS_TOPIC', 'ecommerce-resultados'),
+  /** Observatorio económico: simulated indicator values, keyed by ISO alpha-3 country code. */
+  eventosQog: envString('EVENTOS_QOG_TOPIC', 'eventos_qog'),
+  /** Observatorio económico: one record per alert, keyed by country code. */
+  alertasQog: envString('ALERTAS_QOG_TOPIC', 'alertas_qog'),
   /** Challenges 2 and 3. */
   mensajes: envString('MENSAJES_TOPIC', 'mensajes-test'),
 };
