@@ -1,7 +1,7 @@
 /**
  * Challenge 5 — alert system.
- * Reads `sismos` in the consumer group `consumidor-alertas` and, for every quake of magnitude 4.5
- * or more, prints the course's boxed ALERTA SISMICA, appends it to `alertas.log` and publishes it
+ * Reads `sismos` and its revisions (`sismos-revisiones`, REVISIONS_TOPIC) in the consumer group
+ * `consumidor-alertas` and, for every quake of magnitude 4.5 or more (as first published or revised), prints the course's boxed ALERTA SISMICA, appends it to `alertas.log` and publishes it
  * to `sismos-alertas`: once per quake, across restarts, rebalances, replays and crashes.
  *
  *   npm run consumidor-alertas
@@ -30,19 +30,40 @@ import { type AlertLogFile, openAlertLog, readAlertLog } from './lib/alert-log-f
 import { formatUtc, plural } from './lib/console.ts';
 import { deadLetter } from './lib/dead-letter.ts';
 import { envNumber, envString } from './lib/env.ts';
+import { helpText } from './lib/help.ts';
 import { createKafka, kafkaBrokers, kafkaSessionTimeoutMs, SERVICE_RETRY } from './lib/kafka.ts';
 import { kafkaError } from './lib/kafka-error.ts';
 import { consumeAsService, recordByRecord } from './lib/kafka-service.ts';
 import { createAckedProducer } from './lib/producer.ts';
 import { readBack } from './lib/read-back.ts';
 import { failedStep, Service } from './lib/service.ts';
-import { topics } from './lib/topics.ts';
+import { quakeTopics, topics } from './lib/topics.ts';
 
-const service = new Service('consumidor_alertas');
+const service = new Service(
+  'consumidor_alertas',
+  helpText('consumidor_alertas', {
+    summary:
+      'challenge 5: boxes every quake of sismos (and of its revisions) at or above the alert threshold, once per quake, on the console, in alertas.log and on sismos-alertas.',
+    usage: 'npm run consumidor-alertas',
+    variables: [
+      'KAFKA_BROKERS',
+      'SISMOS_TOPIC',
+      'REVISIONS_TOPIC',
+      'ALERTAS_TOPIC',
+      'DLQ_TOPIC',
+      'ALERT_THRESHOLD',
+      'ALERTAS_LOG',
+      'ALERTS_GROUP',
+      'KAFKA_SESSION_TIMEOUT_S',
+      'KAFKAJS_LOG_LEVEL',
+    ],
+  }),
+);
 
 // ---- configuration, read once ----
 
 const config = service.config(() => ({
+  brokers: kafkaBrokers(),
   threshold: envNumber('ALERT_THRESHOLD', DEFAULT_ALERT_THRESHOLD, { min: -10, max: 12 }),
   sessionTimeoutMs: kafkaSessionTimeoutMs(),
   logPath: envString('ALERTAS_LOG', 'alertas.log'),
@@ -50,7 +71,7 @@ const config = service.config(() => ({
 }));
 const { logPath } = config;
 console.log(
-  `${service.name}: alerting at magnitude >= ${config.threshold} on ${topics.sismos}, into ${logPath} and ${topics.alertas} at ${kafkaBrokers().join(',')}; Ctrl+C to stop`,
+  `${service.name}: alerting at magnitude >= ${config.threshold} on ${quakeTopics().join(' and ')}, into ${logPath} and ${topics.alertas} at ${kafkaBrokers().join(',')}; Ctrl+C to stop`,
 );
 
 // ---- state: what each sink already holds ----
@@ -79,12 +100,12 @@ let alertsThisRun = 0;
 
 // ---- one record ----
 
-/** Handles one `sismos` record; true when it wrote to a sink (so its offset is committed at once). */
-async function handle(partition: number, message: KafkaMessage): Promise<boolean> {
+/** Handles one record of `sismos` or of its revisions; true when it wrote to a sink (so its offset is committed at once). */
+async function handle(partition: number, message: KafkaMessage, topic: string): Promise<boolean> {
   const quake = readMessage(message.value, Date.now());
   if (quake instanceof MessageError) {
     await deadLetter(producer, topics.dlq, {
-      topic: topics.sismos,
+      topic,
       partition,
       message,
       error: quake,
@@ -111,7 +132,7 @@ async function handle(partition: number, message: KafkaMessage): Promise<boolean
     case 'expired':
       console.log(
         printable(
-          `skipped ${topics.sismos} [${partition}] @ ${message.offset} (${quake.id}): a quake of ${formatUtc(quake.time)} is older than the ${ALERT_MEMORY_MS / DAY_MS} days of alerts remembered`,
+          `skipped ${topic} [${partition}] @ ${message.offset} (${quake.id}): a quake of ${formatUtc(quake.time)} is older than the ${ALERT_MEMORY_MS / DAY_MS} days of alerts remembered`,
         ),
       );
       return false;
@@ -197,6 +218,7 @@ await consumeAsService(service, {
   kafka,
   groupId: config.groupId,
   topic: topics.sismos,
+  alsoTopics: quakeTopics().slice(1),
   sessionTimeoutMs: config.sessionTimeoutMs,
   // After a rebalance another member may have published alerts for the partitions we now own.
   onJoin: () => {

@@ -604,7 +604,9 @@ Options (and the environment variable each defaults to):
   --data-dir DIR        data, kept between runs (KAFKA_LOCAL_DATA_DIR, ~/.cache/sismos/kafka-data,
                         or ~/.cache/sismos/kafka-cluster with several nodes)
   --fresh               delete the data first
-  --help                this text`;
+  -h, --help            this text
+
+The jars are downloaded once into SISMOS_CACHE_DIR (default $XDG_CACHE_HOME/sismos or ~/.cache/sismos).`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -617,7 +619,7 @@ async function main(): Promise<void> {
       },
       'data-dir': { type: 'string', default: process.env.KAFKA_LOCAL_DATA_DIR },
       fresh: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
