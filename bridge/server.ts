@@ -274,7 +274,7 @@ async function startKafka(): Promise<Running> {
     relay,
     hub,
     source: {
-      describe: `Kafka at ${config.kafka}: ${[...quakeTopics(), topics.alertas, topics.stats].join(', ')}`,
+      describe: `Kafka at ${config.kafka}: ${source.topics.join(', ')}`,
       health: async () => ({ kafka: config.kafka, state: source.state(), lag: await source.lag() }),
       stop: () => source.stop(),
     },

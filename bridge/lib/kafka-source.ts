@@ -30,6 +30,8 @@ export interface SourceTopic {
 }
 
 export interface KafkaSource {
+  /** The topics it relays: those of the options, less an optional one that did not exist. */
+  readonly topics: readonly string[];
   /** Per "topic:partition", how many records the broker holds beyond what was relayed. */
   lag(): Promise<Record<string, string>>;
   readonly state: () => string;
@@ -149,6 +151,7 @@ export async function startKafkaSource(
   await Promise.race([caughtUp, timeout]);
 
   return {
+    topics,
     state: () => state,
     lag: async () => {
       const lag: Record<string, string> = {};

@@ -176,4 +176,33 @@ describe('revisions (REVISIONS_TOPIC)', () => {
     expect(python).toHaveLength(30);
     expect(new Set(places(python)).size).toBe(20);
   }, 180_000);
+
+  it('the bridge relays the rest when the revisions topic does not exist, saying so in one line', async () => {
+    const topics = {
+      SISMOS_TOPIC: unique('sismos'),
+      ALERTAS_TOPIC: unique('alertas'),
+      STATS_TOPIC: unique('stats'),
+    };
+    await Promise.all(Object.values(topics).map((topic) => createTopic(topic)));
+    const missing = unique('sismos-revisiones');
+    const port = await freePort();
+    const bridge = startCommand('bridge/server.ts', {
+      ...topics,
+      REVISIONS_TOPIC: missing,
+      KAFKA_BROKERS: brokers(),
+      BRIDGE_PORT: String(port),
+      BRIDGE_GROUP: unique('bridge'),
+    });
+    await bridge.waitFor(/Sismos bridge \(Kafka/, 60_000);
+    expect(bridge.stdout().split('\n')[0]).toBe(
+      `bridge: topic ${missing} does not exist, so its records are not relayed; create it (npm run kafka:local and docker compose do) and restart the bridge`,
+    );
+    expect(bridge.stdout()).toContain(
+      `: ${topics.SISMOS_TOPIC}, ${topics.ALERTAS_TOPIC}, ${topics.STATS_TOPIC}) at http://`,
+    );
+    const client = await connectBridge(`ws://127.0.0.1:${port}/ws`);
+    await client.next((f) => f.type === 'snapshot');
+    await client.close();
+    await stopCommand(bridge);
+  });
 });
