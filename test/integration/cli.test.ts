@@ -89,12 +89,18 @@ const COMMANDS = [
     ],
   ],
   ['kafka:local', 'scripts/kafka-local.ts', 'Usage', ['SISMOS_CACHE_DIR']],
+  ['spark:local', 'scripts/spark-local.ts', 'spark:local', ['SISMOS_CACHE_DIR']],
 ] as const;
 
-/** The environment variables a script's own source reads. */
+/** The environment variables a script's own source reads (for spark:local, the Spark job's). */
 function variablesRead(script: string): string[] {
-  const reads = /(?:envString|envNumber)\(\s*'([A-Z][A-Z0-9_]+)'|process\.env\.([A-Z][A-Z0-9_]+)/g;
-  return [...readFileSync(script, 'utf8').matchAll(reads)].map((m) => (m[1] ?? m[2]) as string);
+  const source = readFileSync(
+    script.endsWith('spark-local.ts') ? join(ROOT, 'spark/spark_streaming_sismos.py') : script,
+    'utf8',
+  );
+  const reads =
+    /(?:envString|envNumber)\(\s*'([A-Z][A-Z0-9_]+)'|process\.env\.([A-Z][A-Z0-9_]+)|os\.environ\.get\("([A-Z][A-Z0-9_]+)"/g;
+  return [...source.matchAll(reads)].map((m) => (m[1] ?? m[2] ?? m[3]) as string);
 }
 
 /** Runs `script` with `args` in `cwd` (not the repository), to its end. */
@@ -156,7 +162,7 @@ describe('--help and -h', () => {
 });
 
 describe('a malformed KAFKA_BROKERS', () => {
-  it.each(COMMANDS.filter(([name]) => name !== 'kafka:local'))(
+  it.each(COMMANDS.filter(([name]) => !name.endsWith(':local')))(
     'npm run %s refuses it in one line naming the variable, the entry and the fix, exit 2',
     async (_, script, name) => {
       for (const [value, entry, problem] of [
