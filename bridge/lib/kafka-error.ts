@@ -45,10 +45,14 @@ export class KafkaError extends SismosError {
     if (chain.some((e) => e instanceof KafkaJSConnectionError)) code = 'KAFKA_UNREACHABLE';
     else if (protocolType !== undefined && REBALANCE.has(protocolType)) code = 'KAFKA_REBALANCE';
     else if (protocolType !== undefined && TOO_LARGE.has(protocolType)) code = 'KAFKA_TOO_LARGE';
-    // A connection error names the one broker kafkajs failed to reach: while others still answer,
-    // the cluster serves without it, and "start a broker" would send the user astray.
+    // A connection error names the one broker kafkajs failed to reach: while others of a cluster
+    // still answer, it serves without it, and "start a broker" would send the user astray. (With
+    // one broker listed, an answer under another name, say localhost for 127.0.0.1, is that broker.)
     const down = chain.find((e) => e instanceof KafkaJSConnectionError)?.broker;
-    const up = answeringBrokers(RECENT_ANSWER_MS).filter((broker) => broker !== down);
+    const up =
+      listed.length > 1
+        ? answeringBrokers(RECENT_ANSWER_MS).filter((broker) => broker !== down)
+        : [];
     const message =
       code !== 'KAFKA_UNREACHABLE'
         ? `Kafka at ${brokers} failed: ${reason}`
