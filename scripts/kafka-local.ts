@@ -24,6 +24,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
+import { withoutNegativeTimers } from '../bridge/lib/kafka.ts';
 
 /** The broker version; docker-compose.yml runs the same apache/kafka image tag. */
 export const KAFKA_VERSION = '4.1.1';
@@ -626,6 +627,7 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
+  withoutNegativeTimers();
   const nodes = integerOption('nodes', values.nodes, 1, 9);
   const port = integerOption('port', values.port, 1, 65535 - 2 * (nodes - 1));
   const controllerPort = integerOption(

@@ -33,6 +33,7 @@ const LOG_LEVELS: Record<string, logLevel> = {
  * routine retries (a coordinator still loading) as errors; the commands print their own clear lines.
  */
 export function createKafka(clientId: string, overrides: Partial<KafkaConfig> = {}): Kafka {
+  withoutNegativeTimers();
   const kafka = new Kafka({
     clientId,
     brokers: kafkaBrokers(),
@@ -101,9 +102,12 @@ const CHECK_PENDING_REQUESTS_INTERVAL_MS = 10;
  * kafkajs 2.2.4 schedules its pending-request check `throttledUntil - now` ms ahead, and
  * `throttledUntil` starts at -1: a negative delay after every answer while nothing is throttled,
  * which Node 24 reports on stderr as a TimeoutNegativeWarning (tulios/kafkajs#1751, unreleased).
- * Node runs such a timer after 1 ms; this is kafkajs's method with that 1 ms written out.
+ * Node runs such a timer after 1 ms; this is kafkajs's method with that 1 ms written out. Every
+ * command that makes kafkajs clients calls it first (createKafka does); calling it again does nothing.
  */
-function scheduleWithoutNegativeDelay(): void {
+export function withoutNegativeTimers(): void {
+  if (timersFixed) return;
+  timersFixed = true;
   const require = createRequire(import.meta.url);
   const RequestQueue = require('kafkajs/src/network/requestQueue/index.js') as {
     prototype: RequestQueue;
@@ -121,4 +125,4 @@ function scheduleWithoutNegativeDelay(): void {
     );
   };
 }
-scheduleWithoutNegativeDelay();
+let timersFixed = false;
