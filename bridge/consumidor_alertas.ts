@@ -1,7 +1,7 @@
 /**
  * Challenge 5 — alert system.
- * Reads `sismos` in the consumer group `consumidor-alertas` and, for every quake of magnitude 4.5
- * or more, prints the course's boxed ALERTA SISMICA, appends it to `alertas.log` and publishes it
+ * Reads `sismos` and its revisions (`sismos-revisiones`, REVISIONS_TOPIC) in the consumer group
+ * `consumidor-alertas` and, for every quake of magnitude 4.5 or more (as first published or revised), prints the course's boxed ALERTA SISMICA, appends it to `alertas.log` and publishes it
  * to `sismos-alertas`: once per quake, across restarts, rebalances, replays and crashes.
  *
  *   npm run consumidor-alertas
@@ -31,6 +31,7 @@ import { type AlertLogFile, openAlertLog, readAlertLog } from './lib/alert-log-f
 import { formatUtc, plural } from './lib/console.ts';
 import { deadLetter } from './lib/dead-letter.ts';
 import { envNumber, envString } from './lib/env.ts';
+import { helpText } from './lib/help.ts';
 import { createKafka, kafkaBrokers, kafkaSessionTimeoutMs, SERVICE_RETRY } from './lib/kafka.ts';
 import { kafkaError } from './lib/kafka-error.ts';
 import { consumeAsService, recordByRecord } from './lib/kafka-service.ts';
@@ -39,13 +40,36 @@ import { createAckedProducer } from './lib/producer.ts';
 import { readBack } from './lib/read-back.ts';
 import { rejectReport } from './lib/reject-report.ts';
 import { failedStep, Service } from './lib/service.ts';
-import { quakeTopic, topics } from './lib/topics.ts';
+import { quakeTopic, quakeTopics, topics } from './lib/topics.ts';
 
-const service = new Service('consumidor_alertas');
+const service = new Service(
+  'consumidor_alertas',
+  helpText('consumidor_alertas', {
+    summary:
+      'challenge 5: boxes every quake of sismos (and of its revisions) at or above the alert threshold, once per quake, on the console, in alertas.log and on sismos-alertas.',
+    usage: 'npm run consumidor-alertas',
+    variables: [
+      'KAFKA_BROKERS',
+      'SISMOS_TOPIC',
+      'MESSAGE_FORMAT',
+      'SISMOS_AVRO_TOPIC',
+      'SCHEMA_REGISTRY_URL',
+      'REVISIONS_TOPIC',
+      'ALERTAS_TOPIC',
+      'DLQ_TOPIC',
+      'ALERT_THRESHOLD',
+      'ALERTAS_LOG',
+      'ALERTS_GROUP',
+      'KAFKA_SESSION_TIMEOUT_S',
+      'KAFKAJS_LOG_LEVEL',
+    ],
+  }),
+);
 
 // ---- configuration, read once ----
 
 const config = service.config(() => ({
+  brokers: kafkaBrokers(),
   threshold: envNumber('ALERT_THRESHOLD', DEFAULT_ALERT_THRESHOLD, { min: -10, max: 12 }),
   sessionTimeoutMs: kafkaSessionTimeoutMs(),
   logPath: envString('ALERTAS_LOG', 'alertas.log'),
@@ -56,7 +80,7 @@ const sismosTopic = quakeTopic(config.format);
 const reader = new MessageReader(config.format, config.format === 'avro' ? schemaRegistry() : null);
 const { logPath } = config;
 console.log(
-  `${service.name}: alerting at magnitude >= ${config.threshold} on ${sismosTopic}, into ${logPath} and ${topics.alertas} at ${kafkaBrokers().join(',')}; Ctrl+C to stop`,
+  `${service.name}: alerting at magnitude >= ${config.threshold} on ${quakeTopics(config.format).join(' and ')}, into ${logPath} and ${topics.alertas} at ${kafkaBrokers().join(',')}; Ctrl+C to stop`,
 );
 
 // ---- state: what each sink already holds ----
@@ -89,24 +113,19 @@ const rejects = rejectReport(`of ${topics.sismos}, copied to ${topics.dlq}`, (te
 
 // ---- one record ----
 
-/** Handles one `sismos` record; true when it wrote to a sink (so its offset is committed at once). */
-async function handle(partition: number, message: KafkaMessage): Promise<boolean> {
+/** Handles one record of the quakes or of their revisions; true when it wrote to a sink (so its offset is committed at once). */
+async function handle(partition: number, message: KafkaMessage, topic: string): Promise<boolean> {
   let quake: Quake | MessageError;
   try {
     quake = await reader.read(message.value, Date.now());
   } catch (error) {
     throw failedStep(
-      `cannot read ${sismosTopic} [${partition}] @ ${message.offset}: ${(error as Error).message}; retrying, offset not committed`,
+      `cannot read ${topic} [${partition}] @ ${message.offset}: ${(error as Error).message}; retrying, offset not committed`,
       error,
     );
   }
   if (quake instanceof MessageError) {
-    await deadLetter(
-      producer,
-      topics.dlq,
-      { topic: sismosTopic, partition, message, error: quake },
-      rejects,
-    );
+    await deadLetter(producer, topics.dlq, { topic, partition, message, error: quake }, rejects);
     rejects.check();
     return true;
   }
@@ -130,7 +149,7 @@ async function handle(partition: number, message: KafkaMessage): Promise<boolean
     case 'expired':
       console.log(
         printable(
-          `skipped ${sismosTopic} [${partition}] @ ${message.offset} (${quake.id}): a quake of ${formatUtc(quake.time)} is older than the ${ALERT_MEMORY_MS / DAY_MS} days of alerts remembered`,
+          `skipped ${topic} [${partition}] @ ${message.offset} (${quake.id}): a quake of ${formatUtc(quake.time)} is older than the ${ALERT_MEMORY_MS / DAY_MS} days of alerts remembered`,
         ),
       );
       return false;
@@ -216,6 +235,7 @@ await consumeAsService(service, {
   kafka,
   groupId: config.groupId,
   topic: sismosTopic,
+  alsoTopics: quakeTopics(config.format).slice(1),
   sessionTimeoutMs: config.sessionTimeoutMs,
   // After a rebalance another member may have published alerts for the partitions we now own.
   onJoin: () => {

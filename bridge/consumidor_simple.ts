@@ -8,13 +8,25 @@
  */
 import { printable } from '../src/core/text.ts';
 import { envString } from './lib/env.ts';
-import { createKafka, ONE_SHOT_RETRY } from './lib/kafka.ts';
+import { helpText } from './lib/help.ts';
+import { createKafka, kafkaBrokers, ONE_SHOT_RETRY } from './lib/kafka.ts';
 import { kafkaError } from './lib/kafka-error.ts';
 import { Service } from './lib/service.ts';
 import { topics } from './lib/topics.ts';
 
-const service = new Service('consumidor_simple');
-const groupId = envString('CONSUMER_GROUP', 'mi-grupo-consumidor');
+const service = new Service(
+  'consumidor_simple',
+  helpText('consumidor_simple', {
+    summary:
+      'challenge 3: prints partition, offset, key and value of every message of mensajes-test, as a member of a consumer group.',
+    usage: 'npm run consumidor-simple',
+    variables: ['KAFKA_BROKERS', 'MENSAJES_TOPIC', 'CONSUMER_GROUP', 'KAFKAJS_LOG_LEVEL'],
+  }),
+);
+const { groupId } = service.config(() => ({
+  brokers: kafkaBrokers(),
+  groupId: envString('CONSUMER_GROUP', 'mi-grupo-consumidor'),
+}));
 
 const kafka = createKafka('consumidor-simple', ONE_SHOT_RETRY);
 const consumer = kafka.consumer({ groupId });

@@ -36,6 +36,7 @@ import type { CommittedPartition } from '../src/core/window-checkpoint.ts';
 import { type CountedBatch, WindowCounter } from '../src/core/window-counter.ts';
 import { formatDuration, formatUtc, plural } from './lib/console.ts';
 import { envNumber, envString } from './lib/env.ts';
+import { helpText } from './lib/help.ts';
 import { createKafka, kafkaBrokers, kafkaSessionTimeoutMs, SERVICE_RETRY } from './lib/kafka.ts';
 import { kafkaError } from './lib/kafka-error.ts';
 import { committedOffsets, consumeAsService, type Seek } from './lib/kafka-service.ts';
@@ -45,13 +46,34 @@ import { rejectReport } from './lib/reject-report.ts';
 import { failedStep, Service, StepError } from './lib/service.ts';
 import { quakeTopic, topics } from './lib/topics.ts';
 
-const service = new Service('estadisticas_sismos');
+const service = new Service(
+  'estadisticas_sismos',
+  helpText('estadisticas_sismos', {
+    summary:
+      'challenge 6: counts the quakes of sismos in windows of event time (count, average and maximum magnitude), prints the windows that changed and publishes them to sismos-stats.',
+    usage: 'npm run estadisticas-sismos',
+    variables: [
+      'KAFKA_BROKERS',
+      'SISMOS_TOPIC',
+      'MESSAGE_FORMAT',
+      'SISMOS_AVRO_TOPIC',
+      'SCHEMA_REGISTRY_URL',
+      'STATS_TOPIC',
+      'STATS_WINDOW_MINUTES',
+      'STATS_LATENESS_MINUTES',
+      'STATS_GROUP',
+      'KAFKA_SESSION_TIMEOUT_S',
+      'KAFKAJS_LOG_LEVEL',
+    ],
+  }),
+);
 /** How many closed windows one line names. */
 const CLOSED_SHOWN = 6;
 
 // ---- configuration, read once ----
 
 const config = service.config(() => ({
+  brokers: kafkaBrokers(),
   spec: tumblingWindows(
     envNumber('STATS_WINDOW_MINUTES', 5, { min: 1, max: 1440 }) * MINUTE_MS,
     envNumber('STATS_LATENESS_MINUTES', DEFAULT_LATENESS_MS / MINUTE_MS, { min: 0, max: 43_200 }) *

@@ -54,12 +54,8 @@ ${PROCESSOR_HELP}
 ${SIMULATOR_HELP}
   --help                this text`;
 
-const service = new Service('procesador_ecommerce');
+const service = new Service('procesador_ecommerce', USAGE);
 const values = service.config(() => parseFlags('procesador', USAGE));
-if (values.help === true) {
-  console.log(USAGE);
-  process.exit(0);
-}
 const options = service.config(() => processorConfig(values));
 const processor = new CommerceProcessor(options);
 

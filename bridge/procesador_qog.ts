@@ -37,6 +37,7 @@ import { printable } from '../src/core/text.ts';
 import { SECOND_MS } from '../src/core/time.ts';
 import { formatDuration, formatUtc, plural } from './lib/console.ts';
 import { envNumber, envString } from './lib/env.ts';
+import { helpText } from './lib/help.ts';
 import { createKafka, kafkaBrokers, kafkaSessionTimeoutMs, SERVICE_RETRY } from './lib/kafka.ts';
 import { kafkaError } from './lib/kafka-error.ts';
 import { committedOffsets, consumeAsService, type Seek } from './lib/kafka-service.ts';
@@ -45,7 +46,27 @@ import { createAckedProducer } from './lib/producer.ts';
 import { failedStep, Service } from './lib/service.ts';
 import { topics } from './lib/topics.ts';
 
-const service = new Service('procesador_qog');
+const service = new Service(
+  'procesador_qog',
+  helpText('procesador_qog', {
+    summary:
+      "the economic observatory's processor: 30-second and 15-minute averages, latest values and alerts with hysteresis from eventos_qog, into PostgreSQL and alertas_qog.",
+    usage: 'npm run procesador-qog',
+    variables: [
+      'KAFKA_BROKERS',
+      'EVENTOS_QOG_TOPIC',
+      'ALERTAS_QOG_TOPIC',
+      'POSTGRES_URL',
+      'UMBRALES_QOG',
+      'QOG_GROUP',
+      'QOG_RETRASO_S',
+      'KAFKA_SESSION_TIMEOUT_S',
+      'KAFKAJS_LOG_LEVEL',
+    ],
+    notes:
+      'Its tables come from db/migrations/001_observatorio.sql; it resumes from them after a restart.',
+  }),
+);
 /** The engine's name in the tables of progress and alert states. */
 const MOTOR = 'procesador_qog';
 /** Waits between attempts while PostgreSQL fails, capped below the group's session timeout. */

@@ -1,21 +1,22 @@
 /**
  * Challenge 4 — connect to a real API (USGS earthquakes).
- * Polls a USGS GeoJSON summary feed (all_hour, every 30 s) and publishes each new quake, and each
- * revision of one, to the topic `sismos` as the challenge-4 message keyed by the quake id.
+ * Polls a USGS GeoJSON summary feed (all_hour, every 30 s) and publishes each new quake once to the
+ * topic `sismos` as the challenge-4 message keyed by the quake id, and each revision of one (a newer
+ * `updated`) to `sismos-revisiones` (REVISIONS_TOPIC: `sismos` puts them in `sismos` too, empty drops them).
  *
  *   npm run productor-sismos
  *   npm run productor-sismos -- --feed 4.5_day --interval 60
  *   npm run productor-sismos -- --url https://earthquake.usgs.gov/earthquakes/feed/v1.0/summary/significant_week.geojson
  *   npm run productor-sismos -- --format avro     # Avro + schema registry, to sismos-avro
  *
- * What it already published is read back from `sismos` itself at start-up (the records of the
- * last feed window), so a restart republishes nothing. A quake counts as published only once the
+ * What it already published is read back from `sismos` and the revisions topic at start-up (the
+ * records of the last feed window), so a restart republishes nothing. A quake counts as published only once the
  * broker acknowledged it; after a failed send the topic is read back again before the next one.
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, FeedError, MessageError, type SismosError } from '../src/core/errors.ts';
 import type { ParsedFeed, Reject } from '../src/core/feed.ts';
-import { feedRecords, recordsPublished } from '../src/core/feed-records.ts';
+import { feedRecords, recordSends, recordsPublished } from '../src/core/feed-records.ts';
 import { encodeMessage } from '../src/core/message.ts';
 import { SeenQuakes } from '../src/core/seen.ts';
 import { printable } from '../src/core/text.ts';
@@ -24,6 +25,7 @@ import { formatDuration, formatUtc, plural } from './lib/console.ts';
 import { envNumber, envString } from './lib/env.ts';
 import { chooseFeed } from './lib/feed-choice.ts';
 import { feedProblem, fetchFeed } from './lib/fetch-feed.ts';
+import { helpText } from './lib/help.ts';
 import { createKafka, kafkaBrokers, SERVICE_RETRY } from './lib/kafka.ts';
 import { kafkaError } from './lib/kafka-error.ts';
 import { AvroWriter, MessageReader, messageFormat, schemaRegistry } from './lib/message-format.ts';
@@ -32,9 +34,31 @@ import { createAckedProducer } from './lib/producer.ts';
 import { readBack } from './lib/read-back.ts';
 import { RegistryError } from './lib/schema-registry.ts';
 import { Service, StepError } from './lib/service.ts';
-import { quakeTopic } from './lib/topics.ts';
+import { quakeTopic, quakeTopics, revisionsTopic } from './lib/topics.ts';
 
-const service = new Service('productor_sismos');
+const service = new Service(
+  'productor_sismos',
+  helpText('productor_sismos', {
+    summary:
+      'challenge 4: polls a USGS GeoJSON feed and publishes each new quake once to sismos, and its revisions to sismos-revisiones.',
+    usage: 'npm run productor-sismos -- [--feed NAME] [--url URL] [--interval SECONDS]',
+    variables: [
+      'KAFKA_BROKERS',
+      'SISMOS_TOPIC',
+      'MESSAGE_FORMAT',
+      'SISMOS_AVRO_TOPIC',
+      'SCHEMA_REGISTRY_URL',
+      'REVISIONS_TOPIC',
+      'USGS_FEED',
+      'USGS_FEED_URL',
+      'POLL_INTERVAL_S',
+      'FETCH_TIMEOUT_S',
+      'RETRY_FIRST_S',
+      'RETRY_MAX_S',
+      'KAFKAJS_LOG_LEVEL',
+    ],
+  }),
+);
 /** Records this much older than the feed window are read back too: a quake is published after it happens. */
 const READ_BACK_MARGIN_MS = HOUR_MS;
 /** How many reject reasons one line lists. */
@@ -88,6 +112,7 @@ function flagSeconds(flag: string, raw: string): number {
 
 const { feed: source } = config;
 const sismosTopic = quakeTopic(config.format);
+const revisions = revisionsTopic(config.format);
 const kafka = createKafka('productor-sismos', SERVICE_RETRY);
 const seen = new SeenQuakes(source.windowMs);
 const producer = createAckedProducer(kafka);
@@ -126,12 +151,11 @@ async function poll(): Promise<void> {
   if (avroWriter !== null) await registerSchema(avroWriter);
 
   const records = feedRecords(seen, feed.quakes);
-  const { outgoing } = records;
-  if (outgoing.length > 0) {
+  for (const { topic, quakes } of recordSends(records, sismosTopic, revisions)) {
     try {
       await producer.send(
-        sismosTopic,
-        outgoing.map((quake) => ({
+        topic,
+        quakes.map((quake) => ({
           key: quake.id,
           value: avroWriter === null ? encodeMessage(quake) : avroWriter.encode(quake),
         })),
@@ -140,19 +164,21 @@ async function poll(): Promise<void> {
       // The broker may have stored some of them before failing: ask it again before the next send.
       stateKnown = false;
       throw new StepError(
-        `cannot publish ${outgoing.length} quakes to ${sismosTopic}: ${kafkaError(error).message}; they are sent at the next try`,
+        `cannot publish ${quakes.length} quakes to ${topic}: ${kafkaError(error).message}; they are sent at the next try`,
         error,
       );
     }
-    publishedThisRun += outgoing.length;
+    publishedThisRun += quakes.length;
   }
   recordsPublished(seen, records, Date.now());
   const generated =
     feed.metadata.generated === null
       ? 'feed generation time unknown'
       : `feed generated ${formatUtc(feed.metadata.generated)}`;
+  const dropped =
+    revisions === null && records.revised > 0 ? ' (dropped: REVISIONS_TOPIC is empty)' : '';
   console.log(
-    `poll ${polls}: ${records.fresh} new, ${records.revised} revised, ${records.unchanged} unchanged, ${feed.rejects.length} rejected; ${generated}`,
+    `poll ${polls}: ${records.fresh} new, ${records.revised} revised${dropped}, ${records.unchanged} unchanged, ${feed.rejects.length} rejected; ${generated}`,
   );
 }
 
@@ -170,19 +196,18 @@ async function registerSchema(writer: AvroWriter): Promise<void> {
   }
 }
 
-/** Rebuilds the seen-set from the records of `sismos` of the last feed window. */
+/** Rebuilds the seen-set from the records of the quakes' topic (and of the revisions topic) of the last feed window. */
 async function readBackState(): Promise<void> {
   seen.clear();
   const span = source.windowMs + READ_BACK_MARGIN_MS;
   let unreadable = 0;
   const values: { value: Buffer | null; timestamp: number }[] = [];
-  const records = await readBack(
-    kafka,
-    'productor-sismos',
-    sismosTopic,
-    Date.now() - span,
-    (record) => values.push(record),
-  );
+  let records = 0;
+  for (const topic of quakeTopics(config.format)) {
+    records += await readBack(kafka, 'productor-sismos', topic, Date.now() - span, (record) =>
+      values.push(record),
+    );
+  }
   for (const record of values) {
     const quake = await reader.read(record.value, Date.now());
     if (quake instanceof MessageError) unreadable++;
@@ -190,7 +215,7 @@ async function readBackState(): Promise<void> {
   }
   const skipped = unreadable === 0 ? '' : `, ${unreadable} unreadable records ignored`;
   console.log(
-    `read back ${sismosTopic} from the last ${formatDuration(span)}: ${records} records, ${seen.size} quakes already published${skipped}`,
+    `read back ${quakeTopics(config.format).join(' and ')} from the last ${formatDuration(span)}: ${records} records, ${seen.size} quakes already published${skipped}`,
   );
 }
 
@@ -213,6 +238,14 @@ function describeReject({ index, id, reason }: Reject): string {
   return `#${index}${id === null ? '' : ` (${id})`} ${reason}`;
 }
 
+/** Where revisions go, for the first line. */
+function revisionsNote(): string {
+  if (revisions === null) return 'revisions dropped: REVISIONS_TOPIC is empty';
+  return revisions === sismosTopic
+    ? `revisions to ${sismosTopic} too`
+    : `revisions to ${revisions}`;
+}
+
 // ---- the polling loop and shutdown ----
 
 /** One line naming what failed: the feed and its problem, or the Kafka step. */
@@ -231,6 +264,6 @@ service.onStop(async () => {
   return `stopped polling after ${plural(polls, 'poll')}; ${plural(publishedThisRun, 'record')} published this run; disconnected.`;
 });
 console.log(
-  `${service.name}: polling ${source.label} every ${formatDuration(config.schedule.periodMs)} into topic ${sismosTopic}${registry === null ? '' : ` (Avro, schemas in ${registry.url})`} at ${kafkaBrokers().join(',')}; Ctrl+C to stop`,
+  `${service.name}: polling ${source.label} every ${formatDuration(config.schedule.periodMs)} into topic ${sismosTopic} (${revisionsNote()})${registry === null ? '' : ` (Avro, schemas in ${registry.url})`} at ${kafkaBrokers().join(',')}; Ctrl+C to stop`,
 );
 await polling;

@@ -1,7 +1,8 @@
 /**
  * The Sismos bridge: the dashboard at http://127.0.0.1:8080/, live over a WebSocket at /ws.
  *
- * With KAFKA_BROKERS set it relays the `sismos`, `sismos-alertas` and `sismos-stats` topics; without
+ * With KAFKA_BROKERS set it relays the `sismos`, `sismos-revisiones`, `sismos-alertas` and
+ * `sismos-stats` topics; without
  * it (direct mode) it polls USGS itself, once for every viewer, and computes alerts and 5-minute
  * windows with the same core the Kafka services use. Protocol: docs/protocol.md.
  *
@@ -17,6 +18,7 @@ import type { Duplex } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { WebSocketServer } from 'ws';
 import { DEFAULT_ALERT_THRESHOLD } from '../src/core/alert.ts';
+import { parseBrokers } from '../src/core/brokers.ts';
 import { DEFAULT_WINDOW_MS } from '../src/core/protocol.ts';
 import { RelayLog, type RelayRecord } from '../src/core/relay-log.ts';
 import { HOUR_MS, MINUTE_MS, SECOND_MS } from '../src/core/time.ts';
@@ -34,6 +36,7 @@ import {
 import { startDirectSource } from './lib/direct-source.ts';
 import { envNumber, envString } from './lib/env.ts';
 import { chooseFeed } from './lib/feed-choice.ts';
+import { helpText } from './lib/help.ts';
 import { Hub } from './lib/hub.ts';
 import { createKafka } from './lib/kafka.ts';
 import { kafkaError } from './lib/kafka-error.ts';
@@ -41,12 +44,57 @@ import { clusterEpoch, type KafkaSource, startKafkaSource } from './lib/kafka-so
 import { MessageReader, messageFormat, schemaRegistry } from './lib/message-format.ts';
 import { pollSettings } from './lib/poll-loop.ts';
 import { Service } from './lib/service.ts';
-import { quakeTopic, topics } from './lib/topics.ts';
+import { quakeTopic, quakeTopics, topics } from './lib/topics.ts';
 
-const service = new Service('bridge');
+const service = new Service(
+  'bridge',
+  helpText('bridge', {
+    summary:
+      'the live dashboard at http://127.0.0.1:8080/ and its WebSocket /ws: relays sismos, its revisions, sismos-alertas and sismos-stats with KAFKA_BROKERS set; without it (direct mode) it polls USGS itself.',
+    usage: 'npm start',
+    variables: [
+      'KAFKA_BROKERS',
+      'SISMOS_TOPIC',
+      'MESSAGE_FORMAT',
+      'SISMOS_AVRO_TOPIC',
+      'SCHEMA_REGISTRY_URL',
+      'REVISIONS_TOPIC',
+      'ALERTAS_TOPIC',
+      'STATS_TOPIC',
+      'BRIDGE_HOST',
+      'BRIDGE_PORT',
+      'BRIDGE_GROUP',
+      'BRIDGE_WINDOW_HOURS',
+      'BRIDGE_BUFFER',
+      'BRIDGE_SNAPSHOT_LIMIT',
+      'BRIDGE_MAX_BUFFERED_KB',
+      'BRIDGE_STALL_SECONDS',
+      'BRIDGE_HEARTBEAT_SECONDS',
+      'BRIDGE_MAX_CONNECTIONS',
+      'BRIDGE_MAX_CONNECTIONS_PER_ADDRESS',
+      'BRIDGE_ALLOWED_ORIGINS',
+      'BRIDGE_ALLOWED_HOSTS',
+      'BRIDGE_TOKEN',
+      'BRIDGE_INDEX',
+      'BRIDGE_FEED',
+      'BRIDGE_FEED_URL',
+      'BRIDGE_POLL_S',
+      'FETCH_TIMEOUT_S',
+      'RETRY_FIRST_S',
+      'RETRY_MAX_S',
+      'ALERT_THRESHOLD',
+      'STATS_WINDOW_MINUTES',
+      'KAFKAJS_LOG_LEVEL',
+    ],
+    defaults: { KAFKA_BROKERS: '(none: direct mode)' },
+    notes:
+      'KAFKA_BROKERS unset or empty: direct mode (no Kafka); the BRIDGE_FEED* and BRIDGE_POLL_S variables are for direct mode.',
+  }),
+);
 const config = service.config(() => {
   const port = envNumber('BRIDGE_PORT', 8080, { min: 0, max: 65535 });
-  const kafka = envString('KAFKA_BROKERS', '') || null;
+  const brokers = envString('KAFKA_BROKERS', '');
+  const kafka = brokers === '' ? null : parseBrokers('KAFKA_BROKERS', brokers).join(',');
   return {
     host: envString('BRIDGE_HOST', '127.0.0.1'),
     port,
@@ -215,7 +263,16 @@ async function startKafka(): Promise<Running> {
   const source: KafkaSource = await startKafkaSource(relay, {
     kafka,
     groupId: config.group,
-    topics: { quake: quakes, alert: topics.alertas, stats: topics.stats },
+    topics: [
+      // The revisions topic is optional: a broker set up before it existed still serves the rest.
+      ...quakeTopics(config.format).map((topic) => ({
+        topic,
+        kind: 'quake' as const,
+        optional: topic !== quakes,
+      })),
+      { topic: topics.alertas, kind: 'alert' },
+      { topic: topics.stats, kind: 'stats' },
+    ],
     quakeReader: new MessageReader(
       config.format,
       config.format === 'avro' ? schemaRegistry() : null,
@@ -227,7 +284,7 @@ async function startKafka(): Promise<Running> {
     relay,
     hub,
     source: {
-      describe: `Kafka at ${config.kafka}: ${quakes}, ${topics.alertas}, ${topics.stats}`,
+      describe: `Kafka at ${config.kafka}: ${source.topics.join(', ')}`,
       health: async () => ({ kafka: config.kafka, state: source.state(), lag: await source.lag() }),
       stop: () => source.stop(),
     },

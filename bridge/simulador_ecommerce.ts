@@ -29,12 +29,8 @@ ${SIMULATOR_HELP}
 /** Events sent in one request when not paced. */
 const BATCH = 500;
 
-const service = new Service('simulador_ecommerce');
+const service = new Service('simulador_ecommerce', USAGE);
 const values = service.config(() => parseFlags('simulador', USAGE));
-if (values.help === true) {
-  console.log(USAGE);
-  process.exit(0);
-}
 const config = service.config(() => simulationConfig(values, Date.now()));
 const simulator = new CommerceSimulator(config.simulator);
 const { events, paced } = config;

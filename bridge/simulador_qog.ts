@@ -17,15 +17,31 @@ import { codificarEvento, type EventoQog } from '../src/core/observatorio/evento
 import { Simulador } from '../src/core/observatorio/simulacion.ts';
 import { formatUtc, plural } from './lib/console.ts';
 import { envNumber } from './lib/env.ts';
+import { helpText } from './lib/help.ts';
 import { createKafka, kafkaBrokers, SERVICE_RETRY } from './lib/kafka.ts';
 import { kafkaError } from './lib/kafka-error.ts';
 import { createAckedProducer } from './lib/producer.ts';
 import { Service } from './lib/service.ts';
 import { topics } from './lib/topics.ts';
 
-const service = new Service('simulador_qog');
 const USAGE =
   'usage: simulador_qog [--eventos-por-segundo N] [--semilla N] [--inicio ISO-8601] [--eventos N]';
+const service = new Service(
+  'simulador_qog',
+  helpText('simulador_qog', {
+    summary:
+      "the economic observatory's simulator: indicator values from a real baseline as mean-reverting random walks with rare shocks, to eventos_qog, keyed by country.",
+    usage:
+      'npm run simulador-qog -- [--eventos-por-segundo N] [--semilla N] [--inicio ISO-8601] [--eventos N]',
+    variables: [
+      'KAFKA_BROKERS',
+      'EVENTOS_QOG_TOPIC',
+      'SIMULADOR_EVENTOS_POR_SEGUNDO',
+      'KAFKAJS_LOG_LEVEL',
+    ],
+    notes: 'The same --semilla, --inicio and rate always give the same events.',
+  }),
+);
 /** Most events one send carries, so a catch-up from an old --inicio goes in bounded steps. */
 const MAX_POR_ENVIO = 5000;
 /** Up to this rate every event gets its own line, as the course's producer prints them. */

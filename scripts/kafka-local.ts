@@ -24,6 +24,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
+import { withoutNegativeTimers } from '../bridge/lib/kafka.ts';
 
 /** The broker version; docker-compose.yml runs the same apache/kafka image tag. */
 export const KAFKA_VERSION = '4.1.1';
@@ -612,7 +613,9 @@ Options (and the environment variable each defaults to):
   --data-dir DIR        data, kept between runs (KAFKA_LOCAL_DATA_DIR, ~/.cache/sismos/kafka-data,
                         or ~/.cache/sismos/kafka-cluster with several nodes)
   --fresh               delete the data first
-  --help                this text`;
+  -h, --help            this text
+
+The jars are downloaded once into SISMOS_CACHE_DIR (default $XDG_CACHE_HOME/sismos or ~/.cache/sismos).`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -625,13 +628,14 @@ async function main(): Promise<void> {
       },
       'data-dir': { type: 'string', default: process.env.KAFKA_LOCAL_DATA_DIR },
       fresh: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
     console.log(USAGE);
     return;
   }
+  withoutNegativeTimers();
   const nodes = integerOption('nodes', values.nodes, 1, 9);
   const port = integerOption('port', values.port, 1, 65535 - 2 * (nodes - 1));
   const controllerPort = integerOption(

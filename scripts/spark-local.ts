@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { wantsHelp } from '../bridge/lib/help.ts';
 import { cacheDir } from './kafka-local.ts';
 import { ensureVenv } from './python-venv.ts';
 
@@ -32,7 +33,27 @@ export function sparkEnv(): Record<string, string> {
   return { SPARK_SUBMIT_OPTS: `-Duser.home=${home}`, PYSPARK_PYTHON: ensureSparkPython() };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+/** What --help prints, without installing PySpark (which the job's own argparse help would need). */
+const USAGE = `spark:local: challenge 6 on Spark: counts the quakes of sismos in windows of event time and
+publishes them to sismos-stats, like estadisticas-sismos (spark/spark_streaming_sismos.py).
+
+Usage: npm run spark:local -- [--available-now]
+
+  --available-now   process what is in the topic now, then stop (default: stream until Ctrl+C)
+
+Environment variables:
+  KAFKA_BROKERS           Kafka brokers, host:port entries separated by commas (default localhost:9092)
+  SISMOS_TOPIC            the quake topic, read (default sismos)
+  STATS_TOPIC             the window figures topic, written (default sismos-stats)
+  STATS_WINDOW_MINUTES    window length in minutes (default 5)
+  STATS_LATENESS_MINUTES  allowed lateness in minutes (default 60)
+  SPARK_CHECKPOINT_DIR    streaming checkpoints (default /tmp/sismos-spark)
+  SISMOS_CACHE_DIR        PySpark's virtualenv and the Kafka connector (default $XDG_CACHE_HOME/sismos
+                          or ~/.cache/sismos)`;
+
+if (import.meta.url === `file://${process.argv[1]}` && wantsHelp(process.argv.slice(2))) {
+  console.log(USAGE);
+} else if (import.meta.url === `file://${process.argv[1]}`) {
   const env = sparkEnv();
   const child = spawn(env.PYSPARK_PYTHON as string, [SPARK_JOB, ...process.argv.slice(2)], {
     stdio: 'inherit',

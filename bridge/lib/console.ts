@@ -6,6 +6,14 @@ export function fail(prefix: string, message: string, code = 1): never {
   process.exit(code);
 }
 
+/** `text` with `stamp` and a space before each of its lines (a boxed alert or a table stays aligned). */
+export function stampLines(text: string, stamp: string): string {
+  return text
+    .split('\n')
+    .map((line) => `${stamp} ${line}`)
+    .join('\n');
+}
+
 /** A delay for people: "250 ms", "5 s", "1.5 s", "5 min", "1 h". */
 export function formatDuration(ms: number): string {
   if (ms < SECOND_MS) return `${Math.round(ms)} ms`;

@@ -1,6 +1,9 @@
 import kafkajs from 'kafkajs';
 import { SismosError } from '../../src/core/errors.ts';
-import { kafkaBrokers } from './kafka.ts';
+import { answeringBrokers, kafkaBrokers } from './kafka.ts';
+
+/** A broker that answered this recently counts as up when another one cannot be reached. */
+const RECENT_ANSWER_MS = 30_000;
 
 type KafkaErrorCode =
   /** No broker answered: start one, or fix KAFKA_BROKERS. */
@@ -35,16 +38,27 @@ export class KafkaError extends SismosError {
     const chain = causes(cause);
     const root = chain.at(-1);
     const reason = root instanceof Error ? root.message : String(root);
-    const brokers = kafkaBrokers().join(',');
+    const listed = kafkaBrokers();
+    const brokers = listed.join(',');
     const protocolType = chain.find((e) => e instanceof KafkaJSProtocolError)?.type;
     let code: KafkaErrorCode = 'KAFKA_FAILED';
     if (chain.some((e) => e instanceof KafkaJSConnectionError)) code = 'KAFKA_UNREACHABLE';
     else if (protocolType !== undefined && REBALANCE.has(protocolType)) code = 'KAFKA_REBALANCE';
     else if (protocolType !== undefined && TOO_LARGE.has(protocolType)) code = 'KAFKA_TOO_LARGE';
+    // A connection error names the one broker kafkajs failed to reach: while others of a cluster
+    // still answer, it serves without it, and "start a broker" would send the user astray. (With
+    // one broker listed, an answer under another name, say localhost for 127.0.0.1, is that broker.)
+    const down = chain.find((e) => e instanceof KafkaJSConnectionError)?.broker;
+    const up =
+      listed.length > 1
+        ? answeringBrokers(RECENT_ANSWER_MS).filter((broker) => broker !== down)
+        : [];
     const message =
-      code === 'KAFKA_UNREACHABLE'
-        ? `cannot reach Kafka at ${brokers} (${reason}); start a broker (docker compose up -d kafka, or npm run kafka:local) or set KAFKA_BROKERS`
-        : `Kafka at ${brokers} failed: ${reason}`;
+      code !== 'KAFKA_UNREACHABLE'
+        ? `Kafka at ${brokers} failed: ${reason}`
+        : down !== undefined && up.length > 0
+          ? `cannot reach Kafka broker ${down} (${reason}), but ${up.sort().join(',')} answer: the cluster goes on without it while most of its brokers are up; restart ${down} to bring it back`
+          : `cannot reach Kafka at ${brokers} (${reason}); start a broker (docker compose up -d kafka, or npm run kafka:local) or set KAFKA_BROKERS`;
     const retriable =
       code === 'KAFKA_UNREACHABLE' ||
       code === 'KAFKA_REBALANCE' ||

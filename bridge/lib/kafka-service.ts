@@ -101,6 +101,8 @@ interface ConsumerServiceOptions {
   readonly kafka: Kafka;
   readonly groupId: string;
   readonly topic: string;
+  /** More topics the member reads into `eachBatch` (the revisions of `topic`); `seek` and `onJoin` are about `topic` alone. */
+  readonly alsoTopics?: readonly string[];
   readonly sessionTimeoutMs: number;
   /**
    * Handles one batch of one partition and commits what it made safe (offsets are not committed
@@ -124,9 +126,10 @@ export async function consumeAsService(
   options: ConsumerServiceOptions,
 ): Promise<void> {
   const { groupId, topic } = options;
+  const read = [topic, ...(options.alsoTopics ?? [])];
   const member = new GroupConsumer(options.kafka, {
     groupId,
-    topics: [topic],
+    topics: read,
     settings: {
       sessionTimeout: options.sessionTimeoutMs,
       // Crashes kafkajs can recover from (a lost broker) restart the consumer; onCrash says so.
@@ -135,11 +138,11 @@ export async function consumeAsService(
     autoCommit: false,
     eachBatch: (payload) => options.eachBatch(payload, seek),
     onJoin: (assignment) => {
-      const partitions = assignment[topic] ?? [];
+      const owned = (name: string) => (assignment[name] ?? []).join(',') || 'none';
       console.log(
-        `joined group ${groupId} on ${topic} (partitions ${partitions.join(',') || 'none'})`,
+        `joined group ${groupId} on ${read.map((name) => `${name} (partitions ${owned(name)})`).join(', ')}`,
       );
-      options.onJoin(partitions, seek);
+      options.onJoin(assignment[topic] ?? [], seek);
     },
     onCrash: (error, restart) => {
       const problem = kafkaError(error).message;
@@ -172,14 +175,14 @@ export async function consumeAsService(
  * resolved is committed at the end of the batch.
  */
 export function recordByRecord(
-  handle: (partition: number, message: KafkaMessage) => Promise<boolean>,
+  handle: (partition: number, message: KafkaMessage, topic: string) => Promise<boolean>,
 ): (payload: EachBatchPayload) => Promise<void> {
   return async (payload) => {
     const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, uncommittedOffsets } =
       payload;
     for (const message of batch.messages) {
       if (!payload.isRunning() || payload.isStale()) break;
-      const wrote = await handle(batch.partition, message);
+      const wrote = await handle(batch.partition, message, batch.topic);
       resolveOffset(message.offset);
       if (wrote) await commitOffsetsIfNecessary(uncommittedOffsets());
       await heartbeat();

@@ -17,8 +17,8 @@ const PENDING_RECORDS = 20_000;
 interface KafkaSourceOptions {
   readonly kafka: Kafka;
   readonly groupId: string;
-  /** Topic name for each kind of record. */
-  readonly topics: Readonly<Record<StreamKind, string>>;
+  /** The topics to relay, each with the kind of its records; an optional one is left out while it does not exist. */
+  readonly topics: readonly SourceTopic[];
   readonly windowMs: number;
   /** How the quake topic is written: its Avro records are decoded (through the registry) before relaying. */
   readonly quakeReader: MessageReader;
@@ -29,7 +29,15 @@ interface KafkaSourceOptions {
   readonly log: (line: string) => void;
 }
 
+export interface SourceTopic {
+  readonly topic: string;
+  readonly kind: StreamKind;
+  readonly optional?: boolean;
+}
+
 export interface KafkaSource {
+  /** The topics it relays: those of the options, less an optional one that did not exist. */
+  readonly topics: readonly string[];
   /** Per "topic:partition", how many records the broker holds beyond what was relayed. */
   lag(): Promise<Record<string, string>>;
   readonly state: () => string;
@@ -57,13 +65,20 @@ export async function startKafkaSource(
   relay: RelayLog,
   options: KafkaSourceOptions,
 ): Promise<KafkaSource> {
-  const { kafka, topics, onRecord, onStatus, log } = options;
-  const kindOf = new Map(
-    Object.entries(topics).map(([kind, topic]) => [topic, kind as StreamKind]),
-  );
+  const { kafka, onRecord, onStatus, log } = options;
   const admin = kafka.admin();
   await admin.connect();
-  const start = await windowStart(admin, Object.values(topics), Date.now() - options.windowMs);
+  const existing = new Set(await admin.listTopics());
+  const relayed = options.topics.filter(({ topic, optional }) => {
+    if (optional !== true || existing.has(topic)) return true;
+    log(
+      `bridge: topic ${topic} does not exist, so its records are not relayed; create it (npm run kafka:local and docker compose do) and restart the bridge`,
+    );
+    return false;
+  });
+  const kindOf = new Map(relayed.map(({ topic, kind }) => [topic, kind]));
+  const topics = [...kindOf.keys()];
+  const start = await windowStart(admin, topics, Date.now() - options.windowMs);
   for (const [position, offset] of start) relay.track(position, BigInt(offset));
 
   let state = 'connecting';
@@ -75,7 +90,7 @@ export async function startKafkaSource(
   const highWatermarks = new Map<string, string>();
   // Clients connecting right after start should get a complete snapshot: wait (a bounded time) until
   // the records that were already in the topics at start have been relayed.
-  const ends = await endOffsets(admin, Object.values(topics));
+  const ends = await endOffsets(admin, topics);
   const caughtUp = new Promise<void>((resolve) => {
     const check = () => {
       const head = relay.cursor().next;
@@ -104,7 +119,7 @@ export async function startKafkaSource(
   };
   const member: GroupConsumer = new GroupConsumer(kafka, {
     groupId: options.groupId,
-    topics: Object.values(topics),
+    topics,
     settings: { allowAutoTopicCreation: false },
     autoCommit: true,
     eachBatch: async ({ batch, heartbeat }) => {
@@ -125,7 +140,7 @@ export async function startKafkaSource(
     },
     onJoin: (assignment) => {
       state = 'consuming';
-      onStatus(true, `consuming ${Object.values(topics).join(', ')} from Kafka`);
+      onStatus(true, `consuming ${topics.join(', ')} from Kafka`);
       if (seeked) return;
       seeked = true;
       for (const [topic, partitions] of Object.entries(assignment)) {
@@ -149,6 +164,7 @@ export async function startKafkaSource(
   await Promise.race([caughtUp, timeout]);
 
   return {
+    topics,
     state: () => state,
     lag: async () => {
       const lag: Record<string, string> = {};

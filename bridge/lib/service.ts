@@ -1,20 +1,32 @@
+import { format } from 'node:util';
 import { ConfigError, SismosError } from '../../src/core/errors.ts';
 import { printable } from '../../src/core/text.ts';
-import { fail } from './console.ts';
+import { fail, stampLines } from './console.ts';
+import { wantsHelp } from './help.ts';
+
+/** Exit status of a command started with a setting it cannot run with (a usage error). */
+const CONFIG_EXIT = 2;
 
 /**
- * What every long-running command shares: its configuration read once (a ConfigError ends it with
- * one line naming the setting), SIGINT and SIGTERM handled from its very start, and one clean
- * shutdown that prints what the run did and exits 0. The handlers are installed when the Service is
- * made, before the command prints anything: whoever reads its first line may stop it at once.
+ * What every command shares: `--help` (or `-h`) prints `help` and exits 0 before anything else
+ * happens; every line it prints then starts with the wall-clock time; its configuration is read
+ * once (a ConfigError ends it with one line naming the setting, exit 2); SIGINT and SIGTERM are
+ * handled from its very start, with one clean shutdown that prints what the run did and exits 0.
+ * All of it is set up when the Service is made, before the command prints anything: whoever reads
+ * its first line may stop it at once.
  */
 export class Service {
   readonly name: string;
   readonly #stopping = new AbortController();
   #shutdown: () => Promise<string> = async () => 'stopped before it started';
 
-  constructor(name: string) {
+  constructor(name: string, help: string) {
     this.name = name;
+    if (wantsHelp(process.argv.slice(2))) {
+      console.log(help);
+      process.exit(0);
+    }
+    stampConsole();
     process.on('SIGINT', () => void this.#stop('SIGINT'));
     process.on('SIGTERM', () => void this.#stop('SIGTERM'));
   }
@@ -29,7 +41,7 @@ export class Service {
     try {
       return read();
     } catch (error) {
-      if (error instanceof ConfigError) this.fail(error.message);
+      if (error instanceof ConfigError) fail(this.name, error.message, CONFIG_EXIT);
       throw error;
     }
   }
@@ -52,6 +64,18 @@ export class Service {
     this.#stopping.abort(new Error(`stopped by ${signal}`));
     console.log(`${signal}: ${await this.#shutdown()}`);
     process.exit(0);
+  }
+}
+
+/**
+ * Makes every line console.log and console.error print start with the time, ISO 8601 UTC to the
+ * millisecond, so a log read later (or two commands' logs side by side) says when each thing happened.
+ */
+function stampConsole(): void {
+  for (const method of ['log', 'error'] as const) {
+    const write = console[method].bind(console);
+    console[method] = (...args: unknown[]) =>
+      write(stampLines(format(...args), new Date().toISOString()));
   }
 }
 

@@ -37,3 +37,29 @@ export function recordsPublished(seen: SeenQuakes, records: FeedRecords, now: nu
   seen.touch(records.feed, now);
   seen.forget(now);
 }
+
+/** One send of a poll: quakes for one topic, in order. */
+export interface RecordSend {
+  readonly topic: string;
+  readonly quakes: readonly Quake[];
+}
+
+/**
+ * Where a poll's records go: first versions to `sismos`, so a consumer of `sismos` sees each quake
+ * once; revisions to `revisions` after them (in the same send when it is `sismos` itself, the old
+ * behaviour), or nowhere when it is null.
+ */
+export function recordSends(
+  records: FeedRecords,
+  sismos: string,
+  revisions: string | null,
+): RecordSend[] {
+  const firsts = records.outgoing.slice(0, records.fresh);
+  const later = records.outgoing.slice(records.fresh);
+  if (revisions === sismos)
+    return records.outgoing.length > 0 ? [{ topic: sismos, quakes: records.outgoing }] : [];
+  const sends: RecordSend[] = [];
+  if (firsts.length > 0) sends.push({ topic: sismos, quakes: firsts });
+  if (revisions !== null && later.length > 0) sends.push({ topic: revisions, quakes: later });
+  return sends;
+}

@@ -5,9 +5,11 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface Command {
   readonly child: ChildProcess;
-  /** Everything printed so far. */
+  /** Everything printed so far, each line without the time our commands start it with. */
   stdout(): string;
   stderr(): string;
+  /** Everything printed so far, exactly as printed. */
+  printed(): { readonly stdout: string; readonly stderr: string };
   /** Resolves once stdout matches `pattern` (checked as output arrives). */
   waitFor(pattern: RegExp | ((stdout: string) => boolean), timeoutMs?: number): Promise<void>;
   /** Resolves once stderr matches `pattern`. */
@@ -16,7 +18,11 @@ export interface Command {
   readonly exited: Promise<number | string>;
 }
 
-/** Starts one of the project's TypeScript commands (e.g. "bridge/productor_simple.ts") as a real child process. */
+/**
+ * Starts one of the project's TypeScript commands (e.g. "bridge/productor_simple.ts") as a real
+ * child process. It runs without a revisions topic (REVISIONS_TOPIC empty) unless `env` names one,
+ * so no test reads the revisions another test published.
+ */
 export function startCommand(
   script: string,
   env: Record<string, string>,
@@ -24,6 +30,7 @@ export function startCommand(
 ): Command {
   return startProgram(process.execPath, ['--import', 'tsx', script, ...args], {
     KAFKAJS_NO_PARTITIONER_WARNING: '1',
+    REVISIONS_TOPIC: '',
     ...env,
   });
 }
@@ -44,15 +51,15 @@ export function startProgram(
   const orphanGuard = () => child.kill('SIGKILL');
   process.once('exit', orphanGuard);
   child.once('exit', () => process.off('exit', orphanGuard));
-  let out = '';
-  let err = '';
+  const stdout = new Unstamped();
+  const stderr = new Unstamped();
   const listeners = new Set<() => void>();
   child.stdout?.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
+    stdout.add(chunk.toString());
     for (const listener of listeners) listener();
   });
   child.stderr?.on('data', (chunk: Buffer) => {
-    err += chunk.toString();
+    stderr.add(chunk.toString());
     for (const listener of listeners) listener();
   });
   const waitUntil = (matches: () => boolean, what: string, timeoutMs: number) =>
@@ -62,7 +69,9 @@ export function startProgram(
         else if (child.exitCode !== null || child.signalCode !== null)
           done(() =>
             reject(
-              new Error(`${script} exited before it did ${what}\nstdout:\n${out}\nstderr:\n${err}`),
+              new Error(
+                `${script} exited before it did ${what}\nstdout:\n${stdout.text()}\nstderr:\n${stderr.text()}`,
+              ),
             ),
           );
       };
@@ -71,7 +80,7 @@ export function startProgram(
           done(() =>
             reject(
               new Error(
-                `${script} did not ${what} within ${timeoutMs} ms\nstdout:\n${out}\nstderr:\n${err}`,
+                `${script} did not ${what} within ${timeoutMs} ms\nstdout:\n${stdout.text()}\nstderr:\n${stderr.text()}`,
               ),
             ),
           ),
@@ -93,17 +102,47 @@ export function startProgram(
   });
   return {
     child,
-    stdout: () => out,
-    stderr: () => err,
+    stdout: () => stdout.text(),
+    stderr: () => stderr.text(),
+    printed: () => ({ stdout: stdout.raw, stderr: stderr.raw }),
     exited,
     waitFor(pattern, timeoutMs = 30_000) {
-      const matches = () => (typeof pattern === 'function' ? pattern(out) : pattern.test(out));
+      const matches = () => {
+        const out = stdout.text();
+        return typeof pattern === 'function' ? pattern(out) : pattern.test(out);
+      };
       return waitUntil(matches, `print ${pattern}`, timeoutMs);
     },
     waitForStderr(pattern, timeoutMs = 30_000) {
-      return waitUntil(() => pattern.test(err), `print ${pattern} on stderr`, timeoutMs);
+      return waitUntil(() => pattern.test(stderr.text()), `print ${pattern} on stderr`, timeoutMs);
     },
   };
+}
+
+/** The time our commands start each line with (bridge/lib/service.ts), and its space. */
+export const STAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z /;
+
+/** A stream's output as it arrives, and the same without the time at the start of each line. */
+class Unstamped {
+  raw = '';
+  #lines = '';
+  #tail = '';
+
+  add(chunk: string): void {
+    this.raw += chunk;
+    const text = this.#tail + chunk;
+    const end = text.lastIndexOf('\n') + 1;
+    this.#lines += unstamp(text.slice(0, end));
+    this.#tail = text.slice(end);
+  }
+
+  text(): string {
+    return this.#lines + unstamp(this.#tail);
+  }
+}
+
+function unstamp(text: string): string {
+  return text.replace(new RegExp(STAMP.source, 'gm'), '');
 }
 
 /** Runs a command to completion. */

@@ -152,7 +152,7 @@ describe('bridge in direct mode (no Kafka)', () => {
         BRIDGE_PORT: String(await freePort()),
         ...env,
       });
-      expect(run.code).toBe(1);
+      expect(run.code).toBe(2);
       expect(run.stderr).toBe(`bridge: ${line}\n`);
       expect(run.stdout).toBe('');
     },

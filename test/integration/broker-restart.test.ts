@@ -62,7 +62,13 @@ describe('the pipeline across a broker crash', () => {
     const logPath = join(mkdtempSync(join(tmpdir(), 'sismos-restart-')), 'alertas.log');
     await Promise.all(TOPICS.map((topic) => createTopic(topic, 3, broker.brokers)));
     usgs.set(path, { body: feedText(WEEK_FEED, features.slice(0, 40)) });
-    const common = { KAFKA_BROKERS: broker.brokers, KAFKA_SESSION_TIMEOUT_S: '6' };
+    // Revisions into sismos (REVISIONS_TOPIC=sismos): every version on one topic, which this test
+    // counts; revisions.test.ts and cluster-services.test.ts run the default separate topic.
+    const common = {
+      KAFKA_BROKERS: broker.brokers,
+      KAFKA_SESSION_TIMEOUT_S: '6',
+      REVISIONS_TOPIC: 'sismos',
+    };
     // The bridge and two dashboards first, so they see every record as it comes: one stays
     // connected throughout, the other leaves while the broker is down and resumes by cursor.
     const port = await freePort();

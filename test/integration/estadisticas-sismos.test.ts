@@ -193,7 +193,7 @@ describe('estadisticas_sismos (challenge 6)', () => {
 
   it('refuses a window length that is not a number of minutes from 1 to 1440, in one line', async () => {
     const run = await runCommand(SERVICE, { KAFKA_BROKERS: brokers(), STATS_WINDOW_MINUTES: '0' });
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stderr).toBe(
       'estadisticas_sismos: STATS_WINDOW_MINUTES must be a number between 1 and 1440, got "0"\n',
     );

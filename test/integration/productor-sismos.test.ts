@@ -18,22 +18,24 @@ beforeAll(async () => {
 });
 afterAll(() => usgs.close());
 
-/** A producer on its own topic, polling its own path of the fake USGS every 200 ms. */
+/** A producer on its own topics, polling its own path of the fake USGS every 200 ms. */
 async function setup(body: string) {
   const topic = unique('sismos');
+  const revisions = unique('sismos-revisiones');
   const path = `/${unique('feed')}/all_hour.geojson`;
   usgs.set(path, { body });
-  await createTopic(topic);
+  await Promise.all([createTopic(topic), createTopic(revisions)]);
   const env = {
     KAFKA_BROKERS: brokers(),
     SISMOS_TOPIC: topic,
+    REVISIONS_TOPIC: revisions,
     USGS_FEED_URL: usgs.url(path),
     POLL_INTERVAL_S: '0.2',
     FETCH_TIMEOUT_S: '1',
     RETRY_FIRST_S: '0.1',
     RETRY_MAX_S: '0.4',
   };
-  return { topic, path, env, start: () => startCommand(PRODUCER, env) };
+  return { topic, revisions, path, env, start: () => startCommand(PRODUCER, env) };
 }
 
 /** A poll line with these counts (any poll number, any generation time). */
@@ -98,10 +100,43 @@ describe('productor_sismos (challenge 4)', () => {
     }
   });
 
-  it('publishes only the new and the revised quakes of an overlapping second feed', async () => {
-    const { topic, path, start } = await setup(feedText(HOUR_FEED, features.slice(0, 6)));
+  it('publishes the new quakes of an overlapping second feed to sismos, and its revisions to sismos-revisiones', async () => {
+    const { topic, revisions, path, start } = await setup(
+      feedText(HOUR_FEED, features.slice(0, 6)),
+    );
     const producer = start();
     await producer.waitFor(poll('6 new, 0 revised, 0 unchanged, 0 rejected'));
+    expect(producer.stdout()).toContain(`into topic ${topic} (revisions to ${revisions})`);
+    const revision = revised(features[4], 5.1);
+    usgs.set(path, {
+      body: feedText(HOUR_FEED, [features[3], revision, ...features.slice(5, 8)]),
+    });
+    await producer.waitFor(poll('2 new, 1 revised, 2 unchanged, 0 rejected'));
+    await producer.waitFor(poll('0 new, 0 revised, 5 unchanged, 0 rejected'));
+    await stop(producer);
+
+    // The course's contract: one record per quake in sismos, its first version.
+    const records = await readAll(topic);
+    expect(records.map((r) => r.key).sort()).toEqual(
+      features
+        .slice(0, 8)
+        .map((f) => f.id)
+        .sort(),
+    );
+    expect(JSON.parse(records.find((r) => r.key === features[4].id)?.value ?? '')).toEqual(
+      expectedMessage(features[4]),
+    );
+    const later = await readAll(revisions);
+    expect(later.map((r) => [r.key, JSON.parse(r.value ?? '')])).toEqual([
+      [features[4].id, expectedMessage(revision)],
+    ]);
+  });
+
+  it('with REVISIONS_TOPIC=sismos, publishes a revision to sismos as a new record with the same key (the old behaviour)', async () => {
+    const { topic, revisions, path, env } = await setup(feedText(HOUR_FEED, features.slice(0, 6)));
+    const producer = startCommand(PRODUCER, { ...env, REVISIONS_TOPIC: topic });
+    await producer.waitFor(poll('6 new, 0 revised, 0 unchanged, 0 rejected'));
+    expect(producer.stdout()).toContain(`into topic ${topic} (revisions to ${topic} too)`);
     const revision = revised(features[4], 5.1);
     usgs.set(path, {
       body: feedText(HOUR_FEED, [features[3], revision, ...features.slice(5, 8)]),
@@ -118,23 +153,54 @@ describe('productor_sismos (challenge 4)', () => {
       .map((r) => JSON.parse(r.value ?? ''));
     // A revision is a new record with the same key, so it lands after the first in its partition.
     expect(versions).toEqual([expectedMessage(features[4]), expectedMessage(revision)]);
-    expect(versions[1].magnitud).toBe(5.1);
     for (const feature of features.filter((f) => f.id !== features[4].id)) {
       expect(records.filter((r) => r.key === feature.id)).toHaveLength(1);
     }
+    expect(await readAll(revisions)).toEqual([]);
+  });
+
+  it('with REVISIONS_TOPIC empty, publishes each quake once to sismos and drops its revisions, saying so', async () => {
+    const { topic, path, env } = await setup(feedText(HOUR_FEED, features.slice(0, 6)));
+    const producer = startCommand(PRODUCER, { ...env, REVISIONS_TOPIC: '' });
+    await producer.waitFor(poll('6 new, 0 revised, 0 unchanged, 0 rejected'));
+    expect(producer.stdout()).toContain(
+      `into topic ${topic} (revisions dropped: REVISIONS_TOPIC is empty)`,
+    );
+    usgs.set(path, {
+      body: feedText(HOUR_FEED, [revised(features[4], 5.1), ...features.slice(5, 8)]),
+    });
+    await producer.waitFor(
+      poll('2 new, 1 revised \\(dropped: REVISIONS_TOPIC is empty\\), 1 unchanged, 0 rejected'),
+    );
+    await producer.waitFor(poll('0 new, 0 revised, 4 unchanged, 0 rejected'));
+    await stop(producer);
+
+    const records = await readAll(topic);
+    expect(records.map((r) => r.key).sort()).toEqual(
+      features
+        .slice(0, 8)
+        .map((f) => f.id)
+        .sort(),
+    );
+    expect(JSON.parse(records.find((r) => r.key === features[4].id)?.value ?? '').magnitud).toBe(
+      features[4].properties.mag,
+    );
   });
 
   it('republishes nothing after a restart, and still publishes a later revision once', async () => {
-    const { topic, path, start } = await setup(fixtureText(HOUR_FEED));
+    const { topic, revisions, path, start } = await setup(fixtureText(HOUR_FEED));
     const first = start();
     await first.waitFor(poll('8 new, 0 revised, 0 unchanged, 0 rejected'));
     await stop(first, 'SIGTERM');
     expect(first.stdout()).toMatch(/; 8 records published this run; disconnected\.$/m);
 
     const second = start();
-    await second.waitFor(
-      /^read back \S+ from the last 2 h: 8 records, 8 quakes already published$/m,
-    );
+    const readBack = (records: number) =>
+      new RegExp(
+        `^read back ${topic} and ${revisions} from the last 2 h: ${records} records, 8 quakes already published$`,
+        'm',
+      );
+    await second.waitFor(readBack(8));
     await second.waitFor(poll('0 new, 0 revised, 8 unchanged, 0 rejected'));
     usgs.set(path, {
       body: feedText(HOUR_FEED, [revised(features[2], 3.3), ...features.slice(3)]),
@@ -144,9 +210,15 @@ describe('productor_sismos (challenge 4)', () => {
     expect(second.stdout()).toMatch(/; 1 record published this run; disconnected\.$/m);
     expect(second.stdout()).not.toMatch(/^poll \d+: [1-9]\d* new/m);
 
-    const records = await readAll(topic);
-    expect(records).toHaveLength(9);
-    expect(new Set(records.map((r) => r.key)).size).toBe(8);
+    // The revision is read back from its own topic: a third run publishes nothing again.
+    const third = start();
+    await third.waitFor(readBack(9));
+    await third.waitFor(poll('0 new, 0 revised, 6 unchanged, 0 rejected'));
+    await stop(third, 'SIGINT');
+    expect(third.stdout()).toMatch(/; 0 records published this run; disconnected\.$/m);
+
+    expect(await readAll(topic)).toHaveLength(8);
+    expect((await readAll(revisions)).map((r) => r.key)).toEqual([features[2].id]);
   });
 
   it('survives HTTP 500, a garbage body, a non-collection, a hanging response and a 404, and resumes when the feed recovers', async () => {

@@ -154,11 +154,11 @@ describe('Dockerfile', () => {
   const copied = [...dockerfile.matchAll(/^COPY (\S+)\/ /gm)].map((m) => `${m[1]}/`);
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
 
-  it('runs on the Node LTS line CI also tests (.ci/run), not the end-of-life Node 20', () => {
+  it('runs on a Node LTS line CI also tests (.ci/run), not the end-of-life Node 20', () => {
     const image = /^FROM node:(\d+)-slim$/m.exec(dockerfile)?.[1];
-    const ci = /^NODE_LTS=(\d+)$/m.exec(read('.ci/run'))?.[1];
+    const ci = /^NODE_LTS_LINES="([\d ]+)"$/m.exec(read('.ci/run'))?.[1]?.split(' ');
     expect(['22', '24']).toContain(image);
-    expect(image).toBe(ci);
+    expect(ci).toContain(image);
   });
 
   it('installs only the runtime dependencies, tsx among them', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseFeedText } from '../../../src/core/feed.ts';
-import { feedRecords, recordsPublished } from '../../../src/core/feed-records.ts';
+import { feedRecords, recordSends, recordsPublished } from '../../../src/core/feed-records.ts';
 import { SeenQuakes } from '../../../src/core/seen.ts';
 import { fixtureText } from '../../helpers/fixtures.ts';
 import { makeQuake } from '../../helpers/quake.ts';
@@ -48,5 +48,37 @@ describe('feedRecords and recordsPublished', () => {
     expect([seen.updatedOf('a'), seen.updatedOf('b')]).toEqual([a.updated, null]);
     // `b` comes back: it is new again, as after a restart that read nothing back.
     expect(feedRecords(seen, [a, b]).outgoing).toEqual([b]);
+  });
+});
+
+describe('recordSends', () => {
+  const seen = new SeenQuakes(HOUR);
+  recordsPublished(seen, feedRecords(seen, feed.slice(0, 4)), T0);
+  const revision = { ...feed[1]!, updated: feed[1]!.updated + 60_000, mag: 4.9 };
+  const records = feedRecords(seen, [revision, ...feed.slice(4)]);
+  const ids = (quakes: readonly { id: string }[]) => quakes.map((q) => q.id);
+
+  it('sends first versions to sismos and revisions to the revisions topic, in that order', () => {
+    expect(
+      recordSends(records, 'sismos', 'sismos-revisiones').map((s) => [s.topic, ids(s.quakes)]),
+    ).toEqual([
+      ['sismos', ids(feed.slice(4))],
+      ['sismos-revisiones', [revision.id]],
+    ]);
+  });
+
+  it('sends everything to sismos in one send when the revisions topic is sismos itself', () => {
+    expect(recordSends(records, 'sismos', 'sismos').map((s) => [s.topic, ids(s.quakes)])).toEqual([
+      ['sismos', [...ids(feed.slice(4)), revision.id]],
+    ]);
+  });
+
+  it('drops revisions when there is no revisions topic, and sends nothing for an unchanged feed', () => {
+    expect(recordSends(records, 'sismos', null).map((s) => [s.topic, ids(s.quakes)])).toEqual([
+      ['sismos', ids(feed.slice(4))],
+    ]);
+    const unchanged = feedRecords(seen, feed.slice(0, 4));
+    expect(recordSends(unchanged, 'sismos', 'sismos')).toEqual([]);
+    expect(recordSends(unchanged, 'sismos', 'sismos-revisiones')).toEqual([]);
   });
 });
