@@ -3,6 +3,7 @@
  * with a new id, a position jittered by up to a degree and a time jittered by up to half an hour
  * (never after the feed was generated). The same seed always gives the same text.
  */
+import { seededRandom } from '../../src/core/random.ts';
 
 /** A GeoJSON feed as loosely typed as the JSON itself: the generator copies what it does not touch. */
 export interface RawFeed {
@@ -21,21 +22,9 @@ export interface RawFeature {
 const JITTER_DEGREES = 1;
 const JITTER_MS = 30 * 60_000;
 
-/** A small, fast, seedable PRNG (mulberry32): numbers in [0, 1). */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /** `count` quakes made from the features of `source` (copied in turn), with new ids `<id>-<n>`. */
 export function syntheticFeed(source: RawFeed, count: number, seed: number): RawFeed {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const jitter = (range: number) => (next() * 2 - 1) * range;
   const { generated } = source.metadata;
   const features: RawFeature[] = [];

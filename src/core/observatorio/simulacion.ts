@@ -3,21 +3,10 @@
  * mean-reverting random walk with rare shocks, drawn from a seeded generator, so a seed, a start
  * time and a rate always give the same stream, event for event.
  */
+import { seededRandom } from '../random.ts';
 import type { EventoQog } from './eventos.ts';
 import { INDICADORES, type Indicador, NOMBRES_INDICADORES } from './indicadores.ts';
 import { LINEA_BASE } from './linea-base.ts';
-
-/** mulberry32: a small 32-bit generator of numbers in [0, 1), the same sequence for the same seed. */
-export function generador(semilla: number): () => number {
-  let state = semilla >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 export interface ParametrosPaseo {
   /** Share of the gap to the baseline closed at each step (the mean reversion). */
@@ -90,7 +79,7 @@ export class Simulador {
       );
     }
     this.#opciones = opciones;
-    this.#azar = generador(opciones.semilla);
+    this.#azar = seededRandom(opciones.semilla);
     this.#series = LINEA_BASE.flatMap((fila) =>
       NOMBRES_INDICADORES.map((indicador) => ({
         pais: fila.pais,

@@ -8,7 +8,8 @@ import {
 } from '../../../../src/core/observatorio/eventos.ts';
 import { paisDeLineaBase } from '../../../../src/core/observatorio/indicadores.ts';
 import { LINEA_BASE } from '../../../../src/core/observatorio/linea-base.ts';
-import { generador, paso, Simulador } from '../../../../src/core/observatorio/simulacion.ts';
+import { paso, Simulador } from '../../../../src/core/observatorio/simulacion.ts';
+import { seededRandom as generador } from '../../../../src/core/random.ts';
 import { runs } from '../../../helpers/seed.ts';
 
 const INICIO = Date.UTC(2026, 0, 1);
