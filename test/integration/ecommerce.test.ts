@@ -199,12 +199,12 @@ describe('the e-commerce stream (the notebook’s simulator and processor)', () 
       expect(help.stdout).toContain('--semilla N');
     }
     const bad = await runCommand(PROCESSOR, offline, ['--sin-kafka', '--deslizante', '10/20']);
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toBe(
       'procesador_ecommerce: --deslizante (ECOMMERCE_SLIDING) needs a slide no longer than the window, got "10/20"; try 20/10\n',
     );
     const unknown = await runCommand(SIMULATOR, offline, ['--rate', '5']);
-    expect(unknown.code).toBe(1);
+    expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(
       /^simulador_ecommerce: Unknown option '--rate'.*; usage: simulador_ecommerce/,
     );

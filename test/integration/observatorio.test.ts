@@ -188,7 +188,7 @@ describe('observatorio: simulador_qog -> Kafka -> procesador_qog -> PostgreSQL',
 
   it('refuses bad settings in one line that names them: thresholds, flags, start time', async () => {
     const procesador = startCommand(PROCESADOR, { UMBRALES_QOG: 'wdi_lifexp=4:8' });
-    expect(await procesador.exited).toBe(1);
+    expect(await procesador.exited).toBe(2);
     expect(procesador.stderr()).toBe(
       'procesador_qog: UMBRALES_QOG: en "wdi_lifexp=4:8" hace falta 0 < rearme <= alerta (en %); p. ej. wdi_lifexp=10:5\n',
     );
@@ -208,7 +208,7 @@ describe('observatorio: simulador_qog -> Kafka -> procesador_qog -> PostgreSQL',
         ['--import', 'tsx', SIMULADOR, ...flags],
         {},
       );
-      expect(await simulador.exited).toBe(1);
+      expect(await simulador.exited).toBe(2);
       expect(simulador.stderr().trim().split('\n')).toHaveLength(1);
       expect(simulador.stderr().trim()).toMatch(line);
     }
