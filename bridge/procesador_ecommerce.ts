@@ -55,6 +55,7 @@ ${SIMULATOR_HELP}
   --help                this text`;
 
 const service = new Service('procesador_ecommerce', USAGE);
+service.config(kafkaBrokers);
 const values = service.config(() => parseFlags('procesador', USAGE));
 const options = service.config(() => processorConfig(values));
 const processor = new CommerceProcessor(options);

@@ -74,6 +74,7 @@ const BACKOFF_BASE = { firstMs: 1000, maxMs: 10_000 };
 
 // ---- configuración, leída una vez ----
 
+service.config(kafkaBrokers);
 const config = service.config(() => ({
   postgresUrl: envString(
     'POSTGRES_URL',

@@ -69,6 +69,7 @@ const REASONS_SHOWN = 3;
 const USAGE =
   'usage: productor_sismos [--feed NAME] [--url URL] [--interval SECONDS] [--format json|avro]';
 
+service.config(kafkaBrokers);
 const config = service.config(() => {
   const { values } = parseFlags();
   const feed = chooseFeed(values.feed, values.url, {

@@ -30,6 +30,7 @@ ${SIMULATOR_HELP}
 const BATCH = 500;
 
 const service = new Service('simulador_ecommerce', USAGE);
+service.config(kafkaBrokers);
 const values = service.config(() => parseFlags('simulador', USAGE));
 const config = service.config(() => simulationConfig(values, Date.now()));
 const simulator = new CommerceSimulator(config.simulator);

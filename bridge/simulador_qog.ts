@@ -64,6 +64,7 @@ function numeroFlag(
   return value;
 }
 
+service.config(kafkaBrokers);
 const config = service.config(() => {
   let values: Record<string, string | undefined>;
   try {

@@ -44,6 +44,9 @@ Usage: npm run spark:local -- [--available-now]
 Environment variables:
   KAFKA_BROKERS           Kafka brokers, host:port entries separated by commas (default localhost:9092)
   SISMOS_TOPIC            the quake topic, read (default sismos)
+  MESSAGE_FORMAT          json, or avro: read SISMOS_AVRO_TOPIC with from_avro (default json)
+  SISMOS_AVRO_TOPIC       the quake topic in Avro (default sismos-avro)
+  SISMOS_AVRO_SCHEMA      the reader's Avro schema (default schemas/sismo-v2.avsc)
   STATS_TOPIC             the window figures topic, written (default sismos-stats)
   STATS_WINDOW_MINUTES    window length in minutes (default 5)
   STATS_LATENESS_MINUTES  allowed lateness in minutes (default 60)
