@@ -265,6 +265,6 @@ service.onStop(async () => {
   return `stopped polling after ${plural(polls, 'poll')}; ${plural(publishedThisRun, 'record')} published this run; disconnected.`;
 });
 console.log(
-  `${service.name}: polling ${source.label} every ${formatDuration(config.schedule.periodMs)} into topic ${sismosTopic} (${revisionsNote()})${registry === null ? '' : ` (Avro, schemas in ${registry.url})`} at ${kafkaBrokers().join(',')}; Ctrl+C to stop`,
+  `${service.name}: polling ${source.label} every ${formatDuration(config.schedule.periodMs)} into topic ${sismosTopic} (${registry === null ? '' : `Avro, schemas in ${registry.url}; `}${revisionsNote()}) at ${kafkaBrokers().join(',')}; Ctrl+C to stop`,
 );
 await polling;

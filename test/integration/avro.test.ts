@@ -137,7 +137,9 @@ describe('productor_sismos --format avro', () => {
     const { topic, start } = await setup();
     const first = start();
     await first.waitFor(/^poll \d+: 8 new, 0 revised, 0 unchanged, 0 rejected/m, 45_000);
-    expect(first.stdout()).toContain(`into topic ${topic} (Avro, schemas in ${registry.url})`);
+    expect(first.stdout()).toContain(
+      `into topic ${topic} (Avro, schemas in ${registry.url}; revisions to ${topic} too)`,
+    );
     await stop(first);
     const again = start();
     await again.waitFor(/^poll \d+: 0 new, 0 revised, 8 unchanged, 0 rejected/m, 45_000);
