@@ -1,8 +1,8 @@
 # The Node services of the pipeline: productor_sismos (challenge 4), consumidor_alertas
 # (challenge 5), estadisticas_sismos (challenge 6) and the bridge (the live dashboard), TypeScript
 # run as is by tsx (a runtime dependency). docker-compose.yml builds it once and picks the command
-# per service. Node 22 is an LTS line, and CI runs the tests on it too (.ci/run).
-FROM node:22-slim
+# per service. Node 24 is the current LTS line, and CI runs the tests on it too (.ci/run).
+FROM node:24-slim
 
 WORKDIR /app
 ENV NODE_ENV=production
