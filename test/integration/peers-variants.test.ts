@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../scripts/kafka-local.ts';
 import { parseFeedText } from '../../src/core/feed.ts';
 import { tumblingWindows, windowsOf } from '../../src/core/window.ts';
 import { type FakeUsgs, startFakeUsgs } from '../helpers/fake-usgs.ts';
@@ -10,6 +11,7 @@ import { brokers, createTopic, readAll, unique } from '../helpers/kafka.ts';
 import { type PythonProducerOptions, runPythonProductorSismos } from '../helpers/peers.ts';
 import { type Command, startCommand } from '../helpers/process.ts';
 import { expectWindows, lastByKey, waitUntilHandled } from '../helpers/stats.ts';
+import { connectBridge } from '../helpers/ws-client.ts';
 
 const FEED = '2018-06-12_4.5_week.geojson';
 const QUAKES = parseFeedText(fixtureText(FEED)).quakes;
@@ -35,7 +37,7 @@ describe("a Python productor_sismos in each of the course's message variants, re
     ['null', 'naive'],
     ['omit', 'epoch-ms'],
   ])(
-    'tsunami %s, time %s: consumidor-alertas alerts each M4.5+ quake once and estadisticas-sismos counts every quake',
+    'tsunami %s, time %s: consumidor-alertas alerts each M4.5+ quake once, estadisticas-sismos counts every quake, the bridge relays every quake',
     async (tsunami, time) => {
       // Issue 13, defect 2: every record but the course's exact form was dead-lettered.
       const topic = unique('sismos');
@@ -72,11 +74,29 @@ describe("a Python productor_sismos in each of the course's message variants, re
         STATS_TOPIC: stats,
         STATS_GROUP: unique('estadisticas'),
       });
+      const port = await freePort();
+      const bridge = startCommand('bridge/server.ts', {
+        ...common,
+        ALERTAS_TOPIC: alerts,
+        STATS_TOPIC: stats,
+        BRIDGE_PORT: String(port),
+        BRIDGE_GROUP: unique('bridge'),
+        // The recorded week is from 2018: the snapshot reaches back to it.
+        BRIDGE_WINDOW_HOURS: '100000',
+      });
       await waitUntilHandled(estadisticas, topic);
       await alertas.waitFor(
         (out) => (out.match(/^║ +ALERTA SISMICA/gm) ?? []).length >= ALERTED.length,
       );
-      await Promise.all([stop(alertas), stop(estadisticas)]);
+      await bridge.waitFor(/Sismos bridge \(Kafka/, 60_000);
+      const client = await connectBridge(`ws://127.0.0.1:${port}/ws`);
+      const snapshot = await client.next((f) => f.type === 'snapshot');
+      await client.close();
+      await Promise.all([stop(alertas), stop(estadisticas), stop(bridge)]);
+      expect(snapshot.quakes.map((q: { id: string }) => q.id).sort()).toEqual(
+        QUAKES.map((q) => q.id).sort(),
+      );
+      expect(bridge.stdout()).not.toMatch(/rejected/);
 
       expect((await readAll(alerts)).map((r) => r.key).sort()).toEqual([...ALERTED].sort());
       expect(await readAll(dlq)).toEqual([]);
