@@ -47,6 +47,12 @@ async function togglePrefs(page: Page, open: boolean): Promise<void> {
   }
 }
 
+/** On a phone, which shows one view at a time, taps the view button that holds `view`'s controls. */
+async function showView(page: Page, view: 'map' | 'list' | 'side'): Promise<void> {
+  const button = page.locator(`#views button[data-view="${view}"]`);
+  if (await button.isVisible()) await button.click();
+}
+
 async function downloadText(page: Page, button: string): Promise<{ name: string; text: string }> {
   const [download] = await Promise.all([
     page.waitForEvent('download'),
@@ -163,10 +169,9 @@ describe('time zone of alerts', () => {
       },
       geometry: { type: 'Point', coordinates: [139.7, 35.6, 10] },
     };
-    env.usgs.queue('/alerts-tz.geojson', [
-      { body: feedText(SIGNIFICANT, raw.features) },
-      { body: feedText(SIGNIFICANT, [fresh, ...raw.features]) },
-    ]);
+    // Every poll after the first answers with the fresh quake, however many the test's steps take.
+    env.usgs.queue('/alerts-tz.geojson', [{ body: feedText(SIGNIFICANT, raw.features) }]);
+    env.usgs.set('/alerts-tz.geojson', { body: feedText(SIGNIFICANT, [fresh, ...raw.features]) });
     await page.goto(
       dashboardUrl({
         feed: env.usgs.url('/alerts-tz.geojson'),
@@ -433,12 +438,14 @@ describe.each([
     await waitForUpdates(page, 1);
     const features = rawFeed(SIGNIFICANT).features;
 
+    await showView(page, 'list');
     await page.locator('#list-sort').selectOption('smallest');
     const smallest = [...features].sort(
       (a, b) => (a.properties.mag as number) - (b.properties.mag as number),
     )[0] as RawFeature;
     await expect.poll(async () => (await firstRows(page, 1))[0]).toBe(smallest.id);
 
+    await showView(page, 'side');
     await page.locator('#filter-impact input[value="pager"]').check();
     const yellowUp = features.filter((f) =>
       ['yellow', 'orange', 'red'].includes(String(f.properties.alert)),
@@ -453,13 +460,16 @@ describe.each([
     await expect
       .poll(() => page.locator(`.row[data-id="${first}"] .row-meta`).textContent())
       .toContain('UTC');
+    await showView(page, 'map');
     await expect.poll(() => page.locator('path.plate-boundary').count()).toBe(1);
 
     // The catalogue form fits the page: it does not make it scroll sideways.
+    await showView(page, 'side');
     await page.locator('#catalogue > summary').click();
     await page.locator('#search-start').scrollIntoViewIfNeeded();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(width);
 
+    await showView(page, 'list');
     const kml = await downloadText(page, '#export-kml');
     expect(
       new DOMParser().parseFromString(kml.text, 'text/xml').getElementsByTagName('Placemark'),

@@ -102,7 +102,7 @@ describe('words and numbers', () => {
 
     // The strongest quake's place, in its tile, the list and the popup: each an isolate.
     const row = page.locator(`[role="option"][data-id="${first!.id}"] .row-place`);
-    await page.locator('#list-sort').selectOption('mag');
+    await page.locator('#list-sort').selectOption('largest');
     for (const place of [page.locator('.kpi-max .kpi-note'), row]) {
       expect(await place.textContent()).toBe('\u202Eabc, Chile');
       expect(await place.getAttribute('dir')).toBe('auto');
