@@ -31,7 +31,7 @@ import { type AlertLogFile, openAlertLog, readAlertLog } from './lib/alert-log-f
 import { formatUtc, plural } from './lib/console.ts';
 import { deadLetter } from './lib/dead-letter.ts';
 import { envNumber, envString } from './lib/env.ts';
-import { helpText } from './lib/help.ts';
+import { helpText, QUAKE_SOURCE } from './lib/help.ts';
 import { createKafka, kafkaBrokers, kafkaSessionTimeoutMs, SERVICE_RETRY } from './lib/kafka.ts';
 import { kafkaError } from './lib/kafka-error.ts';
 import { consumeAsService, recordByRecord } from './lib/kafka-service.ts';
@@ -49,11 +49,7 @@ const service = new Service(
       'challenge 5: boxes every quake of sismos (and of its revisions) at or above the alert threshold, once per quake, on the console, in alertas.log and on sismos-alertas.',
     usage: 'npm run consumidor-alertas',
     variables: [
-      'KAFKA_BROKERS',
-      'SISMOS_TOPIC',
-      'MESSAGE_FORMAT',
-      'SISMOS_AVRO_TOPIC',
-      'SCHEMA_REGISTRY_URL',
+      ...QUAKE_SOURCE,
       'REVISIONS_TOPIC',
       'ALERTAS_TOPIC',
       'DLQ_TOPIC',

@@ -36,7 +36,7 @@ import type { CommittedPartition } from '../src/core/window-checkpoint.ts';
 import { type CountedBatch, WindowCounter } from '../src/core/window-counter.ts';
 import { formatDuration, formatUtc, plural } from './lib/console.ts';
 import { envNumber, envString } from './lib/env.ts';
-import { helpText } from './lib/help.ts';
+import { helpText, QUAKE_SOURCE } from './lib/help.ts';
 import { createKafka, kafkaBrokers, kafkaSessionTimeoutMs, SERVICE_RETRY } from './lib/kafka.ts';
 import { kafkaError } from './lib/kafka-error.ts';
 import { committedOffsets, consumeAsService, type Seek } from './lib/kafka-service.ts';
@@ -53,11 +53,7 @@ const service = new Service(
       'challenge 6: counts the quakes of sismos in windows of event time (count, average and maximum magnitude), prints the windows that changed and publishes them to sismos-stats.',
     usage: 'npm run estadisticas-sismos',
     variables: [
-      'KAFKA_BROKERS',
-      'SISMOS_TOPIC',
-      'MESSAGE_FORMAT',
-      'SISMOS_AVRO_TOPIC',
-      'SCHEMA_REGISTRY_URL',
+      ...QUAKE_SOURCE,
       'STATS_TOPIC',
       'STATS_WINDOW_MINUTES',
       'STATS_LATENESS_MINUTES',

@@ -25,7 +25,7 @@ import { formatDuration, formatUtc, plural } from './lib/console.ts';
 import { envNumber, envString } from './lib/env.ts';
 import { chooseFeed } from './lib/feed-choice.ts';
 import { feedProblem, fetchFeed } from './lib/fetch-feed.ts';
-import { helpText } from './lib/help.ts';
+import { helpText, QUAKE_SOURCE } from './lib/help.ts';
 import { createKafka, kafkaBrokers, SERVICE_RETRY } from './lib/kafka.ts';
 import { kafkaError } from './lib/kafka-error.ts';
 import { AvroWriter, MessageReader, messageFormat, schemaRegistry } from './lib/message-format.ts';
@@ -43,11 +43,7 @@ const service = new Service(
       'challenge 4: polls a USGS GeoJSON feed and publishes each new quake once to sismos, and its revisions to sismos-revisiones.',
     usage: 'npm run productor-sismos -- [--feed NAME] [--url URL] [--interval SECONDS]',
     variables: [
-      'KAFKA_BROKERS',
-      'SISMOS_TOPIC',
-      'MESSAGE_FORMAT',
-      'SISMOS_AVRO_TOPIC',
-      'SCHEMA_REGISTRY_URL',
+      ...QUAKE_SOURCE,
       'REVISIONS_TOPIC',
       'USGS_FEED',
       'USGS_FEED_URL',

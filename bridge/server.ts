@@ -36,7 +36,7 @@ import {
 import { startDirectSource } from './lib/direct-source.ts';
 import { envNumber, envString } from './lib/env.ts';
 import { chooseFeed } from './lib/feed-choice.ts';
-import { helpText } from './lib/help.ts';
+import { helpText, QUAKE_SOURCE } from './lib/help.ts';
 import { Hub } from './lib/hub.ts';
 import { createKafka } from './lib/kafka.ts';
 import { kafkaError } from './lib/kafka-error.ts';
@@ -53,11 +53,7 @@ const service = new Service(
       'the live dashboard at http://127.0.0.1:8080/ and its WebSocket /ws: relays sismos, its revisions, sismos-alertas and sismos-stats with KAFKA_BROKERS set; without it (direct mode) it polls USGS itself.',
     usage: 'npm start',
     variables: [
-      'KAFKA_BROKERS',
-      'SISMOS_TOPIC',
-      'MESSAGE_FORMAT',
-      'SISMOS_AVRO_TOPIC',
-      'SCHEMA_REGISTRY_URL',
+      ...QUAKE_SOURCE,
       'REVISIONS_TOPIC',
       'ALERTAS_TOPIC',
       'STATS_TOPIC',

@@ -74,6 +74,15 @@ const VARIABLES = {
 
 export type Variable = keyof typeof VARIABLES;
 
+/** What every command that reads or writes the quake topic is configured by, JSON or Avro. */
+export const QUAKE_SOURCE = [
+  'KAFKA_BROKERS',
+  'SISMOS_TOPIC',
+  'MESSAGE_FORMAT',
+  'SISMOS_AVRO_TOPIC',
+  'SCHEMA_REGISTRY_URL',
+] as const satisfies readonly Variable[];
+
 interface HelpSpec {
   /** What the command does, in a sentence or two. */
   readonly summary: string;
