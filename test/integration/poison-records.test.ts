@@ -204,7 +204,9 @@ describe('poison and oversized records', () => {
       'field "magnitud" must be a magnitude from -2 to 10.5 or null, got string "5.2"',
     );
     expect(reasons.some((r) => r.reason.startsWith('field "inicio" must be'))).toBe(true);
-    expect(reasons.some((r) => r.first === `${topics.SISMOS_TOPIC}:0 offset 0`)).toBe(true);
+    // A reason the quake and alert topics share names whichever topic the bridge read first.
+    const quakeTopics = [topics.SISMOS_TOPIC, topics.ALERTAS_TOPIC];
+    expect(reasons.some((r) => quakeTopics.some((t) => r.first === `${t}:0 offset 0`))).toBe(true);
   }, 120_000);
 
   it('a thousand bad records make a few summary lines, not a thousand, in consumidor_alertas and estadisticas_sismos', async () => {
