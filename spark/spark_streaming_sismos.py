@@ -116,6 +116,25 @@ def event_time(json):
     return when(whole_millis, timestamp_millis(millis.cast("long"))).otherwise(iso)
 
 
+# The plausibility bounds of src/core/guards.ts (PLAUSIBLE), so both engines leave out the same
+# records: magnitude -2 to 10.5, depth -10 to 1,000 km, origin time from 1900-01-01 (-2,208,988,800,000
+# ms) to a day after the reader's clock.
+FIRST_TIME_MS = -2_208_988_800_000
+
+
+def plausible():
+    """True for a message whose magnitude, depth, position and time are physically possible."""
+    mag, depth = col("magnitud"), col("profundidad_km")
+    return (
+        (mag.isNull() | mag.between(-2.0, 10.5))
+        & (depth.isNull() | depth.between(-10.0, 1000.0))
+        & col("latitud").between(-90.0, 90.0)
+        & col("longitud").between(-180.0, 180.0)
+        & (col("event_time") >= timestamp_millis(lit(FIRST_TIME_MS)))
+        & (col("event_time") <= expr("current_timestamp() + INTERVAL 1 DAY"))
+    )
+
+
 def tsunami_accepted(json):
     """True when `tsunami` is true/false, 0/1, null or absent (USGS writes 0/1, and students copy it)."""
     text = json_field(json, "tsunami", StringType())
@@ -233,7 +252,12 @@ def main() -> None:
             tsunami_accepted(json).alias("tsunami_accepted"),
         )
         .select("data.*", "event_time", "tsunami_accepted")
-        .where(col("id").isNotNull() & col("event_time").isNotNull() & col("tsunami_accepted"))
+        .where(
+            col("id").isNotNull()
+            & col("event_time").isNotNull()
+            & col("tsunami_accepted")
+            & plausible()
+        )
     )
 
     windows = (

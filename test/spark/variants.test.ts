@@ -47,10 +47,16 @@ const REJECTED: ((q: Quake) => Record<string, unknown>)[] = [
   (q) => ({ timestamp: q.time + 0.5 }),
   (q) => ({ timestamp: new Date(q.time).toISOString().slice(0, 10) }),
   (q) => ({ timestamp: new Date(q.time).toISOString().replace('T', ' ') }),
+  // Physically impossible (src/core/guards.ts PLAUSIBLE): both engines leave them out too.
+  () => ({ magnitud: 1e308 }),
+  () => ({ profundidad_km: 1e300 }),
+  () => ({ latitud: 91 }),
+  () => ({ timestamp: Date.UTC(1800, 0, 1) }),
+  (q) => ({ timestamp: q.time + 400 * 86_400_000 * 100 }),
 ];
 
 describe('spark_streaming_sismos reads what a student producer writes', () => {
-  it('counts tsunami as 0/1/null/absent, zone-less ISO times (UTC) and epoch milliseconds, and leaves out the other forms, as the TypeScript readers do', async () => {
+  it('counts tsunami as 0/1/null/absent, zone-less ISO times (UTC) and epoch milliseconds, and leaves out the other forms and impossible values, as the TypeScript readers do', async () => {
     const quakes = parseFeedText(fixtureText('2023-04-07_all_week.geojson')).quakes;
     const accepted = quakes.filter((_, i) => i % 3 !== 2);
     const rejected = quakes.filter((_, i) => i % 3 === 2);
