@@ -28,7 +28,6 @@ const SIMULATOR_FLAGS = {
   inicio: { type: 'string' },
   usuarios: { type: 'string' },
   'desorden-seg': { type: 'string' },
-  help: { type: 'boolean', default: false },
 } as const;
 
 const PROCESSOR_FLAGS = {
