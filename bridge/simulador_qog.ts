@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '../src/core/errors.ts';
 import { codificarEvento, type EventoQog } from '../src/core/observatorio/eventos.ts';
 import { Simulador } from '../src/core/observatorio/simulacion.ts';
-import { formatUtc, plural } from './lib/console.ts';
+import { exitWhenPrinted, formatUtc, plural } from './lib/console.ts';
 import { envNumber } from './lib/env.ts';
 import { helpText } from './lib/help.ts';
 import { createKafka, kafkaBrokers, SERVICE_RETRY } from './lib/kafka.ts';
@@ -150,5 +150,5 @@ while (enviados < config.eventos && !service.stopping.aborted) {
 if (!service.stopping.aborted) {
   await producer.close();
   console.log(`${plural(enviados, 'evento')} enviados a ${topics.eventosQog}.`);
-  process.exit(0);
+  exitWhenPrinted(0);
 }

@@ -6,6 +6,21 @@ export function fail(prefix: string, message: string, code = 1): never {
   process.exit(code);
 }
 
+/**
+ * Exits with `code` once everything printed so far has been written. Written to a pipe (`| tee`, a
+ * test, a service manager), output is queued once the pipe is full, and `process.exit` alone would
+ * drop the queue: a Ctrl+C'd command would lose the totals it printed last.
+ */
+export function exitWhenPrinted(code: number): void {
+  process.exitCode = code;
+  let streams = 2;
+  const written = () => {
+    if (--streams === 0) process.exit(code);
+  };
+  process.stdout.write('', written);
+  process.stderr.write('', written);
+}
+
 /** `text` with `stamp` and a space before each of its lines (a boxed alert or a table stays aligned). */
 export function stampLines(text: string, stamp: string): string {
   return text

@@ -1,7 +1,7 @@
 import { format } from 'node:util';
 import { ConfigError, SismosError } from '../../src/core/errors.ts';
 import { printable } from '../../src/core/text.ts';
-import { fail, stampLines } from './console.ts';
+import { exitWhenPrinted, fail, stampLines } from './console.ts';
 import { wantsHelp } from './help.ts';
 
 /** Exit status of a command started with a setting it cannot run with (a usage error). */
@@ -63,7 +63,7 @@ export class Service {
     if (this.#stopping.signal.aborted) return;
     this.#stopping.abort(new Error(`stopped by ${signal}`));
     console.log(`${signal}: ${await this.#shutdown()}`);
-    process.exit(0);
+    exitWhenPrinted(0);
   }
 }
 

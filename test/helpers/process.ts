@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -66,7 +67,7 @@ export function startProgram(
     new Promise<void>((resolve, reject) => {
       const check = () => {
         if (matches()) done(resolve);
-        else if (child.exitCode !== null || child.signalCode !== null)
+        else if (ended)
           done(() =>
             reject(
               new Error(
@@ -94,8 +95,14 @@ export function startProgram(
       listeners.add(check);
       check();
     });
+  // The process can end before everything it printed has been read from the pipes: the exit is
+  // reported once both are closed (or after 5 s, should a process it started still hold them).
+  let ended = false;
+  const outputClosed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const exited = new Promise<number | string>((resolve) => {
-    child.once('exit', (code, signal) => {
+    child.once('exit', async (code, signal) => {
+      await Promise.race([outputClosed, delay(5_000)]);
+      ended = true;
       for (const listener of listeners) listener();
       resolve(code ?? signal ?? 'unknown');
     });
