@@ -108,6 +108,8 @@ interface Estado {
 /** Null until read back from PostgreSQL: at start-up, after a rebalance, after a failed write. */
 let estado: Estado | null = null;
 let asignadas: number[] = [];
+/** Per assigned partition: the next offset to read and one past its newest record, to hold the watermark. */
+let posiciones = new Map<number, { siguiente: bigint; alto: bigint }>();
 let migrada = false;
 let fallosSeguidos = 0;
 let lotes = 0;
@@ -142,14 +144,22 @@ async function reanudar(seek: Seek): Promise<void> {
     );
   }
   let inicios: Map<number, string>;
+  let altos: Map<number, string>;
   try {
     const { committed } = await committedOffsets(kafka, groupId, topics.eventosQog, asignadas);
     inicios = new Map(committed.map(({ partition, low }) => [partition, low]));
+    altos = new Map(committed.map(({ partition, high }) => [partition, high]));
   } catch (error) {
     return fallo(`no se pudieron leer los offsets de ${topics.eventosQog}`, kafkaError(error));
   }
+  posiciones = new Map();
   for (const particion of asignadas) {
-    seek(particion, guardado.offsets.get(particion) ?? inicios.get(particion) ?? '0');
+    const desde = guardado.offsets.get(particion) ?? inicios.get(particion) ?? '0';
+    seek(particion, desde);
+    posiciones.set(particion, {
+      siguiente: BigInt(desde),
+      alto: BigInt(altos.get(particion) ?? desde),
+    });
   }
   estado = {
     ventanas: new AgregadorVentanas(
@@ -211,16 +221,23 @@ async function procesar(actual: Estado, batch: Batch): Promise<string> {
       );
       continue;
     }
-    const enVentana = actual.ventanas.agregar(evento);
-    const enMetrica = actual.metricas.agregar(evento);
+    const enVentana = actual.ventanas.agregar(evento, partition);
+    const enMetrica = actual.metricas.agregar(evento, partition);
     if (!enVentana || !enMetrica) tardios++;
     const clave = `${evento.pais}|${evento.indicador}`;
     if (esMasReciente(evento, ultimos.get(clave))) ultimos.set(clave, evento);
     const alerta = actual.detector.observar(evento);
     if (alerta !== null) alertas.push(alerta);
   }
-  const ventanas = actual.ventanas.cerrarLote();
-  const metricas = actual.metricas.cerrarLote();
+  posiciones.set(partition, {
+    siguiente: BigInt(batch.lastOffset()) + 1n,
+    alto: BigInt(batch.highWatermark),
+  });
+  const atrasadas = [...posiciones]
+    .filter(([, p]) => p.siguiente < p.alto)
+    .map(([particion]) => particion);
+  const ventanas = actual.ventanas.cerrarLote(atrasadas);
+  const metricas = actual.metricas.cerrarLote(atrasadas);
   if (alertas.length > 0) {
     try {
       await producer.send(

@@ -26,8 +26,11 @@ const TASA = 20;
 const N = 3000;
 const EVENTOS = eventosSimulados(SEMILLA, T0, TASA, N);
 
-/** A pipeline of its own: topics, group and database nobody else uses. Nothing is late (one day of delay). */
-async function montar(postgresUrl?: string) {
+/**
+ * A pipeline of its own: topics, group and database nobody else uses. Nothing is late (one day of
+ * delay) unless `retrasoS` says otherwise.
+ */
+async function montar(postgresUrl?: string, retrasoS = '86400') {
   const eventos = unique('eventos_qog');
   const alertas = unique('alertas_qog');
   await Promise.all([createTopic(eventos, 3), createTopic(alertas, 3)]);
@@ -37,7 +40,7 @@ async function montar(postgresUrl?: string) {
     EVENTOS_QOG_TOPIC: eventos,
     ALERTAS_QOG_TOPIC: alertas,
     QOG_GROUP: unique('procesador-qog'),
-    QOG_RETRASO_S: '86400',
+    QOG_RETRASO_S: retrasoS,
     POSTGRES_URL: url,
     KAFKA_SESSION_TIMEOUT_S: '6',
   };
@@ -133,6 +136,20 @@ describe('observatorio: simulador_qog -> Kafka -> procesador_qog -> PostgreSQL',
     expect(stderr).toMatch(/key=XYZ: pais "XYZ" no es un código alfa-3 de la línea base/);
     expect(stderr).toMatch(/key=ARG: indicador "ti_cpi" desconocido/);
     expect(stderr).toMatch(/key=ARG: valor Infinity no es un número finito/);
+  }, 240_000);
+
+  it('reads a backlog in three partitions with the default one-minute watermark and leaves nothing out as late', async () => {
+    // 150 s of events sent at once: read one partition after another, the first must not move the
+    // watermark past the windows the other two still have events for.
+    const p = await montar(undefined, '60');
+    await p.simular(FLAGS);
+    const procesador = p.procesar();
+    await esperarProgreso(p.url, MOTOR, p.eventos, N);
+    await parar(procesador);
+    expect(procesador.stdout()).toMatch(
+      / 3000 eventos, 0 rechazados, 0 tardíos, \d+ alertas? en esta ejecución\.$/m,
+    );
+    await expectFilasExactas(p.url);
   }, 240_000);
 
   it('after a crash, a restart and a replay from the start, every row is still exact and none is duplicated', async () => {

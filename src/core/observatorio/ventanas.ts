@@ -57,14 +57,17 @@ function claveVentana(pais: string, indicador: string, inicio: number): string {
  * Windows per series with Spark's micro-batch semantics (as WindowAggregator): events are added a
  * batch at a time against the watermark of the previous batch; an event whose window has closed is
  * late and left out; cerrarLote() then moves the watermark to the newest event time seen minus the
- * allowed lateness, and forgets the windows it passed. Built from the open windows and watermark
- * written with the last batch, so a restart resumes them exactly.
+ * allowed lateness, held back by the partitions still behind (as EventWindows.heldWatermark), and
+ * forgets the windows it passed. Built from the open windows and watermark written with the last
+ * batch, so a restart resumes them exactly.
  */
 export class AgregadorVentanas {
   readonly spec: WindowSpec;
   readonly #abiertas = new Map<string, Agregado>();
   readonly #cambiadas = new Set<string>();
   #maxTiempo = Number.NEGATIVE_INFINITY;
+  /** The newest event time read from each partition. */
+  readonly #maxPorParticion = new Map<number, number>();
   #watermark: number;
 
   constructor(
@@ -84,8 +87,15 @@ export class AgregadorVentanas {
     return this.#watermark;
   }
 
-  /** Adds an event to its window; false when that window had closed (a late event, left out). */
-  agregar(evento: EventoQog): boolean {
+  /**
+   * Adds an event, read from `particion`, to its window; false when that window had closed (a late
+   * event, left out).
+   */
+  agregar(evento: EventoQog, particion = 0): boolean {
+    this.#maxPorParticion.set(
+      particion,
+      Math.max(this.#maxPorParticion.get(particion) ?? Number.NEGATIVE_INFINITY, evento.tiempo),
+    );
     const [inicio] = windowStarts(evento.tiempo, this.spec);
     if (inicio === undefined || inicio + this.spec.sizeMs <= this.#watermark) return false;
     const clave = claveVentana(evento.pais, evento.indicador, inicio);
@@ -106,14 +116,26 @@ export class AgregadorVentanas {
     return true;
   }
 
-  /** Ends a batch: the windows it changed, then the watermark moves and closes windows. */
-  cerrarLote(): LoteVentanas {
+  /**
+   * Ends a batch: the windows it changed, then the watermark moves and closes windows. It moves no
+   * further than the newest event of each partition in `atrasadas` (those with records still to
+   * read) allows, so reading one partition's backlog ahead of another's never makes the other's
+   * events late.
+   */
+  cerrarLote(atrasadas: Iterable<number> = []): LoteVentanas {
     const cambiadas = [...this.#cambiadas]
       .map((clave) => this.#abiertas.get(clave))
       .filter((a): a is Agregado => a !== undefined)
       .sort(ordenAgregados);
     this.#cambiadas.clear();
-    this.#watermark = Math.max(this.#watermark, this.#maxTiempo - this.spec.allowedLatenessMs);
+    let reciente = this.#maxTiempo;
+    for (const particion of atrasadas) {
+      reciente = Math.min(
+        reciente,
+        this.#maxPorParticion.get(particion) ?? Number.NEGATIVE_INFINITY,
+      );
+    }
+    this.#watermark = Math.max(this.#watermark, reciente - this.spec.allowedLatenessMs);
     const cerradas: Agregado[] = [];
     for (const [clave, agregado] of this.#abiertas) {
       if (agregado.fin <= this.#watermark) {

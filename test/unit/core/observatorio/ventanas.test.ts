@@ -75,6 +75,29 @@ describe('30-second windows per series', () => {
     expect(v.cerrarLote().cerradas.map((a) => a.inicio - T0)).toEqual([0]);
   });
 
+  it('holds the watermark for partitions still behind: a backlog read one partition at a time loses nothing', () => {
+    const v = new AgregadorVentanas(VENTANA_30S);
+    // Partition 0's backlog is read first, ten minutes of it, while 1 and 2 are still unread.
+    for (let s = 0; s < 600; s += 10) v.agregar(evento(s, 1, 'ARG'), 0);
+    expect(v.cerrarLote([1, 2]).cerradas).toEqual([]);
+    expect(v.watermark).toBe(Number.NEGATIVE_INFINITY);
+    // Partition 1's, the same ten minutes: none of it late; 2 still holds the watermark.
+    for (let s = 0; s < 600; s += 10) expect(v.agregar(evento(s, 2, 'CHL'), 1)).toBe(true);
+    expect(v.cerrarLote([2]).cerradas).toEqual([]);
+    // Partition 2 has read its first five minutes: the watermark follows its newest event.
+    for (let s = 0; s < 300; s += 10) expect(v.agregar(evento(s, 3, 'URY'), 2)).toBe(true);
+    const primeras = v.cerrarLote([2]).cerradas;
+    expect(v.watermark).toBe(T0 + 290 * S - 60 * S);
+    // Everything read: the newest event of all, less the minute.
+    for (let s = 300; s < 600; s += 10) expect(v.agregar(evento(s, 3, 'URY'), 2)).toBe(true);
+    const cerradas = [...primeras, ...v.cerrarLote([]).cerradas];
+    expect(v.watermark).toBe(T0 + 590 * S - 60 * S);
+    // The 17 windows ending by then, each with all three of its events, in every series.
+    for (const pais of ['ARG', 'CHL', 'URY']) {
+      expect(cerradas.filter((a) => a.pais === pais).map((a) => a.n)).toEqual(Array(17).fill(3));
+    }
+  });
+
   it('gives, with no late events, exactly the figures of a plain group-by, however the stream is cut into batches', () => {
     fc.assert(
       fc.property(
