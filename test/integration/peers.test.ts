@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -127,6 +127,10 @@ describe('the Python consumidor_alertas', () => {
       ALERTAS_LOG: log,
     });
     await consumer.waitFor((out) => pythonAlerts(out).length >= strong.length);
+    // The script prints each box, then appends it to alertas.log: Ctrl+C between the two would
+    // leave the last one out of the file, so the file is waited for too.
+    const logged = () => (existsSync(log) ? pythonAlerts(readFileSync(log, 'utf8')) : []);
+    while (logged().length < strong.length) await new Promise((resolve) => setTimeout(resolve, 50));
     consumer.child.kill('SIGINT');
     expect(await consumer.exited).toBe(0);
 
