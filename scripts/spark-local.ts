@@ -47,6 +47,8 @@ Environment variables:
   MESSAGE_FORMAT          json, or avro: read SISMOS_AVRO_TOPIC with from_avro (default json)
   SISMOS_AVRO_TOPIC       the quake topic in Avro (default sismos-avro)
   SISMOS_AVRO_SCHEMA      the reader's Avro schema (default schemas/sismo-v2.avsc)
+  SCHEMA_REGISTRY_URL     the registry the writers' schemas are read from, with avro
+                          (default http://127.0.0.1:8081/apis/ccompat/v7)
   STATS_TOPIC             the window figures topic, written (default sismos-stats)
   STATS_WINDOW_MINUTES    window length in minutes (default 5)
   STATS_LATENESS_MINUTES  allowed lateness in minutes (default 60)

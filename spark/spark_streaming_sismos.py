@@ -25,22 +25,30 @@ Its progress is kept in a checkpoint per incarnation of the source topic (by the
 it), so a topic deleted and created again starts from its beginning instead of failing the job.
 
 With MESSAGE_FORMAT=avro it reads the Avro topic (SISMOS_AVRO_TOPIC, sismos-avro) that
-`productor_sismos --format avro` writes in the schema registry's wire format: it drops the 5-byte
-header (magic byte 0 and schema id) and decodes the body with `from_avro` and schemas/sismo-v2.avsc,
-the schema that producer registers; a record without the header, or whose body does not decode with
-that schema, is left out. Spark's `from_avro` takes one fixed schema and never asks the registry, so a
-record written with another schema (version 1, say) does not decode and is left out too.
+`productor_sismos --format avro` (schema version 2) and the course's Python Avro producers (version
+1, say) write in the schema registry's wire format: a magic byte 0, the id of the writer's schema,
+then the Avro body. At start the job asks the registry (SCHEMA_REGISTRY_URL) for every schema
+registered under the topic's subject, and decodes each body with `from_avro` and its writer's
+schema, resolved to schemas/sismo-v2.avsc (Avro schema resolution, as the registry's own
+deserializers do: a field version 1 lacks reads as null). A record without the header, with a schema
+id registered after the start (a restart reads it) or from another registry, or whose body does not
+decode, is left out.
 
 Environment: KAFKA_BROKERS (localhost:9092), SISMOS_TOPIC (sismos), STATS_TOPIC (sismos-stats),
 STATS_WINDOW_MINUTES (5), STATS_LATENESS_MINUTES (60), SPARK_CHECKPOINT_DIR (/tmp/sismos-spark),
-MESSAGE_FORMAT (json), SISMOS_AVRO_TOPIC (sismos-avro), SISMOS_AVRO_SCHEMA (schemas/sismo-v2.avsc).
+MESSAGE_FORMAT (json), SISMOS_AVRO_TOPIC (sismos-avro), SISMOS_AVRO_SCHEMA (schemas/sismo-v2.avsc),
+SCHEMA_REGISTRY_URL (http://127.0.0.1:8081/apis/ccompat/v7).
 """
 
 import argparse
+import json as json_text
 import os
 import signal
 import sys
 import threading
+import urllib.error
+import urllib.parse
+import urllib.request
 
 from py4j.protocol import Py4JJavaError
 from pyspark.errors import StreamingQueryException
@@ -62,6 +70,7 @@ from pyspark.sql.functions import (
     when,
     window,
 )
+from pyspark.sql.functions import conv, hex as spark_hex
 from pyspark.sql.functions import max as spark_max
 from pyspark.sql.avro.functions import from_avro
 from pyspark.sql.types import BooleanType, DoubleType, StringType, StructField, StructType
@@ -145,12 +154,48 @@ def tsunami_accepted(json):
     )
 
 
-def avro_as_json(value, schema):
+def registered_schemas(registry, subject):
+    """{schema id: schema text} of every version registered under `subject`, asked of the registry's
+    Confluent-compatible API. Ends the job with one line when the registry cannot answer."""
+    quoted = urllib.parse.quote(subject, safe="")
+
+    def get(path):
+        with urllib.request.urlopen(registry.rstrip("/") + path, timeout=ADMIN_TIMEOUT_S) as answer:
+            return json_text.load(answer)
+
+    try:
+        schemas = {}
+        for version in get(f"/subjects/{quoted}/versions"):
+            registered = get(f"/subjects/{quoted}/versions/{version}")
+            schemas[int(registered["id"])] = registered["schema"]
+        return schemas
+    except urllib.error.HTTPError as error:
+        if error.code == 404:
+            fail(
+                f"no schema is registered under {subject} at {registry}: start productor_sismos --format avro "
+                "(it registers its schema), or set SISMOS_AVRO_TOPIC or SCHEMA_REGISTRY_URL"
+            )
+        fail(f"the schema registry at {registry} answered HTTP {error.code} for {subject}; check SCHEMA_REGISTRY_URL")
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        fail(
+            f"cannot read the schemas of {subject} from the schema registry at {registry} ({error}); "
+            "start one (npm run registry:local) or set SCHEMA_REGISTRY_URL"
+        )
+
+
+def avro_as_json(value, writers, reader):
     """The Avro record in the wire-format `value` as the JSON text of its message, so the rest of the
-    job reads it like a JSON record; null without the header or when the body does not decode."""
+    job reads it like a JSON record: decoded with the schema its id names in `writers`, resolved to
+    `reader`; null without the header, with an id not in `writers`, or when the body does not decode."""
     framed = expr("substring(value, 1, 1) = X'00'")
-    record = from_avro(expr("substring(value, 6)"), schema, {"mode": "PERMISSIVE"})
-    return when(framed, to_json(record))
+    schema_id = conv(spark_hex(expr("substring(value, 2, 4)")), 16, 10).cast("long")
+    body = expr("substring(value, 6)")
+    decoded = None
+    for schema_id_value, writer in sorted(writers.items()):
+        record = to_json(from_avro(body, writer, {"mode": "PERMISSIVE", "avroSchema": reader}))
+        match = schema_id == lit(schema_id_value)
+        decoded = when(match, record) if decoded is None else decoded.when(match, record)
+    return when(framed, decoded) if decoded is not None else lit(None).cast("string")
 
 
 def fail(message):
@@ -210,6 +255,16 @@ def main() -> None:
     window_minutes = int(os.environ.get("STATS_WINDOW_MINUTES", "5"))
     lateness_minutes = int(os.environ.get("STATS_LATENESS_MINUTES", "60"))
     checkpoints = os.environ.get("SPARK_CHECKPOINT_DIR", "/tmp/sismos-spark")
+    # The writers' schemas are asked for before Spark starts, so a registry that is not there is said at once.
+    writers = {}
+    if avro:
+        registry = os.environ.get("SCHEMA_REGISTRY_URL", "http://127.0.0.1:8081/apis/ccompat/v7")
+        writers = registered_schemas(registry, f"{source_topic}-value")
+        print(
+            f"spark_streaming_sismos: {source_topic} in Avro, schema ids {', '.join(map(str, sorted(writers)))} "
+            f"of {source_topic}-value at {registry}",
+            flush=True,
+        )
 
     spark = (
         SparkSession.builder.appName("SismosStreaming")
@@ -242,7 +297,7 @@ def main() -> None:
     # Values that are not challenge-4 JSON parse to null fields and are left out, never crash the job.
     if avro:
         with open(os.environ.get("SISMOS_AVRO_SCHEMA", AVRO_SCHEMA), encoding="utf-8") as schema:
-            json = avro_as_json(col("value"), schema.read())
+            json = avro_as_json(col("value"), writers, schema.read())
     else:
         json = col("value").cast("string")
     sismos = (
