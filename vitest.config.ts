@@ -20,7 +20,12 @@ export default defineConfig({
         test: {
           name: 'spark',
           include: ['test/spark/**/*.test.ts'],
-          globalSetup: ['test/setup/kafka.ts', 'test/setup/spark.ts', 'test/setup/postgres.ts'],
+          globalSetup: [
+            'test/setup/kafka.ts',
+            'test/setup/spark.ts',
+            'test/setup/peers.ts',
+            'test/setup/postgres.ts',
+          ],
           testTimeout: 300_000,
           hookTimeout: 300_000,
         },
