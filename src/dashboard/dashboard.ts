@@ -409,8 +409,7 @@ export class Dashboard {
     const update = this.#pageState.updated();
     if (change.added.length > 0) this.#fresh = newsIds(change.added, since);
     if (first || !isEmptyChange(change)) {
-      this.#refresh(change, since !== null);
-      if (first) this.#map.fitQuakes(quakeExtent(this.#shown));
+      this.#refresh(change, { highlight: since !== null, fit: first });
       this.#raiseAlerts(since);
     } else if (moved) this.#refreshClock();
     this.#showStatus();
@@ -430,13 +429,14 @@ export class Dashboard {
     this.#publish();
   }
 
-  /** Re-derives everything on screen from the store and the settings. */
-  #refresh(change: StoreChange | null, highlight = false): void {
+  /**
+   * Re-derives everything on screen from the store and the settings; `highlight` pulses the
+   * arrivals, `fit` fits the map's first view to the quakes shown.
+   */
+  #refresh(change: StoreChange | null, { highlight = false, fit = false } = {}): void {
     const { filter, colourBy } = this.#settings.settings;
     const reference = referenceTime(this.#generated, this.#store.values(), Date.now());
     const visible = compileFilter(filter, reference);
-    if (change === null) this.#map.filter(visible);
-    else this.#map.apply(change, visible, highlight);
     const shown: Quake[] = [];
     let oldest = Number.POSITIVE_INFINITY;
     for (const quake of this.#store.values()) {
@@ -445,6 +445,10 @@ export class Dashboard {
     }
     this.#shown = shown;
     this.#oldest = oldest;
+    // Fitted before the dots join the map, so they are painted once, in the view they are seen in.
+    if (fit) this.#map.fitQuakes(quakeExtent(shown));
+    if (change === null) this.#map.filter(visible);
+    else this.#map.apply(change, visible, highlight);
     const i18n = this.#i18n;
     this.#showList();
     this.#timeStats(reference);
