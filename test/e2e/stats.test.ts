@@ -119,6 +119,45 @@ describe('a re-poll that changes nothing shown', () => {
   });
 });
 
+describe('a poll that revises a quake out of view', () => {
+  it('rewrites no row of the list', async () => {
+    const raw = rawFeed(DAY_FEED);
+    const path = '/stats/revised.geojson';
+    env.usgs.set(path, { body: JSON.stringify(raw) });
+    const { page, problems } = await openDashboard(env.browser);
+    await page.goto(dashboardUrl({ feed: env.usgs.url(path), poll: '200', lang: 'en' }));
+    await waitForUpdates(page, 1);
+    await page.evaluate(() => {
+      const changed: string[] = [];
+      Object.assign(window, { changed });
+      new MutationObserver((records) => {
+        for (const record of records) changed.push(`${record.type} ${record.attributeName}`);
+      }).observe(document.getElementById('quake-list') as HTMLElement, {
+        subtree: true,
+        childList: true,
+        attributes: true,
+        characterData: true,
+      });
+    });
+    // The list shows the newest quakes first: the oldest one is far below the rows in view.
+    const oldest = raw.features.reduce((a, b) => (a.properties.time < b.properties.time ? a : b));
+    const revised = {
+      ...oldest,
+      properties: { ...oldest.properties, mag: 3.3, updated: oldest.properties.updated + 60_000 },
+    };
+    const features = raw.features.map((f) => (f === oldest ? revised : f));
+    env.usgs.set(path, { body: JSON.stringify({ ...raw, features }) });
+    const polls = Number((await state(page)).updates);
+    await waitForUpdates(page, polls + 2);
+    expect(await page.evaluate(() => (window as unknown as { changed: string[] }).changed)).toEqual(
+      [],
+    );
+    expect(await page.locator(`[role="option"][data-id="${oldest.id}"]`).count()).toBe(0);
+    await expectStats(page, features, raw.metadata.generated);
+    expect(problems).toEqual({ cspViolations: [], errors: [] });
+  });
+});
+
 describe('filters', () => {
   it('change the markers, the list and the statistics together', async () => {
     const { page, problems } = await openDashboard(env.browser);
