@@ -105,7 +105,7 @@ export class FeedReader {
         if (there === piece) known = last.outcomes[i];
         else {
           const id = idOf(piece);
-          if (id !== null && there !== undefined && id !== idOf(there)) {
+          if (id !== null && (there === undefined || id !== idOf(there))) {
             lastIndex ??= indexById(last.pieces);
             const j = lastIndex.get(id);
             if (j !== undefined && last.pieces[j] === piece) known = last.outcomes[j];
