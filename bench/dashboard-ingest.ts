@@ -9,13 +9,27 @@
  * Each run opens two fresh browsers. In the first, a dashboard whose feed never answers (the
  * state a first ingest starts from) times JSON.parse of the feed text: the first parse, and the
  * median of nine more. In the second, the dashboard loads the feed, then polls it again five
- * times, regenerated (a new `metadata.generated`, the same features), and times JSON.parse in
- * that page at the end.
+ * times, regenerated (a new `metadata.generated`, the same features), then five times more with
+ * another 1% of the quakes revised each time (bench/lib/feeds.ts revisedTexts), and times
+ * JSON.parse in that page at the end.
  */
 import type { Browser, Page } from 'playwright-core';
 import { INDEX_FILE_URL, launchChromium } from '../test/helpers/browser.ts';
-import { type FeedServer, never, regenerated, startFeedServer } from './lib/feed-server.ts';
-import { generatedOf, SYNTHETIC_QUAKES, syntheticText, WEEK, weekText } from './lib/feeds.ts';
+import {
+  type Answer,
+  type FeedServer,
+  never,
+  regenerated,
+  startFeedServer,
+} from './lib/feed-server.ts';
+import {
+  generatedOf,
+  revisedTexts,
+  SYNTHETIC_QUAKES,
+  syntheticText,
+  WEEK,
+  weekText,
+} from './lib/feeds.ts';
 import { saveResult, timed } from './lib/results.ts';
 import {
   figure,
@@ -29,6 +43,8 @@ import {
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const REPOLLS = 5;
+/** Polls after the re-polls, each revising another 1% of the quakes. */
+const REVISIONS = 5;
 const PARSES = 9;
 interface PageTimes {
   /** The app's measure of its first ingest without the wait for the display's frame, its split, and the whole measure. */
@@ -45,6 +61,11 @@ interface PageTimes {
   readonly repollFrame: number;
   /** Markers created and removed by the re-polls. */
   readonly repollMarkers: number;
+  /** The median of the polls that revised 1% of the quakes (work), and of their split. */
+  readonly revised: number;
+  readonly revisedParse: number;
+  readonly revisedUpdate: number;
+  readonly revisedFrame: number;
   readonly quakes: number;
   /** Median JSON.parse in the same page afterwards. */
   readonly warmParse: number;
@@ -83,6 +104,22 @@ async function parseTimes(page: Page, url: string): Promise<{ first: number; war
   return { first: times[0] as number, warm: median(times.slice(1)) };
 }
 
+/**
+ * Keeps every `sismos:ingest` measure of the page in `window.ingests`: the app keeps only the
+ * latest, which the next poll may replace before the benchmark reads it on a busy machine.
+ */
+async function recordMeasures(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const kept: { duration: number; detail: unknown }[] = [];
+    Object.assign(window, { ingests: kept });
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntriesByName('sismos:ingest')) {
+        kept.push({ duration: entry.duration, detail: (entry as PerformanceMeasure).detail });
+      }
+    }).observe({ type: 'measure' });
+  });
+}
+
 /** Waits for the app's measure of its `update`-th update and returns its duration and detail. */
 async function measureOf(
   page: Page,
@@ -90,12 +127,9 @@ async function measureOf(
 ): Promise<{ duration: number; detail: Detail }> {
   const handle = await page.waitForFunction(
     (n) => {
-      const entry = performance.getEntriesByName('sismos:ingest', 'measure')[0] as
-        | PerformanceMeasure
-        | undefined;
-      return entry !== undefined && (entry.detail as Detail).update === n
-        ? { duration: entry.duration, detail: entry.detail as Detail }
-        : false;
+      const kept = (window as unknown as { ingests: { duration: number; detail: Detail }[] })
+        .ingests;
+      return kept.find((entry) => entry.detail.update === n) ?? false;
     },
     update,
     { timeout: 120_000, polling: 50 },
@@ -135,11 +169,17 @@ async function coldParse(
   });
 }
 
-async function ingestPage(server: FeedServer, name: string, pollMs: number): Promise<PageTimes> {
+async function ingestPage(
+  server: FeedServer,
+  name: string,
+  run: number,
+  pollMs: number,
+): Promise<PageTimes> {
   return fresh(async (browser) => {
     const page = await newPage(browser);
+    await recordMeasures(page);
     await page.goto(
-      dashboardUrl({ feed: server.url(`/feed/${name}`), poll: String(pollMs), lang: 'en' }),
+      dashboardUrl({ feed: server.url(`/feed/${name}/${run}`), poll: String(pollMs), lang: 'en' }),
     );
     const first = await measureOf(page, 1);
     const before = await page.evaluate(() => ({ ...document.body.dataset }));
@@ -153,6 +193,12 @@ async function ingestPage(server: FeedServer, name: string, pollMs: number): Pro
     const after = await page.evaluate(() => ({ ...document.body.dataset }));
     if (after.markers !== after.quakes) {
       throw new Error(`${after.markers} markers for ${after.quakes} quakes`);
+    }
+    const revised: { duration: number; detail: Detail }[] = [];
+    for (let update = REPOLLS + 2; update <= REPOLLS + REVISIONS + 1; update++) {
+      const measure = await measureOf(page, update);
+      if (!measure.detail.changed) throw new Error(`poll ${update} of ${name} revised nothing`);
+      revised.push(measure);
     }
     const { warm } = await parseTimes(page, server.url(`/raw/${name}`));
     return {
@@ -171,6 +217,10 @@ async function ingestPage(server: FeedServer, name: string, pollMs: number): Pro
         Number(before.created) +
         Number(after.removed) -
         Number(before.removed),
+      revised: median(revised.map((r) => work(r.detail))),
+      revisedParse: median(revised.map((r) => r.detail.parseMs)),
+      revisedUpdate: median(revised.map((r) => r.detail.updateMs)),
+      revisedFrame: median(revised.map((r) => r.detail.frameMs)),
       quakes: first.detail.quakes,
       warmParse: warm,
     };
@@ -179,12 +229,14 @@ async function ingestPage(server: FeedServer, name: string, pollMs: number): Pro
 
 async function main(): Promise<void> {
   const feeds = [
-    { name: 'week', label: `real week (${WEEK})`, text: weekText(), pollMs: 500 },
+    // Issue 15's targets: a first ingest of a small feed has the fixed costs of the first frame to bear.
+    { name: 'week', label: `real week (${WEEK})`, text: weekText(), pollMs: 500, ingest: 3 },
     {
       name: '20k',
       label: `synthetic ${SYNTHETIC_QUAKES.toLocaleString('en')} quakes`,
       text: syntheticText(),
       pollMs: 1500,
+      ingest: 2.5,
     },
   ];
   const server = await startFeedServer();
@@ -193,31 +245,41 @@ async function main(): Promise<void> {
     const tables: Table[] = [];
     const figures = [];
     for (const feed of feeds) {
-      server.route(`/feed/${feed.name}`, regenerated(feed.text, generatedOf(feed.text)));
+      const generated = generatedOf(feed.text);
+      const unchanged = regenerated(feed.text, generated);
+      const revisions = revisedTexts(feed.text, REVISIONS).map((text) =>
+        regenerated(text, generated),
+      );
+      // The first load, the re-polls, then each revision (and the last one again while it lasts).
+      const answer: Answer = (hit) =>
+        hit <= REPOLLS + 1
+          ? unchanged(hit)
+          : (revisions[Math.min(hit - REPOLLS - 2, REVISIONS - 1)] as Answer)(hit);
       server.route(`/raw/${feed.name}`, () => feed.text);
       const cold: number[] = [];
       const warm: number[] = [];
       const pages: PageTimes[] = [];
       for (let run = 1; run <= RUNS; run++) {
         const parse = await coldParse(server, feed.name);
-        const times = await ingestPage(server, feed.name, feed.pollMs);
+        // A path per run: the server counts the polls of each path from the first.
+        server.route(`/feed/${feed.name}/${run}`, answer);
+        const times = await ingestPage(server, feed.name, run, feed.pollMs);
         cold.push(parse.first);
         warm.push(times.warmParse);
         pages.push(times);
         console.log(
-          `${feed.name} run ${run}/${RUNS}: ingest ${format(times.ingest)} ms (parse ${format(times.parse)}, update ${format(times.update)}, frame ${format(times.frame)}), re-poll ${format(times.repoll)} ms (${format(times.repollParse)}, ${format(times.repollUpdate)}, ${format(times.repollFrame)}); JSON.parse first ${format(parse.first)} ms, in the page ${format(times.warmParse)} ms`,
+          `${feed.name} run ${run}/${RUNS}: ingest ${format(times.ingest)} ms (parse ${format(times.parse)}, update ${format(times.update)}, frame ${format(times.frame)}), re-poll ${format(times.repoll)} ms (${format(times.repollParse)}, ${format(times.repollUpdate)}, ${format(times.repollFrame)}), 1% revised ${format(times.revised)} ms (${format(times.revisedParse)}, ${format(times.revisedUpdate)}, ${format(times.revisedFrame)}); JSON.parse first ${format(parse.first)} ms, in the page ${format(times.warmParse)} ms`,
         );
       }
       const ingest = pages.map((p) => p.ingest);
       const repoll = pages.map((p) => p.repoll);
-      const big = feed.name === '20k';
       figures.push(
         figure(
           `ingest-${feed.name}`,
           `${feed.label}: first ingest ÷ first JSON.parse in a fresh page`,
           '×',
           ratios(ingest, cold),
-          big ? { op: '<=', value: 3 } : null,
+          { op: '<=', value: feed.ingest },
         ),
         figure(
           `ingest-${feed.name}-warm`,
@@ -230,14 +292,24 @@ async function main(): Promise<void> {
           `${feed.label}: re-poll of the unchanged feed ÷ JSON.parse in the page`,
           '×',
           ratios(repoll, warm),
-          big ? { op: '<=', value: 0.5 } : null,
+          { op: '<=', value: 0.5 },
         ),
         figure(
           `repoll-${feed.name}-markers`,
           `${feed.label}: markers created or removed by ${REPOLLS} re-polls`,
           '',
           pages.map((p) => p.repollMarkers),
-          big ? { op: '<=', value: 0 } : null,
+          { op: '<=', value: 0 },
+        ),
+        figure(
+          `revised-${feed.name}`,
+          `${feed.label}: a poll revising 1% of the quakes ÷ JSON.parse in the page`,
+          '×',
+          ratios(
+            pages.map((p) => p.revised),
+            warm,
+          ),
+          { op: '<=', value: 0.5 },
         ),
       );
       const ms = (values: number[]) => `${format(median(values))} ms`;
@@ -257,6 +329,13 @@ async function main(): Promise<void> {
           ['  update the page', ms(pages.map((p) => p.repollUpdate))],
           ['  render the frame', ms(pages.map((p) => p.repollFrame))],
           ['re-poll: the whole measure', ms(pages.map((p) => p.repollWall))],
+          [
+            `a poll revising 1% of the quakes: the page at work (median of ${REVISIONS} per run)`,
+            ms(pages.map((p) => p.revised)),
+          ],
+          ['  parse and diff', ms(pages.map((p) => p.revisedParse))],
+          ['  update the page', ms(pages.map((p) => p.revisedUpdate))],
+          ['  render the frame', ms(pages.map((p) => p.revisedFrame))],
         ],
       });
     }
@@ -268,6 +347,7 @@ async function main(): Promise<void> {
         'sismos:ingest runs from the moment the fetched text reaches the page to the end of the next rendered frame: parsing and diffing, every marker painted on the canvas, the list, the statistics, and the style, layout and paint of that frame. Downloading the feed is not included, nor the compositor rasterising and showing the frame after it.',
         'Both baselines are JSON.parse of the same text: the first one in a fresh dashboard page (the state its first ingest starts from: a cold heap) and the median of nine in the page after its ingest (a warm, already grown heap). The first ingest is held against the first.',
         'The re-poll serves the same features with a new metadata.generated, as USGS regenerates a feed every minute; the dashboard compares the text after the metadata, so it parses nothing and touches no marker.',
+        'Each revising poll serves the feed with another 1% of its quakes revised (a new updated a minute later, the magnitude 0.1 higher) on top of the earlier revisions, and a new metadata.generated.',
       ],
     };
   });

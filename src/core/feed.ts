@@ -16,7 +16,7 @@ import {
 } from './guards.ts';
 import type { PagerLevel, Quake } from './quake.ts';
 
-interface FeedMetadata {
+export interface FeedMetadata {
   /** When USGS generated the feed, epoch ms; null when the feed does not say. */
   readonly generated: number | null;
   readonly url: string | null;
@@ -60,10 +60,37 @@ export function parseFeedText(text: string, now = Date.now()): ParsedFeed {
  * One bad or implausible feature never fails the feed: it lands in `rejects` with its reason.
  */
 export function parseFeed(doc: unknown, now = Date.now()): ParsedFeed {
-  if (!isObject(doc) || doc.type !== 'FeatureCollection' || !Array.isArray(doc.features)) {
+  const features = isObject(doc) ? doc.features : undefined;
+  const { metadata, times } = collectionOf(doc, features, now);
+  const list = features as unknown[];
+  return collectFeed(metadata, list.length, (index) => featureOutcome(list[index], times));
+}
+
+/** A feature that is not a quake: its id, if it has one, and why. */
+export interface Unusable {
+  readonly id: string | null;
+  readonly reason: string;
+}
+
+/** The origin times a feed's quakes may have: up to `latest`, described in `text` for a reason. */
+export interface TimeRange {
+  readonly latest: number;
+  readonly text: string;
+}
+
+/**
+ * The metadata of the FeatureCollection `doc` whose features are `features`, and the times its
+ * quakes may have when read at `now`; throws FeedError when `doc` is not a FeatureCollection.
+ */
+export function collectionOf(
+  doc: unknown,
+  features: unknown,
+  now: number,
+): { metadata: FeedMetadata; times: TimeRange } {
+  if (!isObject(doc) || doc.type !== 'FeatureCollection' || !Array.isArray(features)) {
     const detail =
       isObject(doc) && doc.type === 'FeatureCollection'
-        ? `its features must be an array, got ${describeValue(doc.features)}`
+        ? `its features must be an array, got ${describeValue(features)}`
         : `got ${describeShape(doc)}`;
     throw new FeedError(
       'FEED_NOT_COLLECTION',
@@ -80,15 +107,31 @@ export function parseFeed(doc: unknown, now = Date.now()): ParsedFeed {
     latest,
     text: `from ${isoDate(PLAUSIBLE.firstTime)} to a day after ${basis} (${isoDate(latest)})`,
   };
+  return { metadata, times };
+}
+
+/** What a decoded feature becomes: a quake, or why it cannot be one. */
+export function featureOutcome(feature: unknown, times: TimeRange): Quake | Unusable {
+  const result = toQuake(feature, times);
+  return typeof result === 'string' ? { id: featureId(feature), reason: result } : result;
+}
+
+/**
+ * The feed of `count` features whose outcomes `outcomeAt` gives, in feed order: the quakes, one
+ * per id (the newest revision when an id repeats), and the rejects.
+ */
+export function collectFeed(
+  metadata: FeedMetadata,
+  count: number,
+  outcomeAt: (index: number) => Quake | Unusable,
+): ParsedFeed {
   const quakes: Quake[] = [];
   const rejects: Reject[] = [];
   const positionById = new Map<string, number>();
-  const features: unknown[] = doc.features;
-  for (let index = 0; index < features.length; index++) {
-    const feature = features[index];
-    const result = toQuake(feature, times);
-    if (typeof result === 'string') {
-      rejects.push({ index, id: featureId(feature), reason: result });
+  for (let index = 0; index < count; index++) {
+    const result = outcomeAt(index);
+    if ('reason' in result) {
+      rejects.push({ index, id: result.id, reason: result.reason });
       continue;
     }
     const earlier = positionById.get(result.id);
@@ -126,12 +169,6 @@ function toMetadata(value: unknown): FeedMetadata {
 const MAX_TEXT = 1000;
 
 const PAGER_LEVELS: ReadonlySet<string> = new Set(['green', 'yellow', 'orange', 'red']);
-
-/** The origin times a feed's quakes may have: up to `latest`, described in `text` for a reason. */
-interface TimeRange {
-  readonly latest: number;
-  readonly text: string;
-}
 
 /** A quake, or the reason the feature is not one. */
 function toQuake(feature: unknown, times: TimeRange): Quake | string {

@@ -1,6 +1,6 @@
 /**
  * The dashboard's controller. Data flows one way:
- *   feed text -> parseFeedText -> QuakeStore diff (added / revised / removed by id and `updated`)
+ *   feed text -> FeedReader (parseFeedText) -> QuakeStore diff (added / revised / removed by id and `updated`)
  *   -> markers, list, statistics, alerts.
  * In live mode a bridge pushes the same quakes over a WebSocket instead (BridgeClient -> the same
  * store); when the bridge is unreachable the page polls USGS meanwhile.
@@ -9,10 +9,10 @@
  */
 import { clip } from '../core/errors.ts';
 import { quakeExtent } from '../core/extent.ts';
-import { parseFeedText, type Reject } from '../core/feed.ts';
+import type { Reject } from '../core/feed.ts';
 import { type FeedOddity, feedOddities } from '../core/feed-oddities.ts';
 import { type FeedSource, feedSource } from '../core/feed-source.ts';
-import { generatedOf, sameFeatures } from '../core/feed-text.ts';
+import { FeedReader, generatedOf, sameFeatures } from '../core/feed-text.ts';
 import { compileFilter, countTypes, referenceTime } from '../core/filter.ts';
 import {
   connectingTo,
@@ -74,6 +74,8 @@ const WINDOW_SPEC = tumblingWindows();
 export class Dashboard {
   readonly #settings = new SettingsStore();
   readonly #store = new QuakeStore();
+  /** Decodes and checks only the features a poll changed. */
+  readonly #reader = new FeedReader();
   readonly #poller: FeedPoller;
   #i18n: I18n;
   #theme: Theme = initialTheme();
@@ -385,7 +387,7 @@ export class Dashboard {
       this.#lastText = text;
     } else {
       // Throws FeedError on a body that is not a feed: the poller reports it, the old data stays.
-      const feed = parseFeedText(text, Date.now());
+      const feed = this.#reader.read(text, Date.now());
       this.#rejects = feed.rejects;
       this.#oddities = feedOddities(feed);
       this.#lastText = text;
@@ -409,8 +411,7 @@ export class Dashboard {
     const update = this.#pageState.updated();
     if (change.added.length > 0) this.#fresh = newsIds(change.added, since);
     if (first || !isEmptyChange(change)) {
-      this.#refresh(change, since !== null);
-      if (first) this.#map.fitQuakes(quakeExtent(this.#shown));
+      this.#refresh(change, { highlight: since !== null, fit: first });
       this.#raiseAlerts(since);
     } else if (moved) this.#refreshClock();
     this.#showStatus();
@@ -430,13 +431,14 @@ export class Dashboard {
     this.#publish();
   }
 
-  /** Re-derives everything on screen from the store and the settings. */
-  #refresh(change: StoreChange | null, highlight = false): void {
+  /**
+   * Re-derives everything on screen from the store and the settings; `highlight` pulses the
+   * arrivals, `fit` fits the map's first view to the quakes shown.
+   */
+  #refresh(change: StoreChange | null, { highlight = false, fit = false } = {}): void {
     const { filter, colourBy } = this.#settings.settings;
     const reference = referenceTime(this.#generated, this.#store.values(), Date.now());
     const visible = compileFilter(filter, reference);
-    if (change === null) this.#map.filter(visible);
-    else this.#map.apply(change, visible, highlight);
     const shown: Quake[] = [];
     let oldest = Number.POSITIVE_INFINITY;
     for (const quake of this.#store.values()) {
@@ -445,6 +447,10 @@ export class Dashboard {
     }
     this.#shown = shown;
     this.#oldest = oldest;
+    // Fitted before the dots join the map, so they are painted once, in the view they are seen in.
+    if (fit) this.#map.fitQuakes(quakeExtent(shown));
+    if (change === null) this.#map.filter(visible);
+    else this.#map.apply(change, visible, highlight);
     const i18n = this.#i18n;
     this.#showList();
     this.#timeStats(reference);

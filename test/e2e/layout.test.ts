@@ -86,6 +86,34 @@ describe('laptop and tablet layouts', () => {
     });
   }
 
+  it('at 1440x900 keeps the map its size when the first data replaces "Loading"', async () => {
+    const { page, problems } = await openDashboard(env.browser, { width: 1440, height: 900 });
+    // Every size the map's box takes from the start: a resize would redraw the map a second time.
+    await page.addInitScript(() => {
+      const sizes: string[] = [];
+      Object.assign(window, { mapSizes: sizes });
+      document.addEventListener('DOMContentLoaded', () => {
+        new ResizeObserver(([entry]) => {
+          const { width, height } = (entry as ResizeObserverEntry).contentRect;
+          sizes.push(`${width}x${height}`);
+        }).observe(document.querySelector('#map') as HTMLElement);
+      });
+    });
+    // "Loading <a short URL>" shares a line with the feed picker; the status of the data ("Not
+    // updating · Generated ... · refreshes every 2 minutes") is too long to.
+    env.usgs.set('/w', { body: JSON.stringify(rawFeed(WEEK)) });
+    await page.goto(dashboardUrl({ feed: env.usgs.url('/w'), poll: '120000', lang: 'en' }));
+    await waitForUpdates(page, 1);
+    // Two frames later, the observer has reported any resize the data caused.
+    await page.evaluate(
+      () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))),
+    );
+    const sizes = await page.evaluate(() => (window as unknown as { mapSizes: string[] }).mapSizes);
+    expect(sizes.length).toBeGreaterThan(0);
+    expect(new Set(sizes).size).toBe(1);
+    expect(problems).toEqual({ cspViolations: [], errors: [] });
+  });
+
   it('at 1280x720 gives the map the window height beside the list', async () => {
     const { page } = await openDashboard(env.browser, { width: 1280, height: 720 });
     await page.goto(dashboardUrl({ feed: env.usgs.url(`/fixtures/${WEEK}`), lang: 'en' }));

@@ -77,6 +77,87 @@ describe('live statistics', () => {
   });
 });
 
+describe('a re-poll that changes nothing shown', () => {
+  it('writes nothing in the statistics, the charts or the list', async () => {
+    const raw = rawFeed(DAY_FEED);
+    const path = '/stats/regenerated.geojson';
+    env.usgs.set(path, { body: JSON.stringify(raw) });
+    const { page, problems } = await openDashboard(env.browser);
+    await page.goto(dashboardUrl({ feed: env.usgs.url(path), poll: '200', lang: 'en' }));
+    await waitForUpdates(page, 1);
+    await page.evaluate(() => {
+      const changed: string[] = [];
+      Object.assign(window, { changed });
+      const observer = new MutationObserver((records) => {
+        for (const record of records) {
+          const target =
+            record.target instanceof Element ? record.target : record.target.parentElement;
+          changed.push(`${record.type} in ${target?.closest('[id]')?.id} (${target?.tagName})`);
+        }
+      });
+      for (const id of ['kpis', 'activity', 'windows', 'regions', 'filters', 'quake-list']) {
+        observer.observe(document.getElementById(id) as HTMLElement, {
+          subtree: true,
+          childList: true,
+          attributes: true,
+          characterData: true,
+        });
+      }
+    });
+    // USGS regenerated the feed a millisecond later: the same quakes, figures and labels.
+    const generated = raw.metadata.generated + 1;
+    env.usgs.set(path, {
+      body: JSON.stringify({ ...raw, metadata: { ...raw.metadata, generated } }),
+    });
+    const polls = Number((await state(page)).updates);
+    await waitForUpdates(page, polls + 2);
+    expect(await page.evaluate(() => (window as unknown as { changed: string[] }).changed)).toEqual(
+      [],
+    );
+    await expectStats(page, raw.features, generated);
+    expect(problems).toEqual({ cspViolations: [], errors: [] });
+  });
+});
+
+describe('a poll that revises a quake out of view', () => {
+  it('rewrites no row of the list', async () => {
+    const raw = rawFeed(DAY_FEED);
+    const path = '/stats/revised.geojson';
+    env.usgs.set(path, { body: JSON.stringify(raw) });
+    const { page, problems } = await openDashboard(env.browser);
+    await page.goto(dashboardUrl({ feed: env.usgs.url(path), poll: '200', lang: 'en' }));
+    await waitForUpdates(page, 1);
+    await page.evaluate(() => {
+      const changed: string[] = [];
+      Object.assign(window, { changed });
+      new MutationObserver((records) => {
+        for (const record of records) changed.push(`${record.type} ${record.attributeName}`);
+      }).observe(document.getElementById('quake-list') as HTMLElement, {
+        subtree: true,
+        childList: true,
+        attributes: true,
+        characterData: true,
+      });
+    });
+    // The list shows the newest quakes first: the oldest one is far below the rows in view.
+    const oldest = raw.features.reduce((a, b) => (a.properties.time < b.properties.time ? a : b));
+    const revised = {
+      ...oldest,
+      properties: { ...oldest.properties, mag: 3.3, updated: oldest.properties.updated + 60_000 },
+    };
+    const features = raw.features.map((f) => (f === oldest ? revised : f));
+    env.usgs.set(path, { body: JSON.stringify({ ...raw, features }) });
+    const polls = Number((await state(page)).updates);
+    await waitForUpdates(page, polls + 2);
+    expect(await page.evaluate(() => (window as unknown as { changed: string[] }).changed)).toEqual(
+      [],
+    );
+    expect(await page.locator(`[role="option"][data-id="${oldest.id}"]`).count()).toBe(0);
+    await expectStats(page, features, raw.metadata.generated);
+    expect(problems).toEqual({ cspViolations: [], errors: [] });
+  });
+});
+
 describe('filters', () => {
   it('change the markers, the list and the statistics together', async () => {
     const { page, problems } = await openDashboard(env.browser);

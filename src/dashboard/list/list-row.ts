@@ -1,4 +1,8 @@
-/** One row of the quake list. Rows are recycled while scrolling, so `fill` rewrites every part. */
+/**
+ * One row of the quake list. Rows are recycled while scrolling, so `fill` rewrites every part,
+ * unless the row already shows the same quake in the same place and state: an update that
+ * changes no row in view then formats and writes nothing.
+ */
 import type { Quake } from '../../core/quake.ts';
 import type { ColourBy } from '../../core/scale.ts';
 import type { I18n } from '../i18n/i18n.ts';
@@ -16,6 +20,8 @@ export class ListRow {
   readonly #fresh = el('span', { className: 'tag tag-new' });
   readonly #tsunami = el('span', { className: 'tag tag-tsunami', text: 'tsunami' });
   readonly #impact = impactTags();
+  /** What the row shows now (see fill). */
+  #shown: readonly unknown[] = [];
 
   constructor(slot: number) {
     this.element = el(
@@ -40,6 +46,9 @@ export class ListRow {
     i18n: I18n,
     colourBy: ColourBy,
   ): void {
+    const shown = [quake, index, total, state.selected, state.active, state.fresh, i18n, colourBy];
+    if (shown.every((part, i) => part === this.#shown[i])) return;
+    this.#shown = shown;
     const row = this.element;
     row.dataset.index = String(index);
     row.dataset.id = quake.id;

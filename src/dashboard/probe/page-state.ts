@@ -51,7 +51,11 @@ export class PageState {
 
   publish(view: PageView): void {
     const counts = { polls: this.#polls, updates: this.#updates, failures: this.#failures };
-    Object.assign(this.#body.dataset, pageData(view, counts));
+    const dataset = this.#body.dataset;
+    // Only what changed: an update that changes no figure writes nothing to the page.
+    for (const [key, value] of Object.entries(pageData(view, counts))) {
+      if (dataset[key] !== value) dataset[key] = value;
+    }
   }
 }
 

@@ -2,7 +2,7 @@
 import type { Summary } from '../../core/stats.ts';
 import type { I18n, MessageKey } from '../i18n/i18n.ts';
 import { placeOf } from '../map/popup.ts';
-import { el } from '../ui/dom.ts';
+import { el, setText } from '../ui/dom.ts';
 
 const TILES = ['count', 'max', 'mean', 'significant', 'tsunami', 'lastHour'] as const;
 type Tile = (typeof TILES)[number];
@@ -39,13 +39,18 @@ export class Kpis {
     for (const tile of TILES) {
       const [text, raw] = hasData ? values[tile] : ['—', null];
       const value = this.#values.get(tile) as HTMLElement;
-      value.textContent = text;
-      value.dataset.value = raw === null ? '' : String(raw);
-      (this.#labels.get(tile) as HTMLElement).textContent = i18n.t(`stats.${tile}` as MessageKey);
+      setText(value, text);
+      const data = raw === null ? '' : String(raw);
+      if (value.dataset.value !== data) value.dataset.value = data;
+      setText(this.#labels.get(tile) as HTMLElement, i18n.t(`stats.${tile}` as MessageKey));
     }
-    (this.#notes.get('count') as HTMLElement).textContent =
-      total === summary.count ? '' : i18n.t('stats.of', { total: i18n.integer(total) });
-    (this.#notes.get('max') as HTMLElement).textContent =
-      strongest === null ? '' : placeOf(strongest, i18n);
+    setText(
+      this.#notes.get('count') as HTMLElement,
+      total === summary.count ? '' : i18n.t('stats.of', { total: i18n.integer(total) }),
+    );
+    setText(
+      this.#notes.get('max') as HTMLElement,
+      strongest === null ? '' : placeOf(strongest, i18n),
+    );
   }
 }

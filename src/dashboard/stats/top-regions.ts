@@ -5,6 +5,8 @@ import { el } from '../ui/dom.ts';
 
 export class TopRegions {
   readonly #list: HTMLOListElement;
+  /** What the list shows now: an update that changes neither rewrites nothing. */
+  #shown: { regions: readonly RegionCount[]; i18n: I18n } | null = null;
 
   constructor(box: HTMLElement) {
     this.#list = el('ol', { className: 'regions' });
@@ -12,6 +14,9 @@ export class TopRegions {
   }
 
   update(regions: readonly RegionCount[], i18n: I18n): void {
+    if (this.#shown !== null && this.#shown.i18n === i18n && same(this.#shown.regions, regions))
+      return;
+    this.#shown = { regions, i18n };
     const top = regions[0]?.count ?? 1;
     const rows = regions.map(({ region, count, maxMag }) => {
       const bar = el('span', { className: 'region-bar' });
@@ -29,4 +34,13 @@ export class TopRegions {
       rows.push(el('li', { className: 'muted', text: i18n.t('regions.none') }));
     this.#list.replaceChildren(...rows);
   }
+}
+
+function same(a: readonly RegionCount[], b: readonly RegionCount[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every(
+      (x, i) => x.region === b[i]?.region && x.count === b[i]?.count && x.maxMag === b[i]?.maxMag,
+    )
+  );
 }

@@ -28,6 +28,8 @@ export class WindowChart {
   readonly #legend = el('span');
   readonly #from = el('span');
   readonly #to = el('span');
+  /** What the chart shows now: an update that changes neither the windows nor the language redraws nothing. */
+  #shown: { key: string; i18n: I18n } | null = null;
 
   constructor(box: HTMLElement) {
     const threshold = magY(DEFAULT_ALERT_THRESHOLD);
@@ -50,6 +52,9 @@ export class WindowChart {
     const byStart = new Map<number, WindowStats>();
     for (const window of windows) byStart.set(window.start, window);
     const slots = shownStarts(spec, reference);
+    const key = `${spec.sizeMs}:${slots.map((start) => figuresOf(start, byStart.get(start))).join(';')}`;
+    if (this.#shown !== null && this.#shown.key === key && this.#shown.i18n === i18n) return;
+    this.#shown = { key, i18n };
     const peak = Math.max(1, ...slots.map((start) => byStart.get(start)?.count ?? 0));
     const step = WIDTH / slots.length;
     const bars: SVGElement[] = [];
@@ -99,6 +104,12 @@ export class WindowChart {
     this.#from.textContent = i18n.short(slots[0] as number);
     this.#to.textContent = i18n.short(newest + spec.sizeMs);
   }
+}
+
+function figuresOf(start: number, window: WindowStats | undefined): string {
+  return window === undefined
+    ? String(start)
+    : `${start},${window.count},${window.withMagnitude},${window.avgMag},${window.maxMag}`;
 }
 
 function magY(mag: number): string {

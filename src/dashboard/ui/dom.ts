@@ -40,6 +40,22 @@ export function svg<K extends keyof SVGElementTagNameMap>(
   return node;
 }
 
+/**
+ * Sets a node's text only when it differs: an update that changes nothing on screen writes
+ * nothing, so the browser has no style, layout or paint to redo for it.
+ */
+export function setText(node: Node, text: string): void {
+  if (node.textContent !== text) node.textContent = text;
+}
+
+/** Sets the attributes whose values differ (see setText). */
+export function setAttrs(node: Element, attrs: Readonly<Record<string, string | number>>): void {
+  for (const [name, value] of Object.entries(attrs)) {
+    const text = String(value);
+    if (node.getAttribute(name) !== text) node.setAttribute(name, text);
+  }
+}
+
 /** The element with this id; throws when the page template lacks it (a build mistake, not runtime trouble). */
 export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   const node = document.getElementById(id);
