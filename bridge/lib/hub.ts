@@ -76,8 +76,15 @@ interface Session {
 
 /** How often paused clients are checked for a drained socket and for a stall. */
 const CATCH_UP_MS = 100;
-/** Most records in one batch frame (version 2): a Kafka fetch's worth, a few hundred KB. */
+/** Most records in one batch frame (version 2): about a Kafka fetch of one partition. */
 const BATCH_RECORDS = 1000;
+/**
+ * Most characters of message text a batch frame takes more records after, so that a client past
+ * its limit holds at most about this much more (messages of up to 64 KiB would otherwise make a
+ * frame of 1,000 of them 64 MiB); a record encoded by the frame counts as a typical message.
+ */
+const BATCH_CHARS = 256 * 1024;
+const ENCODED_CHARS = 400;
 
 /** A batch frame of the records from some seq on: its bytes (null: the client wanted none), and the seq after them. */
 interface Batch {
@@ -426,12 +433,16 @@ export class Hub {
     if (built !== undefined) return built;
     const end = Math.min(head, from + BATCH_RECORDS);
     const entries: Entry[] = [];
-    for (let seq = from; seq < end; seq++) {
-      const entry = this.#relay.at(seq) as Entry;
-      if (this.#wants(session, entry)) entries.push(entry);
+    let chars = 0;
+    let seq = from;
+    while (seq < end && chars < BATCH_CHARS) {
+      const entry = this.#relay.at(seq++) as Entry;
+      if (!this.#wants(session, entry)) continue;
+      entries.push(entry);
+      chars += entry.record.text?.length ?? ENCODED_CHARS;
     }
     const bytes = entries.length === 0 ? null : textFrame(batchFrameText(entries));
-    const batch = { bytes, next: end };
+    const batch = { bytes, next: seq };
     if (key !== null) this.#batches.set(key, batch);
     return batch;
   }

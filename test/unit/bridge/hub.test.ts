@@ -518,6 +518,29 @@ describe('Hub: protocol version 2', () => {
     expect(strong[0]?.frames().at(-1)?.cursor).toBe(strongV1.frames().at(-1)?.cursor);
   });
 
+  it('cuts a batch of large messages into frames of about 256 KiB, so a paused client holds at most one of them more', async () => {
+    start({ maxBufferedBytes: 1 << 20 });
+    const client = connect('v=2');
+    await settle();
+    for (let i = 0; i < 12; i++) {
+      const n = offset++;
+      const quake = makeQuake({ id: `q${n}`, time: NOW - HOUR, place: 'x'.repeat(50_000) });
+      const entry = relay.append({
+        position: 'sismos:0',
+        offset: BigInt(n),
+        kind: 'quake',
+        quake,
+        window: null,
+        text: JSON.stringify(toMessage(quake)),
+      });
+      if (entry !== null) hub.publish(entry);
+    }
+    await settle();
+    const batches = client.frames().filter((f) => f.type === 'batch');
+    expect(batches.map((f) => (f.items as unknown[]).length)).toEqual([6, 6]);
+    expect(relayedIds(client)).toEqual(ids(0, 12));
+  });
+
   it('queues nothing more for a client over the limit and catches it up as it drains; closes one that takes nothing with 4008', async () => {
     start();
     const reader = connect('v=2');
