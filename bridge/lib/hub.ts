@@ -257,6 +257,7 @@ export class Hub {
     if (this.#sessions.size === 0 || from >= head) return;
     // Version-1 frames only for version-1 clients; one arriving later has its frames built for it.
     if (this.#speaks(1)) {
+      relay.buildCursors(from, head);
       const texts: string[] = [];
       for (let seq = from; seq < head; seq++) texts.push(recordFrameText(relay.at(seq) as Entry));
       this.#frames.add(from, texts);
