@@ -509,7 +509,7 @@ async function main(): Promise<void> {
             .join(
               ', ',
             )}: a client that flow control pauses catches up from the records the bridge keeps, and with the default 10,000 a burst of 100,000 would close a slow client (4008) instead.`,
-          'The WebSocket clients live in one child process per core that reads frames by their headers, looks at one byte of each, and skips over the rest of a frame cut by a read without copying it, so that the server they read, not they, sets the pace; a browser does far more per frame. The bare consumer does nothing with the records.',
+          'The WebSocket clients live in one child process per core that reads frames by their headers, looks at one byte of each, and skips over the rest of a frame cut by a read without copying it, so that the server they read, not they, sets the pace; a browser does far more per frame. A client of protocol 2 reads each batch frame whole to count the quakes in it. The bare consumer does nothing with the records.',
           'The bare ws server (bench/lib/bare-broadcaster.ts) writes the bridge\'s own frames for the same messages, built before its clock starts, to the same reader processes, waiting for "drain" whenever a socket is full: the most this machine delivers to those readers. Its clock starts when it starts writing, the bridge\'s when the producer commits.',
           'Broker, producer, reader and bridge share the same two cores, as they would on a small server.',
         ],

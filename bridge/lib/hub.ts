@@ -2,7 +2,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import { ProtocolError } from '../../src/core/errors.ts';
 import {
-  batchFrameText,
+  batchFramePieces,
   helloFrameText,
   recordFrameText,
   snapshotFrameHead,
@@ -22,7 +22,7 @@ import type { Entry, RelayLog } from '../../src/core/relay-log.ts';
 import { ConnectionLimits } from './connection-limits.ts';
 import { FrameCache } from './frame-cache.ts';
 import { type SharedSnapshot, SnapshotCache } from './snapshot-cache.ts';
-import { closeReason, textFrame, textFrameAround } from './ws-frame.ts';
+import { closeReason, textFrame, textFrameAround, textFrameOf } from './ws-frame.ts';
 
 export interface HubOptions {
   readonly mode: 'kafka' | 'direct';
@@ -442,7 +442,7 @@ export class Hub {
       entries.push(entry);
       chars += entry.record.text?.length ?? ENCODED_CHARS;
     }
-    const bytes = entries.length === 0 ? null : textFrame(batchFrameText(entries));
+    const bytes = entries.length === 0 ? null : textFrameOf(batchFramePieces(entries));
     const batch = { bytes, next: seq };
     if (key !== null) this.#batches.set(key, batch);
     return batch;

@@ -40,19 +40,44 @@ export function recordFrameText({ record, cursor }: Entry): string {
  * without the cursor, and the cursor after the last. `entries` is not empty.
  */
 export function batchFrameText(entries: readonly Entry[]): string {
-  let items = '';
-  for (const { record } of entries) items += `${items === '' ? '' : ','}{${recordFields(record)}}`;
+  return batchFramePieces(entries).join('');
+}
+
+/**
+ * batchFrameText in pieces that join into it: a message's text is a piece of its own, so that the
+ * frame's bytes are written from the texts as they are, never copied into one long string first.
+ */
+export function batchFramePieces(entries: readonly Entry[]): string[] {
+  const pieces = ['{"type":"batch","items":['];
+  for (const [i, { record }] of entries.entries()) {
+    const comma = i === 0 ? '' : ',';
+    if (record.window !== null) {
+      pieces.push(`${comma}{${statsFields(record.window)}}`);
+    } else {
+      pieces.push(`${comma}{"type":"${quakeType(record)}","quake":`, messageText(record), '}');
+    }
+  }
   const { cursor } = entries.at(-1) as Entry;
-  return `{"type":"batch","items":[${items}],"cursor":${JSON.stringify(cursor)}}`;
+  pieces.push(`],"cursor":${JSON.stringify(cursor)}}`);
+  return pieces;
 }
 
 /** The fields of a record's frame (RecordItem) but the cursor, without the braces. */
 function recordFields(record: RelayRecord): string {
-  if (record.window !== null) {
-    return `"type":"stats","window":${JSON.stringify(toStatsMessage(record.window))}`;
-  }
-  const type = record.kind === 'alert' ? 'alert' : 'quake';
-  return `"type":"${type}","quake":${record.text ?? encodeMessage(record.quake as Quake)}`;
+  if (record.window !== null) return statsFields(record.window);
+  return `"type":"${quakeType(record)}","quake":${messageText(record)}`;
+}
+
+function statsFields(window: WindowStats): string {
+  return `"type":"stats","window":${JSON.stringify(toStatsMessage(window))}`;
+}
+
+function quakeType(record: RelayRecord): 'quake' | 'alert' {
+  return record.kind === 'alert' ? 'alert' : 'quake';
+}
+
+function messageText(record: RelayRecord): string {
+  return record.text ?? encodeMessage(record.quake as Quake);
 }
 
 /** The start of a snapshot frame, up to its `reset`: the part that differs from client to client. */
