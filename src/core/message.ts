@@ -266,7 +266,11 @@ export function messageTime(value: unknown): number {
  */
 function toIsoStringTime(text: string): number | null {
   if (text.length !== 24 || text.charCodeAt(23) !== 0x5a) return null;
-  for (const [at, char] of ISO_STRING_SEPARATORS) if (text.charCodeAt(at) !== char) return null;
+  // "-", "-", "T", ":", ":" and "." where toISOString writes them.
+  if (text.charCodeAt(4) !== 0x2d || text.charCodeAt(7) !== 0x2d || text.charCodeAt(10) !== 0x54)
+    return null;
+  if (text.charCodeAt(13) !== 0x3a || text.charCodeAt(16) !== 0x3a || text.charCodeAt(19) !== 0x2e)
+    return null;
   const year = digitsAt(text, 0, 4);
   const month = digitsAt(text, 5, 2);
   const day = digitsAt(text, 8, 2);
@@ -280,16 +284,6 @@ function toIsoStringTime(text: string): number | null {
   if (hour > 23 || minute > 59 || second > 59) return null;
   return Date.UTC(year, month - 1, day, hour, minute, second, ms);
 }
-
-/** Where Date.toISOString's form has "-", "T", ":" and ".". */
-const ISO_STRING_SEPARATORS: readonly [number, number][] = [
-  [4, 0x2d],
-  [7, 0x2d],
-  [10, 0x54],
-  [13, 0x3a],
-  [16, 0x3a],
-  [19, 0x2e],
-];
 
 /** The number the `count` decimal digits of `text` at `at` write; -1 when one is no digit. */
 function digitsAt(text: string, at: number, count: number): number {
