@@ -1,8 +1,8 @@
 /**
  * Benchmark 3, the bridge relay on the real broker: how fast bridge/server.ts (Kafka mode) gets
- * 100,000 challenge-4 messages from `sismos` to 1 and to 100 WebSocket clients, against a bare
- * kafkajs consumer reading the same records; and how much latency it adds at a steady 1,000
- * messages a second.
+ * 100,000 challenge-4 messages from `sismos` to 1 and to 100 WebSocket clients (protocol 1, and
+ * to 1 client of protocol 2, the dashboard's: batch frames), against a bare kafkajs consumer
+ * reading the same records; and how much latency it adds at a steady 1,000 messages a second.
  *
  *   npx tsx bench/bridge-relay.ts      (BENCH_RUNS=5 by default; KAFKA_BROKERS to use a running broker)
  *
@@ -248,14 +248,20 @@ function delivery(started: number, { last, bytes }: { last: number; bytes: numbe
   return { records: throughput(started, last), bytes: (bytes * 1000) / (last - started) };
 }
 
+/** The bridge's WebSocket address asking for protocol `version` (docs/protocol.md, "Versions"). */
+function speaking(url: string, version: number): string {
+  return version === 1 ? url : `${url}?v=${version}`;
+}
+
 async function bridgeThroughput(
   brokers: string,
   records: Message[],
   clients: number,
+  version = 1,
 ): Promise<Delivery> {
   const topics = await freshTopics(brokers);
   const bridge = await startBridge(brokers, topics);
-  const readers = readersOf(bridge.url, clients);
+  const readers = readersOf(speaking(bridge.url, version), clients);
   try {
     await Promise.all(readers.map((reader) => reader.next('ready')));
     const done = allDone(readers);
@@ -300,13 +306,17 @@ interface Latency {
 }
 
 /**
- * Latency of the bare consumer and of a WebSocket client of the bridge, measured together on the
- * same records at the same time, so that the shared machine's noise hits both alike.
+ * Latency of the bare consumer and of WebSocket clients of the bridge (protocols 1 and 2),
+ * measured together on the same records at the same time, so that the shared machine's noise hits
+ * them alike.
  */
-async function latencies(brokers: string): Promise<{ bare: Latency; bridge: Latency }> {
+async function latencies(
+  brokers: string,
+): Promise<{ bare: Latency; bridge: Latency; bridge2: Latency }> {
   const topics = await freshTopics(brokers);
   const bridge = await startBridge(brokers, topics);
   const client = child('lib/ws-clients.ts', [bridge.url, '1', 'latency']);
+  const client2 = child('lib/ws-clients.ts', [speaking(bridge.url, 2), '1', 'latency']);
   const bare = child('lib/bare-consumer.ts', [
     brokers,
     topics.quake,
@@ -315,22 +325,31 @@ async function latencies(brokers: string): Promise<{ bare: Latency; bridge: Late
   ]);
   const producer = kafka(brokers).producer({ createPartitioner: Partitioners.DefaultPartitioner });
   try {
-    await Promise.all([client.next('ready'), bare.next('ready'), producer.connect()]);
+    await Promise.all([
+      client.next('ready'),
+      client2.next('ready'),
+      bare.next('ready'),
+      producer.connect(),
+    ]);
     await produceSteadily(producer, topics.quake, WARM_UP_SECONDS);
-    for (const reader of [client, bare]) reader.process.send({ type: 'reset' });
+    for (const reader of [client, client2, bare]) reader.process.send({ type: 'reset' });
     await produceSteadily(producer, topics.quake, LATENCY_SECONDS);
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    const [fromBare, fromBridge] = await Promise.all(
-      [bare, client].map((reader) => {
+    const [fromBare, fromBridge, fromBridge2] = await Promise.all(
+      [bare, client, client2].map((reader) => {
         const report = reader.next<Latency & { type: 'latency' }>('latency');
         reader.process.send({ type: 'report' });
         return report;
       }),
     );
-    return { bare: fromBare as Latency, bridge: fromBridge as Latency };
+    return {
+      bare: fromBare as Latency,
+      bridge: fromBridge as Latency,
+      bridge2: fromBridge2 as Latency,
+    };
   } finally {
     await producer.disconnect();
-    await Promise.all([client.stop(), bare.stop()]);
+    await Promise.all([client.stop(), client2.stop(), bare.stop()]);
     await bridge.stop();
   }
 }
@@ -349,25 +368,29 @@ async function main(): Promise<void> {
       const bare: number[] = [];
       const relayed = new Map<number, Delivery[]>(CLIENT_COUNTS.map((n) => [n, []]));
       const broadcast = new Map<number, Delivery[]>(CLIENT_COUNTS.map((n) => [n, []]));
+      const relayed2: Delivery[] = [];
       for (let run = 1; run <= RUNS; run++) {
         bare.push(await bareThroughput(brokers, records));
+        relayed2.push(await bridgeThroughput(brokers, records, 1, 2));
         for (const clients of CLIENT_COUNTS) {
           relayed.get(clients)?.push(await bridgeThroughput(brokers, records, clients));
           if (clients > 1) broadcast.get(clients)?.push(await bareBroadcast(clients));
         }
         const megabytes = (d: Delivery | undefined) => `${format((d?.bytes ?? 0) / 1e6)} MB/s`;
         console.log(
-          `run ${run}/${RUNS}: bare consumer ${format(bare.at(-1) as number)} records/s; ${CLIENT_COUNTS.map((n) => `bridge to ${n} client${n === 1 ? '' : 's'} ${format(relayed.get(n)?.at(-1)?.records ?? 0)} records/s (${megabytes(relayed.get(n)?.at(-1))})${n > 1 ? `, bare ws server to ${n} ${megabytes(broadcast.get(n)?.at(-1))}` : ''}`).join('; ')}`,
+          `run ${run}/${RUNS}: bare consumer ${format(bare.at(-1) as number)} records/s; bridge to 1 client, protocol 2 ${format(relayed2.at(-1)?.records ?? 0)} records/s; ${CLIENT_COUNTS.map((n) => `bridge to ${n} client${n === 1 ? '' : 's'} ${format(relayed.get(n)?.at(-1)?.records ?? 0)} records/s (${megabytes(relayed.get(n)?.at(-1))})${n > 1 ? `, bare ws server to ${n} ${megabytes(broadcast.get(n)?.at(-1))}` : ''}`).join('; ')}`,
         );
       }
       const bareLatency: Latency[] = [];
       const bridgeLatency: Latency[] = [];
+      const bridge2Latency: Latency[] = [];
       for (let run = 1; run <= RUNS; run++) {
-        const { bare: b, bridge: w } = await latencies(brokers);
+        const { bare: b, bridge: w, bridge2: w2 } = await latencies(brokers);
         bareLatency.push(b);
         bridgeLatency.push(w);
+        bridge2Latency.push(w2);
         console.log(
-          `latency run ${run}/${RUNS}: bare consumer p50 ${format(b.p50)} p99 ${format(b.p99)} ms; WebSocket client p50 ${format(w.p50)} p99 ${format(w.p99)} ms (${w.count} records)`,
+          `latency run ${run}/${RUNS}: bare consumer p50 ${format(b.p50)} p99 ${format(b.p99)} ms; WebSocket client p50 ${format(w.p50)} p99 ${format(w.p99)} ms (${w.count} records); protocol 2 p50 ${format(w2.p50)} p99 ${format(w2.p99)} ms (${w2.count} records)`,
         );
       }
       const perSecond = (values: number[]) =>
@@ -376,17 +399,26 @@ async function main(): Promise<void> {
         `${format(median(values.map((d) => d.bytes)) / 1e6)} MB/s`;
       const ms = (values: number[]) => `${format(median(values))} ms`;
       const figures = [
+        figure(
+          'relay-1-v2',
+          'bridge to 1 WebSocket client, protocol 2 ÷ bare consumer (throughput)',
+          '×',
+          ratios(
+            relayed2.map((d) => d.records),
+            bare,
+          ),
+          { op: '>=', value: 0.8 },
+        ),
         ...CLIENT_COUNTS.map((clients) =>
           clients === 1
             ? figure(
                 'relay-1',
-                'bridge to 1 WebSocket client ÷ bare consumer (throughput)',
+                'bridge to 1 WebSocket client, protocol 1 ÷ bare consumer (throughput)',
                 '×',
                 ratios(
                   (relayed.get(1) ?? []).map((d) => d.records),
                   bare,
                 ),
-                { op: '>=', value: 0.8 },
               )
             : figure(
                 `relay-${clients}`,
@@ -400,8 +432,15 @@ async function main(): Promise<void> {
               ),
         ),
         figure(
+          'relay-latency-p99-v2',
+          `p99 latency added at ${RATE.toLocaleString('en')} records/s (WebSocket client, protocol 2 − bare consumer)`,
+          ' ms',
+          bridge2Latency.map((w, i) => w.p99 - (bareLatency[i] as Latency).p99),
+          { op: '<=', value: 5 },
+        ),
+        figure(
           'relay-latency-p99',
-          `p99 latency added at ${RATE.toLocaleString('en')} records/s (WebSocket client − bare consumer)`,
+          `p99 latency added at ${RATE.toLocaleString('en')} records/s (WebSocket client, protocol 1 − bare consumer)`,
           ' ms',
           bridgeLatency.map((w, i) => w.p99 - (bareLatency[i] as Latency).p99),
           { op: '<=', value: 5 },
@@ -416,9 +455,14 @@ async function main(): Promise<void> {
             headers: ['reader', 'throughput', 'bytes delivered'],
             rows: [
               ['bare kafkajs consumer (eachBatch)', perSecond(bare), ''],
+              [
+                'bridge to 1 WebSocket client, protocol 2 (batch frames)',
+                perSecond(relayed2.map((d) => d.records)),
+                bytesPerSecond(relayed2),
+              ],
               ...CLIENT_COUNTS.flatMap((n) => [
                 [
-                  `bridge to ${n} WebSocket client${n === 1 ? '' : 's'} (each gets every record)`,
+                  `bridge to ${n} WebSocket client${n === 1 ? '' : 's'}, protocol 1 (each gets every record)`,
                   perSecond((relayed.get(n) ?? []).map((d) => d.records)),
                   bytesPerSecond(relayed.get(n) ?? []),
                 ],
@@ -445,10 +489,16 @@ async function main(): Promise<void> {
                 ms(bareLatency.map((l) => l.max)),
               ],
               [
-                'WebSocket client of the bridge',
+                'WebSocket client of the bridge, protocol 1',
                 ms(bridgeLatency.map((l) => l.p50)),
                 ms(bridgeLatency.map((l) => l.p99)),
                 ms(bridgeLatency.map((l) => l.max)),
+              ],
+              [
+                'WebSocket client of the bridge, protocol 2',
+                ms(bridge2Latency.map((l) => l.p50)),
+                ms(bridge2Latency.map((l) => l.p99)),
+                ms(bridge2Latency.map((l) => l.max)),
               ],
             ],
           },
@@ -459,7 +509,7 @@ async function main(): Promise<void> {
             .join(
               ', ',
             )}: a client that flow control pauses catches up from the records the bridge keeps, and with the default 10,000 a burst of 100,000 would close a slow client (4008) instead.`,
-          'The WebSocket clients live in one child process per core that reads frames by their headers, looks at one byte of each, and skips over the rest of a frame cut by a read without copying it, so that the server they read, not they, sets the pace; a browser does far more per frame. The bare consumer does nothing with the records.',
+          'The WebSocket clients live in one child process per core that reads frames by their headers, looks at one byte of each, and skips over the rest of a frame cut by a read without copying it, so that the server they read, not they, sets the pace; a browser does far more per frame. A client of protocol 2 reads each batch frame whole to count the quakes in it. The bare consumer does nothing with the records.',
           'The bare ws server (bench/lib/bare-broadcaster.ts) writes the bridge\'s own frames for the same messages, built before its clock starts, to the same reader processes, waiting for "drain" whenever a socket is full: the most this machine delivers to those readers. Its clock starts when it starts writing, the bridge\'s when the producer commits.',
           'Broker, producer, reader and bridge share the same two cores, as they would on a small server.',
         ],

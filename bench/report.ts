@@ -113,35 +113,49 @@ JS heap is weighed (after garbage collection) after 10, 250 and 500 polls.`,
 \`scripts/kafka-local.ts\`), against a bare kafkajs consumer (\`eachBatch\`, nothing else) reading the
 same 100,000 challenge-4 messages (real quakes with new ids). The messages are produced in one
 Kafka transaction, so every reader (all read committed records only) sees them at once when it
-commits; throughput is 100,000 ÷ (last record at the reader − commit). Latency is measured with
-the bare consumer and one WebSocket client of the bridge reading the same steady stream at the
-same time; each record's id carries its send time. With 100 clients the figure is bytes delivered
-per second against a bare \`ws\` server (\`bench/lib/bare-broadcaster.ts\`) writing the bridge's own
-frames for the same messages, built before its clock starts, to the same readers: the most the
-machine delivers to them. The readers run in one process per core and look at one byte of each
-frame (they used to set the 100-client figure themselves).
+commits; throughput is 100,000 ÷ (last record at the reader − commit), to a client of protocol 1
+(a frame per record) and to one of protocol 2 (a batch frame per fetch, what the dashboard speaks).
+Latency is measured with the bare consumer and a WebSocket client of the bridge per protocol
+reading the same steady stream at the same time; each record's id carries its send time. With
+100 clients the figure is bytes delivered per second against a bare \`ws\` server
+(\`bench/lib/bare-broadcaster.ts\`) writing the bridge's own frames for the same messages, built
+before its clock starts, to the same readers: the most the machine delivers to them. The readers
+run in one process per core and look at one byte of each frame (they used to set the 100-client
+figure themselves); a reader of protocol 2 reads each batch frame whole to count its quakes.
 
-What limits the bridge with one client (its CPU profile, \`BENCH_CPU_PROF\`, run of 2026-12-01 on a
+What limits the bridge with one client (its CPU profile, \`BENCH_CPU_PROF\`, runs of 2026-12-01 on a
 machine shared by eight jobs, so shares rather than times): its process is busy throughout the
-relay. Of its work, garbage collection takes about a quarter (every record is kept in the relay
-log for resuming clients, \`BRIDGE_BUFFER\`, so each one's message, quake, text and cursor survive
-to the old generation); \`decodeMessage\` about a quarter, half of it JSON.parse and half the checks
-of the fields (a record from Kafka is untrusted and never goes to a browser unchecked; the ISO
-times are the dearest); kafkajs decoding the fetch about an eighth (all the bare consumer does);
-framing and writing (the frame text with its cursor, its UTF-8 bytes, the socket) about a fifth;
-keeping the record and building its cursor (one part per partition, nine here) about a tenth.
-What was done: kafkajs fetches the next batch while the bridge works on the last one (0.30× to
-about 0.45×); a validated message is framed as its text came instead of being encoded again (a
-quarter of the work); each frame is built once and its bytes shared by every client. What would
-come next: several records per frame, as a protocol version the client negotiates, would save
-the cursor and the frame of all but the last record of a batch (about a tenth of the work; the
-relay log still keeps every record's cursor for version-1 clients); the rest is JSON.parse, the
-checks and the kept records' garbage, which no framing removes. Why 0.8× is out of reach for one
-Node thread: in the quiet run of 2026-11-23 the bare consumer took 8.8 µs a record (113,465
-records/s) and the bridge 19.7; 0.8× would leave the bridge 2.2 µs a record beyond what kafkajs
-does, less than reading and checking the untrusted message alone (about 5 µs). Checking in a
-worker thread would have to copy each checked quake back to the thread that keeps it, at about the
-cost of parsing it.`,
+relay. Of its work, before the changes below, garbage collection took about a quarter (every record
+is kept in the relay log for resuming clients, \`BRIDGE_BUFFER\`, so each one's message, quake, text
+and cursor survive to the old generation); \`decodeMessage\` about a quarter, half of it JSON.parse
+and half the checks of the fields (a record from Kafka is untrusted and never goes to a browser
+unchecked; the ISO times were the dearest); kafkajs decoding the fetch about an eighth (all the bare
+consumer does); framing and writing (the frame text with its cursor, its UTF-8 bytes, the socket)
+about a fifth; keeping the record and building its cursor (one part per partition, nine here)
+about a tenth. What was done: kafkajs fetches the next batch while the bridge works on the last one
+(0.30× to about 0.45×); a validated message is framed as its text came instead of being encoded
+again (a quarter of the work); each frame is built once and its bytes shared by every client. Then
+(2026-12-01): protocol version 2, which the dashboard speaks (docs/protocol.md): the records of one
+fetch go to a client as one batch frame with one cursor, written piece by piece from the messages'
+texts and built once for the clients with the same filters; the relay log builds a record's cursor
+only when a frame needs it (a batch frame, its last record's), from a checkpoint every 256 records,
+instead of building and keeping one per record; message times in the form toISOString writes are
+read digit by digit instead of through a regex and Date.parse. The bridge's CPU time over the relay
+of the 100,000 records (from its profiles, the machine being too loaded that morning for wall-clock
+ratios to settle: load averages of 10 to 40, the bare consumer between 30,000 and 118,000
+records/s) went from 3.6 s (3.1–3.7, 3 runs, protocol 1 before) to 2.5 s (2.3–2.6) with protocol 2
+and 2.3 s (2.0–2.5) with protocol 1, which the cursors and the times sped up as well; with one
+client, batch frames save little CPU over one frame per record (their bytes are the messages', to
+be written either way), but they save the cursor per record on the wire (a frame of protocol 2
+carries half the bytes) and the browser's parse of a frame per record. What is left, in shares of
+a protocol-2 relay: decodeMessage about 30% (JSON.parse half of it), garbage collection about 20%,
+kafkajs about a tenth, framing and writing about a tenth, keeping the record under a tenth. Why
+0.8× is out of reach for one Node thread: in the quiet run of 2026-11-23 the bare consumer took 8.8
+µs a record (113,465 records/s) and the bridge 19.7; 0.8× would leave the bridge 2.2 µs a record
+beyond what kafkajs does, less than reading and checking the untrusted message alone (about 5 µs);
+a third less CPU would bring the bridge to about 14 µs, about 0.6×, for the next quiet run to
+confirm. Checking in a worker thread would have to copy each checked quake back to the thread that keeps it,
+at about the cost of parsing it.`,
   },
   {
     id: 'snapshot',

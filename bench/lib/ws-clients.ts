@@ -3,12 +3,13 @@
  * that 100 of them (in a process per core) leave the CPU to the server they read: each does the
  * real handshake (no compression offered), reads frames by their headers, answers pings, and looks
  * inside only the frames it must (one byte of each data frame, to tell quake frames; the whole
- * frame only to read the send time from the id when timing). A frame cut by a read is skipped over
- * in the next one rather than copied, once its first bytes told what it is.
+ * frame only to count the quakes of a batch frame (protocol 2, `?v=2` in the url) or to read the
+ * send time from the id when timing). A frame cut by a read is skipped over in the next one rather
+ * than copied, once its first bytes told what it is.
  *
  *   fork('bench/lib/ws-clients.ts', [url, clients, mode, expected])
- *   mode "count": reports when every client has `expected` quake frames, when it got them, and their bytes;
- *   mode "latency": on a "report" message ("reset" forgets what came before), sends the latency percentiles of every quake frame.
+ *   mode "count": reports when every client has `expected` quakes, when it got them, and the bytes of their frames;
+ *   mode "latency": on a "report" message ("reset" forgets what came before), sends the latency percentiles of every quake.
  * Messages to the parent: {type: "ready"}, {type: "done", ...}, {type: "latency", ...}, {type: "error", message}.
  */
 import { randomBytes } from 'node:crypto';
@@ -20,9 +21,13 @@ const [url = '', clientsArg = '1', mode = 'count', expectedArg = '0'] = process.
 const clients = Number(clientsArg);
 const expected = Number(expectedArg);
 const SNAPSHOT = Buffer.from('{"type":"snapshot"');
-/** Frames start `{"type":"` and only quake frames have a "q" next (hello, snapshot, source, alert, stats). */
+/** Frames start `{"type":"` and only quake frames have a "q" next (hello, snapshot, source, alert, stats, batch). */
 const TYPE_AT = 9;
 const Q = 0x71;
+/** A batch frame (protocol 2): "b". */
+const B = 0x62;
+/** How each quake of a batch frame starts: no text inside a JSON string can hold its unescaped quotes. */
+const QUAKE_ITEM = Buffer.from('{"type":"quake"');
 
 interface Client {
   quakes: number;
@@ -85,17 +90,19 @@ function onFrame(
     return;
   }
   if (opcode !== 0x1) return;
-  if (data[at + TYPE_AT] === Q) {
+  const type = data[at + TYPE_AT];
+  if (type === Q || type === B) {
     const received = now();
     client.first ??= received;
-    client.quakes++;
+    client.quakes += type === Q ? 1 : occurrences(data, at, at + length, QUAKE_ITEM);
     client.bytes += size;
     if (mode === 'latency') {
       const text = data.toString('utf8', at, at + length);
-      const id = /"id":"([^"]+)"/.exec(text)?.[1];
-      const sentAt = id === undefined ? null : sentAtOf(id);
-      if (sentAt !== null) latencies.push(received - sentAt);
-    } else if (client.quakes === expected) {
+      for (const [, id] of text.matchAll(/"id":"([^"]+)"/g)) {
+        const sentAt = sentAtOf(id as string);
+        if (sentAt !== null) latencies.push(received - sentAt);
+      }
+    } else if (client.done === null && client.quakes >= expected) {
       client.done = received;
       if (all.every((c) => c.done !== null)) {
         send({
@@ -112,9 +119,17 @@ function onFrame(
   }
 }
 
+/** How many times `what` occurs in data[from, to). */
+function occurrences(data: Buffer, from: number, to: number, what: Buffer): number {
+  let count = 0;
+  for (let at = data.indexOf(what, from); at !== -1 && at < to; at = data.indexOf(what, at + 1))
+    count++;
+  return count;
+}
+
 /**
  * Handles the frames of `data`; returns where the first frame it must see whole (a
- * cut control frame, or any cut frame when timing) starts, or data.length. A cut data frame whose
+ * cut control or batch frame, or any cut frame when timing) starts, or data.length. A cut data frame whose
  * first bytes are here is handled now and the rest of it skipped in the next reads (client.skip).
  */
 function parse(client: Client, socket: Socket, data: Buffer): number {
@@ -137,6 +152,7 @@ function parse(client: Client, socket: Socket, data: Buffer): number {
     if (data.length - at < size) {
       const control = opcode >= 0x8;
       if (control || mode === 'latency' || data.length - at < header + SNAPSHOT.length) return at;
+      if (data[at + header + TYPE_AT] === B) return at;
       onFrame(client, socket, opcode, data, at + header, length, size);
       client.skip = size - (data.length - at);
       return data.length;

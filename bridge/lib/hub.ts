@@ -2,6 +2,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import { ProtocolError } from '../../src/core/errors.ts';
 import {
+  batchFramePieces,
   helloFrameText,
   recordFrameText,
   snapshotFrameHead,
@@ -15,12 +16,13 @@ import {
   filtersFromParams,
   matches,
   parseSubscribe,
+  versionFromParams,
 } from '../../src/core/protocol.ts';
 import type { Entry, RelayLog } from '../../src/core/relay-log.ts';
 import { ConnectionLimits } from './connection-limits.ts';
 import { FrameCache } from './frame-cache.ts';
 import { type SharedSnapshot, SnapshotCache } from './snapshot-cache.ts';
-import { closeReason, textFrame, textFrameAround } from './ws-frame.ts';
+import { closeReason, textFrame, textFrameAround, textFrameOf } from './ws-frame.ts';
 
 export interface HubOptions {
   readonly mode: 'kafka' | 'direct';
@@ -37,7 +39,7 @@ export interface HubOptions {
   readonly log: (line: string) => void;
 }
 
-/** A new connection: where it comes from and its query parameters (?minMag=&bbox=&cursor=). */
+/** A new connection: where it comes from and its query parameters (?minMag=&bbox=&cursor=&v=). */
 interface Arrival {
   readonly peer: string;
   readonly params: URLSearchParams;
@@ -56,6 +58,8 @@ interface Session {
   readonly socket: ClientSocket;
   readonly raw: RawConnection;
   readonly peer: string;
+  /** The protocol version spoken with it: 1, a frame per record; 2, a batch frame per run of records. */
+  readonly version: number;
   filters: Filters;
   alive: boolean;
   /** Seq (see RelayLog) of the next record this client has not been given nor passed over. */
@@ -72,6 +76,21 @@ interface Session {
 
 /** How often paused clients are checked for a drained socket and for a stall. */
 const CATCH_UP_MS = 100;
+/** Most records in one batch frame (version 2): about a Kafka fetch of one partition. */
+const BATCH_RECORDS = 1000;
+/**
+ * Most characters of message text a batch frame takes more records after, so that a client past
+ * its limit holds at most about this much more (messages of up to 64 KiB would otherwise make a
+ * frame of 1,000 of them 64 MiB); a record encoded by the frame counts as a typical message.
+ */
+const BATCH_CHARS = 256 * 1024;
+const ENCODED_CHARS = 400;
+
+/** A batch frame of the records from some seq on: its bytes (null: the client wanted none), and the seq after them. */
+interface Batch {
+  readonly bytes: Buffer | null;
+  readonly next: number;
+}
 
 /**
  * The WebSocket clients of one bridge: each gets a snapshot or the records it missed, then every
@@ -79,7 +98,9 @@ const CATCH_UP_MS = 100;
  *
  * Each record is framed once for all clients (a FrameCache): a client without filters gets a run
  * of frames as one write of the same bytes, so a burst to 100 clients costs 100 writes per batch
- * rather than one per record per client. The hello and status frames go through ws as usual.
+ * rather than one per record per client. A client of version 2 gets the records that arrived
+ * together as one batch frame instead, built once for all the clients with the same filters at
+ * the same place. The hello and status frames go through ws as usual.
  *
  * Snapshots come from a SnapshotCache: built once per (filters, relay head), and written to every
  * client that asks as the same bytes; a client waiting for one gets no records until it is written,
@@ -101,6 +122,8 @@ export class Hub {
   #sourceOk = true;
   readonly #timers: NodeJS.Timeout[];
   readonly #frames = new FrameCache();
+  /** The batch frames built since the last flush, by "seq:filters", for the clients at the same place. */
+  readonly #batches = new Map<string, Batch>();
   /** Seq up to which records were published (framed or, with no client, passed over). */
   #published = 0;
   #flushing = false;
@@ -158,8 +181,10 @@ export class Hub {
     }
     socket.on('close', () => this.#limits.closed(peer));
     let filters: Filters;
+    let version: number;
     try {
       filters = filtersFromParams(params);
+      version = versionFromParams(params);
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
       socket.close(CloseCode.badRequest, closeReason(error.message));
@@ -169,6 +194,7 @@ export class Hub {
       socket,
       raw,
       peer,
+      version,
       filters,
       alive: true,
       next: this.#relay.head,
@@ -187,7 +213,7 @@ export class Hub {
     raw.on('drain', () => {
       if (session.pausedSince !== null) this.#catchUp(session);
     });
-    socket.send(helloFrameText(this.#options.mode, this.#relay.options.windowMs));
+    socket.send(helloFrameText(this.#options.mode, this.#relay.options.windowMs, version));
     const cursorParam = params.get('cursor');
     this.#start(session, cursorParam === null ? null : decodeCursor(cursorParam), cursorParam);
   }
@@ -226,11 +252,16 @@ export class Hub {
     const from = Math.max(this.#published, relay.oldest);
     this.#published = head;
     this.#frames.dropBefore(relay.oldest);
+    this.#batches.clear();
     // Nobody to send to: the records wait in the relay log, framed if someone resumes there.
     if (this.#sessions.size === 0 || from >= head) return;
-    const texts: string[] = [];
-    for (let seq = from; seq < head; seq++) texts.push(recordFrameText(relay.at(seq) as Entry));
-    this.#frames.add(from, texts);
+    // Version-1 frames only for version-1 clients; one arriving later has its frames built for it.
+    if (this.#speaks(1)) {
+      relay.buildCursors(from, head);
+      const texts: string[] = [];
+      for (let seq = from; seq < head; seq++) texts.push(recordFrameText(relay.at(seq) as Entry));
+      this.#frames.add(from, texts);
+    }
     for (const session of this.#sessions) {
       // A paused client catches up from the relay log; one waiting for its snapshot, after it.
       if (session.pausedSince !== null || session.waiting !== null) continue;
@@ -339,7 +370,10 @@ export class Hub {
     while (session.next < head && socket.readyState === WebSocket.OPEN) {
       const room = this.#options.maxBufferedBytes - socket.bufferedAmount;
       if (room < 0) return;
-      const pieces = this.#framesFor(session, head, room);
+      const pieces =
+        session.version === 1
+          ? this.#framesFor(session, head, room)
+          : this.#batchesFor(session, head, room);
       if (pieces.length === 0) return;
       // One write of the shared frame bytes, not a copy of them for each client.
       raw.cork();
@@ -372,6 +406,51 @@ export class Hub {
       left -= frame.length;
     }
     return pieces;
+  }
+
+  /** Version 2: the batch frames for the client from session.next on, as #framesFor gives frames. */
+  #batchesFor(session: Session, head: number, room: number): Buffer[] {
+    const pieces: Buffer[] = [];
+    let left = room;
+    while (session.next < head && left >= 0) {
+      const batch = this.#batchFrom(session, head);
+      session.next = batch.next;
+      if (batch.bytes === null) continue;
+      pieces.push(batch.bytes);
+      left -= batch.bytes.length;
+    }
+    return pieces;
+  }
+
+  /**
+   * The batch frame of the records from session.next on (up to BATCH_RECORDS of them) that the
+   * client wants; shared with the clients at the same place with the same filters.
+   */
+  #batchFrom(session: Session, head: number): Batch {
+    const from = session.next;
+    // A resuming client passes over the records it had: its frames are its own.
+    const key = session.resumeFrom === null ? `${from}:${filtersKey(session.filters)}` : null;
+    const built = key === null ? undefined : this.#batches.get(key);
+    if (built !== undefined) return built;
+    const end = Math.min(head, from + BATCH_RECORDS);
+    const entries: Entry[] = [];
+    let chars = 0;
+    let seq = from;
+    while (seq < end && chars < BATCH_CHARS) {
+      const entry = this.#relay.at(seq++) as Entry;
+      if (!this.#wants(session, entry)) continue;
+      entries.push(entry);
+      chars += entry.record.text?.length ?? ENCODED_CHARS;
+    }
+    const bytes = entries.length === 0 ? null : textFrameOf(batchFramePieces(entries));
+    const batch = { bytes, next: seq };
+    if (key !== null) this.#batches.set(key, batch);
+    return batch;
+  }
+
+  #speaks(version: number): boolean {
+    for (const session of this.#sessions) if (session.version === version) return true;
+    return false;
   }
 
   #wants(session: Session, { record }: Entry): boolean {
@@ -439,4 +518,9 @@ export class Hub {
 
 function isEmpty(filters: Filters): boolean {
   return filters.minMag === null && filters.bbox === null;
+}
+
+/** The same text for the same filters. */
+function filtersKey({ minMag, bbox }: Filters): string {
+  return `${minMag}|${bbox}`;
 }

@@ -12,6 +12,24 @@ export function textFrame(text: string): Buffer {
 }
 
 /**
+ * A final text frame carrying the text `pieces` join into, written piece by piece (joining many
+ * long pieces into one string first would copy them all once more).
+ */
+export function textFrameOf(pieces: readonly string[]): Buffer {
+  const lengths = pieces.map((piece) => Buffer.byteLength(piece));
+  let length = 0;
+  for (const pieceLength of lengths) length += pieceLength;
+  const frame = Buffer.allocUnsafe(headerSize(length) + length);
+  writeHeader(frame, 0, length);
+  let at = headerSize(length);
+  for (const [i, piece] of pieces.entries()) {
+    frame.write(piece, at, lengths[i] as number, 'utf8');
+    at += lengths[i] as number;
+  }
+  return frame;
+}
+
+/**
  * A final text frame whose text is `head` followed by the UTF-8 bytes `tail`, as two buffers: the
  * header with `head`, and `tail` itself, so that one large tail is shared by every client, not copied.
  */

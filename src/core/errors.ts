@@ -89,9 +89,11 @@ type ProtocolErrorCode =
   | 'PROTOCOL_NOT_JSON'
   | 'PROTOCOL_NOT_SUBSCRIBE'
   | 'PROTOCOL_BAD_CURSOR'
-  | 'PROTOCOL_BAD_FILTERS';
+  | 'PROTOCOL_BAD_FILTERS'
+  | 'PROTOCOL_BAD_VERSION'
+  | 'PROTOCOL_BAD_FRAME';
 
-/** A client's WebSocket frame or connection parameters that are not the protocol (docs/protocol.md). */
+/** A WebSocket frame or connection parameters that are not the protocol (docs/protocol.md). */
 export class ProtocolError extends SismosError {
   declare readonly code: ProtocolErrorCode;
 

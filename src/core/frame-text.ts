@@ -5,14 +5,19 @@
 import { encodeMessage } from './message.ts';
 import { type Cursor, encodeCursor, PROTOCOL_VERSION, type ServerFrame } from './protocol.ts';
 import type { Quake } from './quake.ts';
-import type { Entry } from './relay-log.ts';
+import type { Entry, RelayRecord } from './relay-log.ts';
 import { toStatsMessage } from './stats-message.ts';
 import type { WindowStats } from './window.ts';
 
-export function helloFrameText(mode: 'kafka' | 'direct', windowMs: number): string {
+/** The hello frame, saying which protocol version the rest of the connection speaks. */
+export function helloFrameText(
+  mode: 'kafka' | 'direct',
+  windowMs: number,
+  version = PROTOCOL_VERSION,
+): string {
   return JSON.stringify({
     type: 'hello',
-    version: PROTOCOL_VERSION,
+    version,
     mode,
     windowMs,
   } satisfies ServerFrame);
@@ -27,12 +32,52 @@ export function sourceFrameText(ok: boolean, message: string): string {
  * (it was validated already; encoding the quake again cost a quarter of the relay's time).
  */
 export function recordFrameText({ record, cursor }: Entry): string {
-  const tail = `,"cursor":${JSON.stringify(cursor)}}`;
-  if (record.window !== null) {
-    return `{"type":"stats","window":${JSON.stringify(toStatsMessage(record.window))}${tail}`;
+  return `{${recordFields(record)},"cursor":${JSON.stringify(cursor)}}`;
+}
+
+/**
+ * The batch frame (version 2) of relayed records, in order: each record as its version-1 frame
+ * without the cursor, and the cursor after the last. `entries` is not empty.
+ */
+export function batchFrameText(entries: readonly Entry[]): string {
+  return batchFramePieces(entries).join('');
+}
+
+/**
+ * batchFrameText in pieces that join into it: a message's text is a piece of its own, so that the
+ * frame's bytes are written from the texts as they are, never copied into one long string first.
+ */
+export function batchFramePieces(entries: readonly Entry[]): string[] {
+  const pieces = ['{"type":"batch","items":['];
+  for (const [i, { record }] of entries.entries()) {
+    const comma = i === 0 ? '' : ',';
+    if (record.window !== null) {
+      pieces.push(`${comma}{${statsFields(record.window)}}`);
+    } else {
+      pieces.push(`${comma}{"type":"${quakeType(record)}","quake":`, messageText(record), '}');
+    }
   }
-  const type = record.kind === 'alert' ? 'alert' : 'quake';
-  return `{"type":"${type}","quake":${record.text ?? encodeMessage(record.quake as Quake)}${tail}`;
+  const { cursor } = entries.at(-1) as Entry;
+  pieces.push(`],"cursor":${JSON.stringify(cursor)}}`);
+  return pieces;
+}
+
+/** The fields of a record's frame (RecordItem) but the cursor, without the braces. */
+function recordFields(record: RelayRecord): string {
+  if (record.window !== null) return statsFields(record.window);
+  return `"type":"${quakeType(record)}","quake":${messageText(record)}`;
+}
+
+function statsFields(window: WindowStats): string {
+  return `"type":"stats","window":${JSON.stringify(toStatsMessage(window))}`;
+}
+
+function quakeType(record: RelayRecord): 'quake' | 'alert' {
+  return record.kind === 'alert' ? 'alert' : 'quake';
+}
+
+function messageText(record: RelayRecord): string {
+  return record.text ?? encodeMessage(record.quake as Quake);
 }
 
 /** The start of a snapshot frame, up to its `reset`: the part that differs from client to client. */

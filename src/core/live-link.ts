@@ -58,11 +58,13 @@ export interface LinkStep {
 }
 
 /**
- * The address to connect to: the bridge's URL with the cursor to resume from, keeping the URL's
- * other query parameters (such as the token `npm start` prints for pages opened from disk).
+ * The address to connect to: the bridge's URL with the cursor to resume from and, when given, the
+ * protocol version to ask for (`v`), keeping the URL's other query parameters (such as the token
+ * `npm start` prints for pages opened from disk).
  */
-export function bridgeUrl(base: string, cursor: string | null): string {
+export function bridgeUrl(base: string, cursor: string | null, version?: number): string {
   const url = new URL(base);
+  if (version !== undefined) url.searchParams.set('v', String(version));
   if (cursor === null) url.searchParams.delete('cursor');
   else url.searchParams.set('cursor', cursor);
   return url.href;

@@ -251,9 +251,54 @@ const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\
 export function messageTime(value: unknown): number {
   if (isEpochMs(value)) return value;
   if (typeof value !== 'string') return Number.NaN;
+  const utc = toIsoStringTime(value);
+  if (utc !== null) return utc;
   const iso = ISO_8601.exec(value);
   if (iso === null) return Number.NaN;
   return Date.parse(iso[3] === undefined ? `${value}Z` : value);
+}
+
+/**
+ * The time of a text in the form Date.toISOString writes ("2024-01-15T10:30:00.000Z", as every
+ * message this project encodes), read digit by digit: the regex and Date.parse cost the relay a
+ * twentieth of its time. Null for any other text, or a date or time out of its range (Feb 30,
+ * 24:00), which the general path reads (or refuses) as before.
+ */
+function toIsoStringTime(text: string): number | null {
+  if (text.length !== 24 || text.charCodeAt(23) !== 0x5a) return null;
+  // "-", "-", "T", ":", ":" and "." where toISOString writes them.
+  if (text.charCodeAt(4) !== 0x2d || text.charCodeAt(7) !== 0x2d || text.charCodeAt(10) !== 0x54)
+    return null;
+  if (text.charCodeAt(13) !== 0x3a || text.charCodeAt(16) !== 0x3a || text.charCodeAt(19) !== 0x2e)
+    return null;
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  const hour = digitsAt(text, 11, 2);
+  const minute = digitsAt(text, 14, 2);
+  const second = digitsAt(text, 17, 2);
+  const ms = digitsAt(text, 20, 3);
+  // Date.UTC reads years 0 to 99 as 1900 to 1999; -1 is a character that is no digit.
+  if (year < 100 || Math.min(hour, minute, second, ms) < 0) return null;
+  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return null;
+  if (hour > 23 || minute > 59 || second > 59) return null;
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+}
+
+/** The number the `count` decimal digits of `text` at `at` write; -1 when one is no digit. */
+function digitsAt(text: string, at: number, count: number): number {
+  let value = 0;
+  for (let i = at; i < at + count; i++) {
+    const digit = text.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+function daysIn(year: number, month: number): number {
+  if (month !== 2) return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
 }
 
 const TIME_EXPECTED =

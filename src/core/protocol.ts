@@ -14,7 +14,11 @@ import { DAY_MS } from './time.ts';
 /** How far back (event time) a bridge keeps quakes for its snapshot unless configured otherwise. */
 export const DEFAULT_WINDOW_MS = DAY_MS;
 
-export const PROTOCOL_VERSION = 1;
+/**
+ * The highest protocol version this end speaks. A client asks for one with `?v=` (docs/protocol.md,
+ * "Versions"); without it, it is spoken version 1.
+ */
+export const PROTOCOL_VERSION = 2;
 
 /** Close codes a client can act on. */
 export const CloseCode = {
@@ -39,6 +43,12 @@ export interface Cursor {
 
 export type StreamKind = 'quake' | 'alert' | 'stats';
 
+/** One relayed record as a frame carries it: alone (version 1, with its cursor) or in a batch (version 2). */
+export type RecordItem =
+  | { type: 'quake'; quake: SismoMessage }
+  | { type: 'alert'; quake: SismoMessage }
+  | { type: 'stats'; window: StatsMessage };
+
 export type ServerFrame =
   | { type: 'hello'; version: number; mode: 'kafka' | 'direct'; windowMs: number }
   | {
@@ -53,6 +63,8 @@ export type ServerFrame =
   | { type: 'quake'; quake: SismoMessage; cursor: string }
   | { type: 'alert'; quake: SismoMessage; cursor: string }
   | { type: 'stats'; window: StatsMessage; cursor: string }
+  /** Version 2: the records that arrived together, in order, and the cursor after the last. */
+  | { type: 'batch'; items: RecordItem[]; cursor: string }
   /** The source behind the bridge (USGS in direct mode, Kafka otherwise) is failing or recovered. */
   | { type: 'source'; ok: boolean; message: string };
 
@@ -112,6 +124,22 @@ export function matches(filters: Filters, quake: Quake): boolean {
   return west <= east
     ? quake.lon >= west && quake.lon <= east
     : quake.lon >= west || quake.lon <= east;
+}
+
+/**
+ * The version spoken with a client that asked for `?v=` (none: 1): the highest both ends know, so a
+ * client newer than the bridge gets what the bridge speaks. Throws ProtocolError when not a whole number >= 1.
+ */
+export function versionFromParams(params: URLSearchParams): number {
+  const asked = params.get('v');
+  if (asked === null) return 1;
+  if (!/^[1-9]\d{0,8}$/.test(asked)) {
+    throw new ProtocolError(
+      'PROTOCOL_BAD_VERSION',
+      `v must be a protocol version (1, 2, ...), got ${describeValue(asked)}`,
+    );
+  }
+  return Math.min(Number(asked), PROTOCOL_VERSION);
 }
 
 /** Reads filters from URL query parameters (`minMag`, `bbox=w,s,e,n`); throws ProtocolError when invalid. */

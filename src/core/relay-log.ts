@@ -27,6 +27,45 @@ export interface Entry {
   readonly seq: number;
 }
 
+/** Every this many records, an entry keeps the parts of its cursor, from which the others' are found. */
+const CHECKPOINT = 256;
+
+/**
+ * An entry of the log. Its cursor's text is built when first asked for, from the nearest later
+ * checkpoint: a batch frame carries only its last record's, and building and keeping one for
+ * every record cost a tenth of the relay's time and much of its garbage.
+ */
+class KeptEntry implements Entry {
+  readonly record: RelayRecord;
+  readonly seq: number;
+  /** The offset of the next record of its partition before it came (undefined: its partition's first). */
+  readonly before: bigint | undefined;
+  /** For every CHECKPOINT-th entry, the parts of its cursor (see RelayLog's #cursorParts); else null. */
+  readonly parts: readonly string[] | null;
+  /** The cursor's text, once built. */
+  cursorText: string | null = null;
+  readonly #log: RelayLog;
+
+  constructor(
+    log: RelayLog,
+    record: RelayRecord,
+    seq: number,
+    before: bigint | undefined,
+    parts: readonly string[] | null,
+  ) {
+    this.#log = log;
+    this.record = record;
+    this.seq = seq;
+    this.before = before;
+    this.parts = parts;
+  }
+
+  get cursor(): string {
+    this.cursorText ??= this.#log.cursorTextAfter(this.seq);
+    return this.cursorText;
+  }
+}
+
 interface RelayLogOptions {
   /** Identity of the stream (the Kafka cluster id, or one run of direct mode). */
   readonly epoch: string;
@@ -59,17 +98,20 @@ interface Snapshot {
  */
 export class RelayLog {
   readonly options: RelayLogOptions;
-  #entries: Entry[] = [];
+  #entries: KeptEntry[] = [];
   /** Index of the oldest kept entry (dropping from the front without shifting). */
   #first = 0;
   /** Seq of the next record to arrive. */
   #head = 0;
   /** Per position, the offset of the next record (the head of the stream). */
   readonly #next = new Map<string, bigint>();
-  /** The cursor of the head, as text, and its parts ("sismos:0=152") in the order of #next. */
-  #cursorText: string | null = null;
+  /** The parts of the head's cursor ("sismos:0=152"), in the order the positions came. */
   readonly #cursorParts: string[] = [];
   readonly #partIndex = new Map<string, number>();
+  /** Per part, its position, its text when it came, and the seq of the first entry whose cursor has it. */
+  readonly #partPosition: string[] = [];
+  readonly #partFirst: string[] = [];
+  readonly #partSince: number[] = [];
   /** Per position, the lowest offset from which every record is still kept. */
   readonly #keptFrom = new Map<string, bigint>();
   /** Per id, the record of the latest version of each recent quake (and alert): its quake and its text. */
@@ -104,7 +146,7 @@ export class RelayLog {
   }
 
   /** The kept entry with this seq, if it is still kept. */
-  at(seq: number): Entry | undefined {
+  at(seq: number): KeptEntry | undefined {
     const index = this.#first + (seq - this.oldest);
     return index >= this.#first ? this.#entries[index] : undefined;
   }
@@ -115,7 +157,9 @@ export class RelayLog {
     if (head !== undefined && record.offset < head) return null;
     if (head === undefined) this.#keptFrom.set(record.position, record.offset);
     this.#advance(record.position, record.offset + 1n);
-    const entry = { record, cursor: this.#cursor(), seq: this.#head++ };
+    const seq = this.#head++;
+    const parts = (seq + 1) % CHECKPOINT === 0 ? [...this.#cursorParts] : null;
+    const entry = new KeptEntry(this, record, seq, head, parts);
     this.#entries.push(entry);
     if (this.size > this.options.capacity) this.#dropOldest();
     if (record.quake !== null) {
@@ -143,15 +187,62 @@ export class RelayLog {
     if (index === undefined) {
       index = this.#cursorParts.length;
       this.#partIndex.set(position, index);
+      this.#partPosition.push(position);
+      this.#partFirst.push(cursorPart(position, next));
+      this.#partSince.push(this.#head);
     }
     this.#cursorParts[index] = cursorPart(position, next);
-    this.#cursorText = null;
   }
 
-  /** encodeCursor(this.cursor()), from the parts, of which a record changes only its own. */
-  #cursor(): string {
-    this.#cursorText ??= cursorText(this.options.epoch, this.#cursorParts);
-    return this.#cursorText;
+  /**
+   * The text of the cursor just after the kept entry `seq` (what encodeCursor gave at the time):
+   * the parts of the nearest checkpoint at or after it (or of the head), each partition's put back
+   * to before the first record of it that came after `seq`.
+   */
+  cursorTextAfter(seq: number): string {
+    return cursorText(this.options.epoch, this.#partsAfter(seq));
+  }
+
+  /**
+   * Builds the cursors of the kept entries from seq `from` to `to` (excluded) at once, each from
+   * the one before (a frame per record needs every one of them).
+   */
+  buildCursors(from: number, to: number): void {
+    if (from >= to) return;
+    const parts = this.#partsAfter(from);
+    for (let seq = from; seq < to; seq++) {
+      const entry = this.at(seq) as KeptEntry;
+      if (seq > from) {
+        // Positions that came since the entry before come into its cursor as they came.
+        while (
+          parts.length < this.#partSince.length &&
+          (this.#partSince[parts.length] as number) <= seq
+        )
+          parts.push(this.#partFirst[parts.length] as string);
+        const index = this.#partIndex.get(entry.record.position) as number;
+        parts[index] = cursorPart(entry.record.position, entry.record.offset + 1n);
+      }
+      entry.cursorText ??= cursorText(this.options.epoch, parts);
+    }
+  }
+
+  #partsAfter(seq: number): string[] {
+    const checkpoint = seq + (CHECKPOINT - 1 - (seq % CHECKPOINT));
+    const from = checkpoint < this.#head ? (this.at(checkpoint) as KeptEntry) : null;
+    const parts = [...(from?.parts ?? this.#cursorParts)];
+    const before = new Map<number, bigint>();
+    for (let later = from?.seq ?? this.#head - 1; later > seq; later--) {
+      const entry = this.at(later) as KeptEntry;
+      if (entry.before !== undefined)
+        before.set(this.#partIndex.get(entry.record.position) as number, entry.before);
+    }
+    for (const [index, next] of before)
+      parts[index] = cursorPart(this.#partPosition[index] as string, next);
+    // The positions that came after `seq` were not in its cursor yet.
+    let count = parts.length;
+    while (count > 0 && (this.#partSince[count - 1] as number) > seq) count--;
+    parts.length = count;
+    return parts;
   }
 
   /**

@@ -1,12 +1,14 @@
 /**
- * Live mode: the page's end of the bridge protocol (docs/protocol.md). It connects, hands on what
- * arrives as validated quakes and windows, keeps the last cursor, and on any disconnection
+ * Live mode: the page's end of the bridge protocol (docs/protocol.md). It connects asking for the
+ * latest version (a bridge that knows only version 1 speaks that), hands on what arrives as
+ * validated quakes and windows, keeps the last cursor, and on any disconnection
  * reconnects with jittered backoff and resumes from that cursor, so nothing is missed or repeated.
  */
 import { retryDelayMs } from '../../core/backoff.ts';
+import { frameRecords } from '../../core/frame-records.ts';
 import { type BridgeState, bridgeUrl } from '../../core/live-link.ts';
 import { quakeFromMessage } from '../../core/message.ts';
-import { DEFAULT_WINDOW_MS } from '../../core/protocol.ts';
+import { DEFAULT_WINDOW_MS, PROTOCOL_VERSION } from '../../core/protocol.ts';
 import type { Quake } from '../../core/quake.ts';
 import { windowFromMessage } from '../../core/stats-message.ts';
 import type { WindowStats } from '../../core/window.ts';
@@ -82,7 +84,7 @@ export class BridgeClient {
     this.#events.onState(this.#failures === 0 ? 'connecting' : 'reconnecting', null, null);
     let socket: WebSocket;
     try {
-      socket = new WebSocket(bridgeUrl(this.url, this.#cursor));
+      socket = new WebSocket(bridgeUrl(this.url, this.#cursor, PROTOCOL_VERSION));
     } catch (error) {
       this.#retry(error instanceof Error ? error.message : String(error));
       return;
@@ -139,22 +141,19 @@ export class BridgeClient {
         };
         return advancing(() => events.onSnapshot(snapshot));
       }
-      case 'quake': {
-        const quake = quakeFromMessage(frame.quake, Date.now());
-        return advancing(() => events.onQuake(quake));
-      }
-      case 'alert': {
-        const quake = quakeFromMessage(frame.quake, Date.now());
-        return advancing(() => events.onAlert(quake));
-      }
-      case 'stats': {
-        const window = windowFromMessage(frame.window);
-        return advancing(() => events.onWindow(window));
-      }
       case 'source':
         return () => events.onSource(frame.ok === true, String(frame.message));
-      default:
-        return () => {};
+      default: {
+        const records = frameRecords(frame, Date.now());
+        if (records === null) return () => {};
+        return advancing(() => {
+          for (const item of records.items) {
+            if (item.kind === 'stats') events.onWindow(item.window);
+            else if (item.kind === 'alert') events.onAlert(item.quake);
+            else events.onQuake(item.quake);
+          }
+        });
+      }
     }
   }
 

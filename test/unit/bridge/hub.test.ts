@@ -421,3 +421,146 @@ describe('Hub: close codes', () => {
     expect(hub.clients).toBe(1);
   });
 });
+
+/** The ids of the quakes a client got in record frames, one by one (version 1) or in batches (version 2). */
+function relayedIds(socket: FakeSocket): string[] {
+  return socket.frames().flatMap((frame) => {
+    if (frame.type === 'quake') return [(frame.quake as { id: string }).id];
+    if (frame.type !== 'batch') return [];
+    return (frame.items as { quake: { id: string } }[]).map((item) => item.quake.id);
+  });
+}
+
+/** Relays quakes of the given magnitudes in one source batch. */
+function relayMagnitudes(mags: number[]): void {
+  for (const mag of mags) {
+    const n = offset++;
+    const entry = relay.append({
+      position: 'sismos:0',
+      offset: BigInt(n),
+      kind: 'quake',
+      quake: makeQuake({ id: `q${n}`, time: NOW - HOUR, mag }),
+      window: null,
+      text: null,
+    });
+    if (entry !== null) hub.publish(entry);
+  }
+}
+
+describe('Hub: protocol version 2', () => {
+  it('says it speaks version 2 to a client asking ?v=2 and sends each source batch as one frame, with the records a version-1 client gets one by one', async () => {
+    start({ maxBufferedBytes: 1 << 20 });
+    const v1 = connect();
+    const v2 = connect('v=2');
+    await settle();
+    for (const count of [3, 1, 5]) {
+      relayQuakes(count);
+      await settle();
+    }
+    expect(v1.frames()[0]).toMatchObject({ type: 'hello', version: 1 });
+    expect(v2.frames()[0]).toMatchObject({ type: 'hello', version: 2 });
+    expect(relayedIds(v1)).toEqual(ids(0, 9));
+    expect(relayedIds(v2)).toEqual(ids(0, 9));
+    expect(v2.frames().map((f) => f.type)).toEqual([
+      'hello',
+      'snapshot',
+      'batch',
+      'batch',
+      'batch',
+    ]);
+    expect(v2.frames().at(-1)?.cursor).toBe(v1.frames().at(-1)?.cursor);
+    expect(v2.frames().at(-1)?.cursor).toBe(encodeCursor(relay.cursor()));
+  });
+
+  it('speaks the highest version it knows to a client asking a newer one, and closes one asking nonsense with 4000', async () => {
+    start();
+    const newer = connect('v=9');
+    const bad = connect('v=two');
+    await settle();
+    expect(newer.frames()[0]).toMatchObject({ type: 'hello', version: 2 });
+    expect(bad.closed).toEqual({
+      code: CloseCode.badRequest,
+      reason: 'v must be a protocol version (1, 2, ...), got string "two"',
+    });
+  });
+
+  it('resumes a client by the cursor of its last batch frame with exactly the records it missed', async () => {
+    start({ maxBufferedBytes: 1 << 20 });
+    const first = connect('v=2');
+    await settle();
+    relayQuakes(4);
+    await settle();
+    const cursor = first.frames().at(-1)?.cursor as string;
+    relayQuakes(3);
+    await settle();
+    relayQuakes(2);
+    const again = connect(`v=2&cursor=${encodeURIComponent(cursor)}`);
+    await settle();
+    expect(again.frames().map((f) => f.type)).not.toContain('snapshot');
+    expect(relayedIds(again)).toEqual(ids(4, 9));
+    expect(again.frames().at(-1)?.cursor).toBe(encodeCursor(relay.cursor()));
+  });
+
+  it('applies filters in a batch, sharing the frame bytes between clients with the same filters', async () => {
+    start({ maxBufferedBytes: 1 << 20 });
+    const strong = [connect('v=2&minMag=4.5'), connect('v=2&minMag=4.5', '10.0.0.2')];
+    const strongV1 = connect('minMag=4.5');
+    await settle();
+    relayMagnitudes([5, 2, 4.5, 3, 6]);
+    await settle();
+    relayMagnitudes([1, 2]);
+    await settle();
+    for (const client of [...strong, strongV1])
+      expect(relayedIds(client)).toEqual(['q0', 'q2', 'q4']);
+    // A batch none of whose records pass sends nothing.
+    expect(strong[0]?.frames().map((f) => f.type)).toEqual(['hello', 'snapshot', 'batch']);
+    expect(strong[0]?.raw.written.at(-1)).toBe(strong[1]?.raw.written.at(-1));
+    expect(strong[0]?.frames().at(-1)?.cursor).toBe(strongV1.frames().at(-1)?.cursor);
+  });
+
+  it('cuts a batch of large messages into frames of about 256 KiB, so a paused client holds at most one of them more', async () => {
+    start({ maxBufferedBytes: 1 << 20 });
+    const client = connect('v=2');
+    await settle();
+    for (let i = 0; i < 12; i++) {
+      const n = offset++;
+      const quake = makeQuake({ id: `q${n}`, time: NOW - HOUR, place: 'x'.repeat(50_000) });
+      const entry = relay.append({
+        position: 'sismos:0',
+        offset: BigInt(n),
+        kind: 'quake',
+        quake,
+        window: null,
+        text: JSON.stringify(toMessage(quake)),
+      });
+      if (entry !== null) hub.publish(entry);
+    }
+    await settle();
+    const batches = client.frames().filter((f) => f.type === 'batch');
+    expect(batches.map((f) => (f.items as unknown[]).length)).toEqual([6, 6]);
+    expect(relayedIds(client)).toEqual(ids(0, 12));
+  });
+
+  it('queues nothing more for a client over the limit and catches it up as it drains; closes one that takes nothing with 4008', async () => {
+    start();
+    const reader = connect('v=2');
+    const stuck = connect('v=2', '10.0.0.2');
+    await settle();
+    reader.raw.read();
+    stuck.raw.read();
+    for (let batch = 0; batch < 10; batch++) {
+      relayQuakes(20);
+      await settle();
+    }
+    expect(reader.bufferedAmount).toBeGreaterThan(OPTIONS.maxBufferedBytes);
+    expect(relayedIds(reader).length).toBeLessThan(200);
+    expect(hub.pausedClients).toBe(2);
+    for (let t = 0; t < OPTIONS.stallMs + 500; t += 100) {
+      reader.raw.read();
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    expect(relayedIds(reader)).toEqual(ids(0, 200));
+    expect(reader.closed).toBeNull();
+    expect(stuck.closed).toEqual({ code: CloseCode.tooSlow, reason: 'too slow: resume by cursor' });
+  });
+});

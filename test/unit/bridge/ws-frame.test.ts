@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as ws from 'ws';
-import { closeReason, frameRun, textFrame, textFrameAround } from '../../../bridge/lib/ws-frame.ts';
+import {
+  closeReason,
+  frameRun,
+  textFrame,
+  textFrameAround,
+  textFrameOf,
+} from '../../../bridge/lib/ws-frame.ts';
 import { runs } from '../../helpers/seed.ts';
 
 /** ws's frame parser (exported by ws, not declared by @types/ws). */
@@ -38,6 +44,22 @@ describe('textFrame', () => {
     expect(read(run.bytes)).toEqual(texts);
     expect([...run.ends]).toEqual([3, 3 + 4 + 300, 3 + 304 + 4]);
     expect(read(run.bytes.subarray(run.ends[0], run.ends[1]))).toEqual([texts[1]]);
+  });
+});
+
+describe('textFrameOf', () => {
+  it('is read back as the text its pieces join into, whatever their characters and length', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ unit: 'grapheme', maxLength: 40 }), { maxLength: 20 }),
+        fc.constantFrom(0, 100, 70_000),
+        (pieces, padding) => {
+          const all = [...pieces, 'é'.repeat(padding)];
+          expect(read(textFrameOf(all))).toEqual([all.join('')]);
+        },
+      ),
+      runs(200),
+    );
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  batchFrameText,
   helloFrameText,
   recordFrameText,
   snapshotFrameHead,
@@ -61,6 +62,23 @@ describe('recordFrameText', () => {
     const frame = recordFrameText({ ...base, record: { ...base.record, text } });
     expect(frame).toBe(`{"type":"quake","quake":${text},"cursor":${JSON.stringify(cursor)}}`);
     expect(JSON.parse(frame).quake).toEqual(JSON.parse(text));
+  });
+});
+
+describe('batchFrameText', () => {
+  it('writes the batch frame of docs/protocol.md (version 2): each record as its frame without the cursor, and the cursor of the last', () => {
+    const last = { ...entry('stats'), cursor: `${cursor},sismos-stats:0=4` };
+    expect(batchFrameText([entry('quake'), entry('alert'), last])).toBe(
+      JSON.stringify({
+        type: 'batch',
+        items: [
+          { type: 'quake', quake: toMessage(quake) },
+          { type: 'alert', quake: toMessage(quake) },
+          { type: 'stats', window: toStatsMessage(window) },
+        ],
+        cursor: last.cursor,
+      }),
+    );
   });
 });
 

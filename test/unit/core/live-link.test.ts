@@ -196,4 +196,11 @@ describe('bridgeUrl', () => {
     expect(new URL(bridgeUrl(base, 'new')).searchParams.getAll('cursor')).toEqual(['new']);
     expect(bridgeUrl(base, null)).toBe('ws://127.0.0.1:8080/ws?token=t');
   });
+
+  it('asks for the protocol version it is given, once, replacing one in the address', () => {
+    const url = new URL(bridgeUrl('ws://127.0.0.1:8080/ws?token=t&v=1', 'c', 2));
+    expect(url.searchParams.getAll('v')).toEqual(['2']);
+    expect(url.searchParams.get('token')).toBe('t');
+    expect(url.searchParams.get('cursor')).toBe('c');
+  });
 });

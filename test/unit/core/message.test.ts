@@ -7,6 +7,7 @@ import {
   decodeMessageText,
   encodeMessage,
   MAX_MESSAGE_BYTES,
+  messageTime,
   readJson,
   toMessage,
 } from '../../../src/core/message.ts';
@@ -294,5 +295,49 @@ describe('decodeMessage', () => {
       decodeMessage(JSON.stringify({ ...valid, magnitud: 'x'.repeat(1e6) }), READ_AT),
     );
     expect((error as Error).message.length).toBeLessThan(200);
+  });
+});
+
+describe('messageTime', () => {
+  /** Text in the form Date.toISOString writes, with any digits in it (valid dates or not). */
+  const isoShaped = fc
+    .tuple(
+      fc.integer({ min: 0, max: 9999 }),
+      fc.integer({ min: 0, max: 99 }),
+      fc.integer({ min: 0, max: 99 }),
+      fc.integer({ min: 0, max: 99 }),
+      fc.integer({ min: 0, max: 99 }),
+      fc.integer({ min: 0, max: 99 }),
+      fc.integer({ min: 0, max: 999 }),
+    )
+    .map(([y, mo, d, h, mi, s, ms]) => {
+      const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+      return `${pad(y, 4)}-${pad(mo)}-${pad(d)}T${pad(h)}:${pad(mi)}:${pad(s)}.${pad(ms, 3)}Z`;
+    });
+
+  it('reads a time in the form of toISOString exactly as Date.parse does, out-of-range dates included', () => {
+    fc.assert(
+      fc.property(isoShaped, (text) => {
+        expect(messageTime(text)).toBe(Date.parse(text));
+      }),
+      runs(2000),
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 4_102_444_800_000 }), (ms) => {
+        expect(messageTime(new Date(ms).toISOString())).toBe(ms);
+      }),
+      runs(1000),
+    );
+  });
+
+  it('still refuses text of that length that is not such a time', () => {
+    for (const text of [
+      '2024-01-15T10:30:00.000X',
+      '2024-01-15 10:30:00.000Z',
+      '2024-01-15T10:30:0a.000Z',
+      '2024-1-15T10:30:00.0000Z',
+      '+2024-01-15T10:30:00.00Z',
+    ])
+      expect(messageTime(text)).toBeNaN();
   });
 });

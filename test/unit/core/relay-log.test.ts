@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeCursor } from '../../../src/core/protocol.ts';
 import type { Quake } from '../../../src/core/quake.ts';
 import { RelayLog, type RelayRecord } from '../../../src/core/relay-log.ts';
+import { runs } from '../../helpers/seed.ts';
 
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2024, 0, 15, 12);
@@ -177,5 +179,59 @@ describe('RelayLog', () => {
     expect(quakes).toHaveLength(500);
     expect(quakes[0]?.quake.id).toBe('q19500');
     expect(quakes.at(-1)?.quake.id).toBe('q19999');
+  });
+});
+
+describe('RelayLog: the cursor of each entry', () => {
+  it('is the cursor the log had just after the entry came, however many came after, whichever partitions they were in, whenever and however it is built', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.record({
+              partition: fc.integer({ min: 0, max: 4 }),
+              skip: fc.integer({ min: 0, max: 2 }),
+            }),
+            fc.record({ track: fc.integer({ min: 5, max: 7 }) }),
+          ),
+          { minLength: 1, maxLength: 1500 },
+        ),
+        fc.integer({ min: 10, max: 2000 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (steps, capacity, cut) => {
+          const relay = new RelayLog({
+            epoch: 'e1',
+            capacity,
+            windowMs: 24 * HOUR,
+            snapshotLimit: 50,
+          });
+          relay.track('sismos:0', 3n);
+          const next = new Map<number, number>();
+          const cursors: string[] = [];
+          for (const step of steps) {
+            if ('track' in step) {
+              relay.track(`sismos:${step.track}`, BigInt(step.track));
+              continue;
+            }
+            // Offsets may skip (transaction markers, rejected records) and repeat (re-deliveries).
+            const offset = (next.get(step.partition) ?? 3) + step.skip - 1;
+            next.set(step.partition, Math.max(offset + 1, next.get(step.partition) ?? 0));
+            const entry = relay.append(record(step.partition, offset, quake(`q${offset}`, 1, 3)));
+            if (entry !== null) cursors[entry.seq] = encodeCursor(relay.cursor());
+          }
+          // Built at once for a stretch (as for frames of one record each), or asked for one by one
+          // from the newest back, then from the oldest on: the same every way.
+          const from = relay.oldest + Math.floor(cut * relay.size);
+          relay.buildCursors(from, relay.head);
+          for (let seq = from; seq < relay.head; seq++)
+            expect(relay.at(seq)?.cursor).toBe(cursors[seq]);
+          for (let seq = relay.head - 1; seq >= relay.oldest; seq -= 97)
+            expect(relay.at(seq)?.cursor).toBe(cursors[seq]);
+          for (let seq = relay.oldest; seq < relay.head; seq++)
+            expect(relay.at(seq)?.cursor).toBe(cursors[seq]);
+        },
+      ),
+      runs(100),
+    );
   });
 });
