@@ -8,6 +8,7 @@ import {
   Partitioners,
 } from 'kafkajs';
 import { inject } from 'vitest';
+import { withoutNegativeTimers } from '../../bridge/lib/kafka.ts';
 import { encodeMessage } from '../../src/core/message.ts';
 import type { Quake } from '../../src/core/quake.ts';
 
@@ -17,6 +18,8 @@ export function brokers(): string {
 
 /** A client of the shared test broker, or of `at` (a broker or a comma-separated cluster a test started itself). */
 export function testKafka(at = brokers()): Kafka {
+  // As every command does: on Node 24, kafkajs's timers would print TimeoutNegativeWarning.
+  withoutNegativeTimers();
   return new Kafka({ clientId: 'sismos-test', brokers: at.split(','), logLevel: logLevel.NOTHING });
 }
 
