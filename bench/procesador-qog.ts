@@ -67,9 +67,9 @@ async function procesador(brokers: string, topic: string, url: string): Promise<
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  // Its first batch line: the first batch was read and written.
+  // Its first batch line (after the time every line starts with): the first batch was read and written.
   proc.stdout?.on('data', (chunk: Buffer) => {
-    if (start === null && /^Lote 1:/m.test(chunk.toString())) start = now();
+    if (start === null && /^(?:\S+Z )?Lote 1:/m.test(chunk.toString())) start = now();
   });
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -86,7 +86,9 @@ async function procesador(brokers: string, topic: string, url: string): Promise<
       if (proc.exitCode !== null) throw new Error(`procesador_qog exited with ${proc.exitCode}`);
       await sleep(20);
     }
-    return (now() - (start ?? now())) / 1000;
+    if (start === null)
+      throw new Error('procesador_qog handled every event without printing "Lote 1:"');
+    return (now() - start) / 1000;
   } finally {
     await client.end();
     await stop(proc);
