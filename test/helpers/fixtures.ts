@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parseFeedText } from '../../src/core/feed.ts';
+import type { Quake } from '../../src/core/quake.ts';
 
 /** Real USGS feeds recorded on the dates in their names; see test/fixtures/usgs/README.md. */
 export const FIXTURES = [
@@ -64,6 +66,18 @@ export function recentFeatures(name: FixtureName): any[] {
       time: f.properties.time + shift,
       updated: f.properties.updated + shift,
     },
+  }));
+}
+
+/**
+ * The quakes of the recorded week, one a second over the hour before `now`, so they fall in a
+ * bridge's snapshot window.
+ */
+export function recentQuakes(now: number): Quake[] {
+  return parseFeedText(fixtureText('2023-04-07_all_week.geojson')).quakes.map((q, i) => ({
+    ...q,
+    time: now - 3_600_000 + i * 1000,
+    updated: now - 3_600_000 + i * 1000,
   }));
 }
 

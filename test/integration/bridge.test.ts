@@ -1,20 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/kafka-local.ts';
-import { parseFeedText } from '../../src/core/feed.ts';
 import type { Quake } from '../../src/core/quake.ts';
-import { fixtureText } from '../helpers/fixtures.ts';
+import { recentQuakes } from '../helpers/fixtures.ts';
 import { brokers, createTopic, produce, produceQuakes, unique } from '../helpers/kafka.ts';
 import { type Command, startCommand } from '../helpers/process.ts';
 import { connectBridge, type Frame, rawWebSocket } from '../helpers/ws-client.ts';
 
-const feed = parseFeedText(fixtureText('2023-04-07_all_week.geojson')).quakes;
 const NOW = Date.now();
 /** Real quakes moved to the last hours, so they fall in the bridge's snapshot window. */
-const recent = feed.map((q, i) => ({
-  ...q,
-  time: NOW - 3_600_000 + i * 1000,
-  updated: NOW - 3_600_000 + i * 1000,
-}));
+const recent = recentQuakes(NOW);
 
 const topics = {
   SISMOS_TOPIC: unique('sismos'),
