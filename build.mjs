@@ -3,6 +3,8 @@
 //
 //   node build.mjs           writes index.html
 //   node build.mjs --check   exits 1 when index.html is not the build of src/ (CI runs this)
+//   SISMOS_NO_MINIFY=1 node build.mjs   keeps the names, for readable CPU profiles (never commit it:
+//                                       the check above and the size test fail on it)
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -89,7 +91,7 @@ async function bundle(entry, plugins = []) {
   const result = await build({
     entryPoints: [entry],
     bundle: true,
-    minify: true,
+    minify: process.env.SISMOS_NO_MINIFY !== '1',
     write: false,
     format: 'esm',
     target: ['es2022', 'chrome110', 'firefox110', 'safari16'],
