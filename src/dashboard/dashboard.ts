@@ -90,6 +90,13 @@ export class Dashboard {
   /** The quakes that pass the filters, in list order, and the oldest quake time, as of the last refresh. */
   #shown: Quake[] = [];
   #oldest = Number.POSITIVE_INFINITY;
+  /** The reference time of the last refresh ("now" for the statistics). */
+  #reference = 0;
+  /**
+   * A feed's first data shows its map and list first: the side panel's statistics and the alerts
+   * wait for the frame after (#showPanel), and the body's data-* with them.
+   */
+  #panelDue = false;
   #failure: Failure | null = null;
   #retryAt: number | null = null;
   /** The features of the polled feed on screen that did not become quakes. */
@@ -411,16 +418,15 @@ export class Dashboard {
     const update = this.#pageState.updated();
     if (change.added.length > 0) this.#fresh = newsIds(change.added, since);
     if (first || !isEmptyChange(change)) {
-      this.#refresh(change, { highlight: since !== null, fit: first });
-      this.#raiseAlerts(since);
+      this.#refresh(change, { highlight: since !== null, fit: first, panelLater: first });
+      if (!this.#panelDue) this.#raiseAlerts(since);
     } else if (moved) this.#refreshClock();
     this.#showStatus();
     this.#publish();
-    this.#ingestMeasure.shown({
-      update,
-      quakes: this.#store.size,
-      changed: !isEmptyChange(change),
-    });
+    this.#ingestMeasure.shown(
+      { update, quakes: this.#store.size, changed: !isEmptyChange(change) },
+      this.#panelDue ? () => this.#showPanel() : undefined,
+    );
   }
 
   #fail(failure: Failure, retryInMs: number): void {
@@ -433,11 +439,16 @@ export class Dashboard {
 
   /**
    * Re-derives everything on screen from the store and the settings; `highlight` pulses the
-   * arrivals, `fit` fits the map's first view to the quakes shown.
+   * arrivals, `fit` fits the map's first view to the quakes shown, `panelLater` leaves the side
+   * panel and the alerts to #showPanel after the next frame.
    */
-  #refresh(change: StoreChange | null, { highlight = false, fit = false } = {}): void {
-    const { filter, colourBy } = this.#settings.settings;
+  #refresh(
+    change: StoreChange | null,
+    { highlight = false, fit = false, panelLater = false } = {},
+  ): void {
+    const { filter } = this.#settings.settings;
     const reference = referenceTime(this.#generated, this.#store.values(), Date.now());
+    this.#reference = reference;
     const visible = compileFilter(filter, reference);
     const shown: Quake[] = [];
     let oldest = Number.POSITIVE_INFINITY;
@@ -451,18 +462,36 @@ export class Dashboard {
     if (fit) this.#map.fitQuakes(quakeExtent(shown));
     if (change === null) this.#map.filter(visible);
     else this.#map.apply(change, visible, highlight);
-    const i18n = this.#i18n;
     this.#showList();
-    this.#timeStats(reference);
-    const feedSpan = this.#source.spanMs ?? this.#dataSpan(reference);
-    this.#regions.update(topRegions(shown), i18n);
-    this.#filters.sync(filter, colourBy, countTypes(this.#store.values()), feedSpan, i18n);
-    this.#impactFilter.sync(filter.impact);
     this.#map.refreshPopup((id) => {
       const quake = this.#store.get(id);
       return quake !== undefined && visible(quake) ? quake : undefined;
     });
+    if (panelLater) this.#panelDue = true;
+    else if (this.#panelDue) this.#showPanel();
+    else this.#drawPanel();
     this.#publish();
+  }
+
+  /** The first data's side panel and alerts, after the frame that showed its map and list. */
+  #showPanel(): void {
+    if (!this.#panelDue) return;
+    this.#drawPanel();
+    this.#raiseAlerts(null);
+    this.#publish();
+  }
+
+  /** The side panel as of the last refresh: statistics, charts, regions, the filters' counts. */
+  #drawPanel(): void {
+    this.#panelDue = false;
+    const { filter, colourBy } = this.#settings.settings;
+    const reference = this.#reference;
+    const i18n = this.#i18n;
+    this.#timeStats(reference);
+    const feedSpan = this.#source.spanMs ?? this.#dataSpan(reference);
+    this.#regions.update(topRegions(this.#shown), i18n);
+    this.#filters.sync(filter, colourBy, countTypes(this.#store.values()), feedSpan, i18n);
+    this.#impactFilter.sync(filter.impact);
   }
 
   /**
@@ -474,7 +503,8 @@ export class Dashboard {
       this.#refresh(null);
       return;
     }
-    this.#timeStats(referenceTime(this.#generated, this.#store.values(), Date.now()));
+    this.#reference = referenceTime(this.#generated, this.#store.values(), Date.now());
+    if (!this.#panelDue) this.#timeStats(this.#reference);
   }
 
   /** The statistics that count back from the reference time, over the quakes shown. */
@@ -588,6 +618,8 @@ export class Dashboard {
   }
 
   #publish(): void {
+    // The body's data-* say what the whole page shows: they wait for a first data's side panel.
+    if (this.#panelDue) return;
     this.#pageState.publish({
       quakes: this.#store.size,
       markers: this.#map.layer.counts,

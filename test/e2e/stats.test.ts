@@ -77,6 +77,85 @@ describe('live statistics', () => {
   });
 });
 
+describe("a feed's first data", () => {
+  it('shows its map and list in one frame, its statistics right after, and data-* with them', async () => {
+    const name = '2018-06-12_4.5_week.geojson';
+    const { page, problems } = await openDashboard(env.browser);
+    // Counts the frames, and notes the frame in which each part of the page first changed.
+    await page.addInitScript(() => {
+      let frames = 0;
+      const tick = () => {
+        frames++;
+        requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+      const seen: Record<string, number> = {};
+      Object.assign(window, { seen });
+      const note = (part: string) => () => {
+        seen[part] ??= frames;
+      };
+      /** The markers are painted on the overlay canvas: seen once it has coloured pixels. */
+      const noteMap = () => {
+        const canvas = document.querySelector<HTMLCanvasElement>('.leaflet-overlay-pane canvas');
+        const data = canvas?.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data;
+        if (data?.some((value, i) => i % 4 === 3 && value > 0)) note('map')();
+      };
+      addEventListener('DOMContentLoaded', () => {
+        const watch = (id: string, part: string) =>
+          new MutationObserver(note(part)).observe(document.getElementById(id) as HTMLElement, {
+            subtree: true,
+            childList: true,
+            characterData: true,
+          });
+        new MutationObserver(noteMap).observe(
+          document.getElementById('quake-list') as HTMLElement,
+          {
+            subtree: true,
+            childList: true,
+          },
+        );
+        watch('quake-list', 'list');
+        watch('kpis', 'kpis');
+        watch('regions', 'regions');
+        new MutationObserver(() => {
+          if (document.body.dataset.quakes !== undefined && document.body.dataset.quakes !== '0')
+            note('data')();
+        }).observe(document.body, { attributes: true, attributeFilter: ['data-quakes'] });
+      });
+    });
+    await page.goto(dashboardUrl({ feed: env.usgs.url(`/fixtures/${name}`), lang: 'en' }));
+    await waitForUpdates(page, 1);
+    const seen = await page.evaluate(
+      () => (window as unknown as { seen: Record<string, number> }).seen,
+    );
+    expect(seen.list).toBeDefined();
+    expect(seen.map).toBe(seen.list);
+    for (const later of ['kpis', 'regions', 'data'] as const) {
+      expect(seen[later], later).toBe((seen.list as number) + 1);
+    }
+    const raw = rawFeed(name);
+    await expectStats(page, raw.features, raw.metadata.generated);
+    expect(problems).toEqual({ cspViolations: [], errors: [] });
+  });
+
+  it('gets its statistics in a page that renders no frame (a hidden tab)', async () => {
+    const name = '2018-06-12_4.5_week.geojson';
+    const { page, problems } = await openDashboard(env.browser);
+    // A hidden tab runs no requestAnimationFrame callback.
+    await page.addInitScript(() => {
+      window.requestAnimationFrame = () => 0;
+    });
+    await page.goto(dashboardUrl({ feed: env.usgs.url(`/fixtures/${name}`), lang: 'en' }));
+    // waitForUpdates polls on animation frames, which this page never renders.
+    await page.waitForFunction(() => document.body.dataset.updates === '1', null, {
+      polling: 50,
+    });
+    const raw = rawFeed(name);
+    await expectStats(page, raw.features, raw.metadata.generated);
+    expect(problems).toEqual({ cspViolations: [], errors: [] });
+  });
+});
+
 describe('a re-poll that changes nothing shown', () => {
   it('writes nothing in the statistics, the charts or the list', async () => {
     const raw = rawFeed(DAY_FEED);
