@@ -15,15 +15,16 @@ export interface Extent {
 export function quakeExtent(points: Iterable<{ lat: number; lon: number }>): Extent | null {
   let south = Number.POSITIVE_INFINITY;
   let north = Number.NEGATIVE_INFINITY;
-  const lons: number[] = [];
+  const wrapped: number[] = [];
   for (const { lat, lon } of points) {
     south = Math.min(south, lat);
     north = Math.max(north, lat);
     // Wrapped only when outside [-180, 180]: wrapping 179.99999999999994 would round it to -180.
-    lons.push(lon >= -180 && lon <= 180 ? lon : ((((lon + 180) % 360) + 360) % 360) - 180);
+    wrapped.push(lon >= -180 && lon <= 180 ? lon : ((((lon + 180) % 360) + 360) % 360) - 180);
   }
-  if (lons.length === 0) return null;
-  lons.sort((a, b) => a - b);
+  if (wrapped.length === 0) return null;
+  // A typed array sorts numbers natively, several times faster than a comparator on 20,000.
+  const lons = new Float64Array(wrapped).sort();
   const first = lons[0] as number;
   const last = lons[lons.length - 1] as number;
   // The gap across the antimeridian, then each gap between sorted neighbours.

@@ -203,19 +203,15 @@ function toQuake(feature: unknown, times: TimeRange): Quake | string {
   if (p.updated != null && !isEpochMs(p.updated)) {
     return `properties.updated must be whole epoch milliseconds of a year from 0000 to 9999, got ${describeValue(p.updated)}`;
   }
-  const texts: [string, unknown][] = [
-    ['id', id],
-    ['properties.place', p.place],
-    ['properties.magType', p.magType],
-    ['properties.status', p.status],
-    ['properties.type', p.type],
-    ['properties.url', p.url],
-  ];
-  const long = texts.find(([, value]) => typeof value === 'string' && value.length > MAX_TEXT);
-  if (long !== undefined) {
-    return `${long[0]} has ${(long[1] as string).length} characters, more than the ${MAX_TEXT} a quake may have`;
+  const long = longText(id, p);
+  if (long !== null) {
+    return `${long.name} has ${long.length} characters, more than the ${MAX_TEXT} a quake may have`;
   }
   const alert = lowerOrNull(p.alert);
+  const felt = p.felt;
+  const tz = p.tz;
+  // The impact products USGS attaches (DYFI felt reports, intensities) and its epicentre time
+  // zone are optional extras: a value out of range is dropped rather than failing the quake.
   return {
     id,
     time: p.time,
@@ -232,24 +228,30 @@ function toQuake(feature: unknown, times: TimeRange): Quake | string {
     type: lowerOrNull(p.type) ?? 'earthquake',
     url: safeHttpUrl(p.url),
     alert: alert !== null && PAGER_LEVELS.has(alert) ? (alert as PagerLevel) : null,
-    ...impactOf(p),
-  };
-}
-
-/**
- * The impact products USGS attaches (DYFI felt reports, intensities) and its epicentre time zone.
- * They are optional extras: a value out of range is dropped rather than failing the quake.
- */
-function impactOf(p: Record<string, unknown>): Pick<Quake, 'felt' | 'cdi' | 'mmi' | 'tz'> {
-  const intensity = (v: unknown) => (typeof v === 'number' && v >= 0 && v <= 12 ? v : null);
-  const felt = p.felt;
-  const tz = p.tz;
-  return {
     felt: Number.isSafeInteger(felt) && (felt as number) >= 0 ? (felt as number) : null,
     cdi: intensity(p.cdi),
     mmi: intensity(p.mmi),
     tz: Number.isInteger(tz) && Math.abs(tz as number) <= 14 * 60 ? (tz as number) : null,
   };
+}
+
+const TEXT_PROPERTIES = ['place', 'magType', 'status', 'type', 'url'] as const;
+
+/** The first of a feature's texts longer than a quake may keep, named as in the feed, or null. */
+function longText(id: string, p: Record<string, unknown>): { name: string; length: number } | null {
+  if (id.length > MAX_TEXT) return { name: 'id', length: id.length };
+  for (const key of TEXT_PROPERTIES) {
+    const value = p[key];
+    if (typeof value === 'string' && value.length > MAX_TEXT) {
+      return { name: `properties.${key}`, length: value.length };
+    }
+  }
+  return null;
+}
+
+/** An intensity (CDI, MMI) from 0 to 12, or null. */
+function intensity(value: unknown): number | null {
+  return typeof value === 'number' && value >= 0 && value <= 12 ? value : null;
 }
 
 function isoDate(ms: number): string {
