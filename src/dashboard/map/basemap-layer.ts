@@ -25,7 +25,14 @@ export interface BasemapColours {
 }
 
 const MAX_LAT = 85.0511287798;
-const TILE = 256;
+/**
+ * A tile's side in CSS pixels. Every canvas is a layer of its own for the compositor, which then
+ * does work for each on every frame (a status line's new text included): 512 makes a quarter as
+ * many as Leaflet's usual 256.
+ */
+const TILE = 512;
+/** The world's width in CSS pixels at zoom 0 (Leaflet's Web Mercator CRS). */
+const WORLD = 256;
 
 function mercatorY(lat: number): number {
   const phi = (Math.max(-MAX_LAT, Math.min(MAX_LAT, lat)) * Math.PI) / 180;
@@ -65,7 +72,7 @@ export class BasemapLayer extends L.GridLayer {
   #colours: BasemapColours;
 
   constructor(colours: BasemapColours) {
-    super({ tileSize: TILE, updateWhenZooming: false, keepBuffer: 4, className: 'basemap' });
+    super({ tileSize: TILE, updateWhenZooming: false, keepBuffer: 2, className: 'basemap' });
     this.#colours = colours;
   }
 
@@ -85,7 +92,7 @@ export class BasemapLayer extends L.GridLayer {
     canvas.height = TILE * ratio;
     const ctx = canvas.getContext('2d');
     if (ctx === null) return canvas;
-    const scale = TILE * 2 ** coords.z;
+    const scale = WORLD * 2 ** coords.z;
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     const box = {
       x: coords.x * TILE,

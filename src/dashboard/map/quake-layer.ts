@@ -38,7 +38,7 @@ export function nearestCopy(lon: number, centre: number): number {
 
 export class QuakeLayer {
   /** Add it to the map before applying changes. */
-  readonly renderer = new QuakeCanvas({ padding: 0.5 });
+  readonly renderer = new QuakeCanvas({ padding: 0.1 });
   readonly #entries = new Map<string, Entry>();
   /** Looks by fill colour and selection, shared by all dots that look alike. */
   readonly #looks = new Map<string, DotLook>();
