@@ -22,3 +22,36 @@ export function inBox(box: MapBox, lat: number, lon: number): boolean {
   const shifted = box.west + ((((lon - box.west) % 360) + 360) % 360);
   return shifted <= box.east;
 }
+
+/** The world's width in CSS pixels at zoom 0 in Web Mercator (Leaflet's CRS, tiles of 256). */
+export const WORLD_PX = 256;
+
+/** Where a map tile lies: in pixels of the world at its zoom, and in world units (0..1 across). */
+export interface TileArea {
+  /** The tile's top-left corner in world pixels at its zoom. */
+  readonly x: number;
+  readonly y: number;
+  /** The world's width in pixels at the tile's zoom. */
+  readonly scale: number;
+  /** Two pixels in world units: a shape this close to the tile may still show in it. */
+  readonly margin: number;
+  readonly minX: number;
+  readonly minY: number;
+  readonly maxX: number;
+  readonly maxY: number;
+}
+
+/** The area of tile `x`, `y` at zoom `z` for tiles `tilePx` CSS pixels wide. */
+export function tileArea(x: number, y: number, z: number, tilePx: number): TileArea {
+  const scale = WORLD_PX * 2 ** z;
+  return {
+    x: x * tilePx,
+    y: y * tilePx,
+    scale,
+    margin: 2 / scale,
+    minX: (x * tilePx) / scale,
+    minY: (y * tilePx) / scale,
+    maxX: ((x + 1) * tilePx) / scale,
+    maxY: ((y + 1) * tilePx) / scale,
+  };
+}

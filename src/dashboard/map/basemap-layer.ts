@@ -6,6 +6,7 @@
 
 import { BORDERS, FACTOR, LAND } from 'sismos:basemap';
 import * as L from 'leaflet';
+import { type TileArea, tileArea } from '../../core/map-view.ts';
 import { decodeLines } from '../../core/polyline.ts';
 
 /** A line in Web Mercator units (0..1 across the world) with its bounding box. */
@@ -31,8 +32,6 @@ const MAX_LAT = 85.0511287798;
  * many as Leaflet's usual 256.
  */
 const TILE = 512;
-/** The world's width in CSS pixels at zoom 0 (Leaflet's Web Mercator CRS). */
-const WORLD = 256;
 
 function mercatorY(lat: number): number {
   const phi = (Math.max(-MAX_LAT, Math.min(MAX_LAT, lat)) * Math.PI) / 180;
@@ -92,18 +91,8 @@ export class BasemapLayer extends L.GridLayer {
     canvas.height = TILE * ratio;
     const ctx = canvas.getContext('2d');
     if (ctx === null) return canvas;
-    const scale = WORLD * 2 ** coords.z;
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    const box = {
-      x: coords.x * TILE,
-      y: coords.y * TILE,
-      scale,
-      margin: 2 / scale,
-      minX: (coords.x * TILE) / scale,
-      minY: (coords.y * TILE) / scale,
-      maxX: ((coords.x + 1) * TILE) / scale,
-      maxY: ((coords.y + 1) * TILE) / scale,
-    };
+    const box = tileArea(coords.x, coords.y, coords.z, TILE);
     this.#drawGraticule(ctx, box, coords.z);
     const land = copiesIn(this.#land, box);
     ctx.beginPath();
@@ -124,7 +113,7 @@ export class BasemapLayer extends L.GridLayer {
     return canvas;
   }
 
-  #drawGraticule(ctx: CanvasRenderingContext2D, box: TileBox, zoom: number): void {
+  #drawGraticule(ctx: CanvasRenderingContext2D, box: TileArea, zoom: number): void {
     const step = zoom < 3 ? 30 : zoom < 5 ? 10 : 5;
     ctx.beginPath();
     for (let lon = -180; lon <= 180; lon += step) {
@@ -143,24 +132,11 @@ export class BasemapLayer extends L.GridLayer {
   }
 }
 
-interface TileBox {
-  /** Tile origin in world pixels at this zoom. */
-  readonly x: number;
-  readonly y: number;
-  /** World size in pixels at this zoom. */
-  readonly scale: number;
-  readonly margin: number;
-  readonly minX: number;
-  readonly minY: number;
-  readonly maxX: number;
-  readonly maxY: number;
-}
-
 /**
  * The shapes that touch a tile, each with the shift (in worlds) to draw it at: a shape reaching
  * past 180° (Chukotka, Fiji) also shows one world to the left, and the other way round.
  */
-function copiesIn(shapes: readonly Shape[], box: TileBox): [Shape, number][] {
+function copiesIn(shapes: readonly Shape[], box: TileArea): [Shape, number][] {
   const out: [Shape, number][] = [];
   for (const shape of shapes) {
     for (const shift of [0, -1, 1]) {
@@ -183,7 +159,7 @@ function copiesIn(shapes: readonly Shape[], box: TileBox): [Shape, number][] {
 function trace(
   ctx: CanvasRenderingContext2D,
   shape: Shape,
-  box: TileBox,
+  box: TileArea,
   shift: number,
   skipCuts: boolean,
 ): void {
