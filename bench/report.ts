@@ -29,7 +29,9 @@ quakes made from it (new ids, positions moved by up to a degree, times by up to 
 \`sismos:ingest\` (\`src/dashboard/probe/ingest-measure.ts\`): from the moment the fetched text reaches the
 page until the next frame is rendered, that is parsing and diffing the feed, creating and
 painting every marker, the list, every statistic and chart, and the style, layout and paint of
-that frame. The wait for the display's next frame (up to 17 ms, idle time) is left out of the
+that frame; a feed's first data draws its side panel (statistics, charts, regions, the filters'
+counts) and its alerts right after that frame, and the table gives that time on a row of its own
+(\`sismos:after-frame\`). The wait for the display's next frame (up to 17 ms, idle time) is left out of the
 figure; the table also gives the whole measure with it. Each run uses fresh browsers.
 
 Where a 20,000-quake ingest spends its time (a CPU profile of the page): the parse step, about
@@ -55,9 +57,26 @@ What changed: the status line has a row of its own, so the header keeps its heig
 not resized, and the first view is fitted before the dots join the map, so they are painted once
 (an e2e test records the map's sizes). What is left: JSON.parse and the checks in a cold page
 (code that has not run yet runs in V8's interpreter), painting the dots once, the side panel, and
-the frame. Not done yet: drawing the statistics and charts after the map's first frame (about 20
-ms of the page's work in the profile), and a smaller canvas margin (less to copy per frame, but
-panning shows blank edges sooner).
+the frame.
+
+Then, later on 2026-12-01: the first data's side panel and its alerts are drawn right after the
+frame that shows its map and list, and the body's data-* with them (e2e tests check the frame
+order, and that a page that renders no frame, as a hidden tab, still gets them, after 250 ms);
+the quake canvas reaches 10% beyond the view on each side (Leaflet's default) instead of 50%, so a
+frame that repaints the dots copies 1.44 map areas of pixels instead of 4; the offline basemap
+draws 512-pixel tiles, a third as many canvases for the compositor; checking a feature allocates
+less, and the first view's extent sorts the longitudes natively. What is left of the week's first
+ingest, in traces of the page (unminified build): parsing about 26 ms where JSON.parse of the text
+takes 5 to 7, because \`FeedReader\` decodes each of the 2,389 features on its own (about 13 ms in a
+cold page, against one JSON.parse of the whole) and checking them runs in V8's interpreter on
+first use (a page that had read a 20-quake feed first still took 24 ms); the page update about 25
+ms (the dots and the list); the frame 15 to 45 ms, of which layout about 10 and copying the
+canvases for the compositor (the new view's basemap tiles and the dots) about 11. A frame that
+changes one text costs about 3 ms in this Chromium whatever the page shows (the status line or a
+KPI changed, with the map, the side panel or the list hidden in turn: 2.8 to 4.1 ms), most of an
+unchanged re-poll of the week; 0.5× of JSON.parse in the page is 2.5 to 4 ms. Not done: a first
+read that parses the whole text once and proves the cut in idle time after the first paint (about
+7 ms of the week's first ingest), and drawing the side panel after the frame on every poll.
 
 An unchanged re-poll (the same features, a new \`metadata.generated\`) parsed nothing and touched
 no dot, but rewrote every statistic: the KPIs, the activity chart (its SVG bars rebuilt), the
