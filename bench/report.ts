@@ -67,16 +67,16 @@ frame that repaints the dots copies 1.44 map areas of pixels instead of 4; the o
 draws 512-pixel tiles, a third as many canvases for the compositor; checking a feature allocates
 less, and the first view's extent sorts the longitudes natively. What is left of the week's first
 ingest, in traces of the page (unminified build): parsing about 26 ms where JSON.parse of the text
-takes 5 to 7, because \`FeedReader\` decodes each of the 2,389 features on its own (about 13 ms in a
-cold page, against one JSON.parse of the whole) and checking them runs in V8's interpreter on
-first use (a page that had read a 20-quake feed first still took 24 ms); the page update about 25
+takes 5 to 7: decoding the 2,389 features one by one (\`FeedReader\`) costs about what one
+JSON.parse of the whole does in a fresh page (6 to 15 ms either way, whichever runs first pays
+more), and checking them and diffing them against the store runs in V8's interpreter on first use
+(a page that had read a 20-quake feed first still took 24 ms); the page update about 25
 ms (the dots and the list); the frame 15 to 45 ms, of which layout about 10 and copying the
 canvases for the compositor (the new view's basemap tiles and the dots) about 11. A frame that
 changes one text costs about 3 ms in this Chromium whatever the page shows (the status line or a
 KPI changed, with the map, the side panel or the list hidden in turn: 2.8 to 4.1 ms), most of an
-unchanged re-poll of the week; 0.5× of JSON.parse in the page is 2.5 to 4 ms. Not done: a first
-read that parses the whole text once and proves the cut in idle time after the first paint (about
-7 ms of the week's first ingest), and drawing the side panel after the frame on every poll.
+unchanged re-poll of the week; 0.5× of JSON.parse in the page is 2.5 to 4 ms. Not done: drawing
+the side panel after the frame on every poll, not only the first.
 
 An unchanged re-poll (the same features, a new \`metadata.generated\`) parsed nothing and touched
 no dot, but rewrote every statistic: the KPIs, the activity chart (its SVG bars rebuilt), the
