@@ -1,9 +1,11 @@
 /**
  * Records how long an update took to reach the screen as the measure `sismos:ingest`: from its
  * text (or live frames) to the end of the next frame, which shows every marker and the list, and
- * the statistics too except for a feed's first data (they follow that frame: see `then`). The detail numbers the update (as data-updates does) and splits the time into
- * parsing (with the store's diff), updating the page (markers painted included), waiting for the
- * display's next frame (up to 17 ms at 60 Hz; not work) and rendering that frame.
+ * the statistics too except for a feed's first data (they follow that frame: see `then`). The
+ * detail numbers the update (as data-updates does) and splits the time into parsing (with the
+ * store's diff), updating the page (markers painted included), waiting for the display's next
+ * frame (up to 17 ms at 60 Hz; not work) and rendering that frame. It also runs the work that
+ * waits for that frame, since it is the one that knows when the frame is rendered.
  * The benchmark reads it (bench/dashboard-ingest.ts, docs/benchmarks.md).
  */
 const NAME = 'sismos:ingest';
