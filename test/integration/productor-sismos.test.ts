@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syntheticText } from '../../bench/lib/feeds.ts';
 import { freePort } from '../../scripts/kafka-local.ts';
 import { type FakeUsgs, startFakeUsgs } from '../helpers/fake-usgs.ts';
 import { feedText, fixtureJson, fixtureText, revised } from '../helpers/fixtures.ts';
@@ -99,6 +100,28 @@ describe('productor_sismos (challenge 4)', () => {
       expect(value).toEqual(expectedMessage(features.find((f) => f.id === record.key)));
     }
   });
+
+  it('publishes a 20,000-quake feed in several sends, each quake once and in feed order within its partition', async () => {
+    // About 9 MB of messages: a dozen sends of at most 900 kB (a broker refuses a batch over 1 MiB).
+    const text = syntheticText();
+    const ids: string[] = JSON.parse(text).features.map((f: { id: string }) => f.id);
+    const { topic, start } = await setup(text);
+    const producer = start();
+    await producer.waitFor(/^poll \d+: 20000 new, 0 revised, 0 unchanged, 0 rejected;/m, 120_000);
+    await stop(producer);
+    const records = await readAll(topic);
+    expect(records.map((r) => r.key).sort()).toEqual([...ids].sort());
+    const place = new Map(ids.map((id, i) => [id, i]));
+    const partitions = new Set(records.map((r) => r.partition));
+    expect(partitions.size).toBe(3);
+    for (const partition of partitions) {
+      const order = records
+        .filter((r) => r.partition === partition)
+        .sort((a, b) => Number(a.offset) - Number(b.offset))
+        .map((r) => place.get(r.key ?? '') as number);
+      expect(order).toEqual([...order].sort((a, b) => a - b));
+    }
+  }, 180_000);
 
   it('publishes the new quakes of an overlapping second feed to sismos, and its revisions to sismos-revisiones', async () => {
     const { topic, revisions, path, start } = await setup(
