@@ -199,7 +199,12 @@ messages, already encoded, in the same sends (every other run first, both after 
 compiles kafkajs's encoding): what the poll adds is parsing the feed (about 1.2× JSON.parse),
 encoding the messages and collecting the parse's garbage, none of which the sends can overlap, as
 they go one at a time to keep the records in order. Its CPU profile (2026-12-01): kafkajs
-(partitioning by murmur2, record batches, CRC32C) and garbage collection take most of both.`,
+(partitioning by murmur2, record batches, CRC32C) and garbage collection take most of both. At
+0.8× the poll would have to fit its parse (about 90 ms here) and its sends into 1.25 times the bare
+producer's sends (about 450 ms). Tried on 2026-12-01 and not kept: making each send's messages
+while the broker stores the previous send (a generator read one send at a time): five A/B runs
+here gave 0.65× to 0.74× with it and 0.63× to 0.68× without, inside the runs' own ranges (0.49× to
+0.95×).`,
   },
   {
     id: 'procesador-qog',
