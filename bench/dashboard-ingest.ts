@@ -112,15 +112,18 @@ async function parseTimes(page: Page, url: string): Promise<{ first: number; war
  */
 async function recordMeasures(page: Page): Promise<void> {
   await page.addInitScript(() => {
-    const kept: { duration: number; detail: unknown }[] = [];
-    const after: { duration: number; detail: unknown }[] = [];
-    Object.assign(window, { ingests: kept, afterFrames: after });
+    const kept: Record<string, { duration: number; detail: unknown }[]> = {
+      'sismos:ingest': [],
+      'sismos:after-frame': [],
+    };
+    Object.assign(window, {
+      ingests: kept['sismos:ingest'],
+      afterFrames: kept['sismos:after-frame'],
+    });
     new PerformanceObserver((list) => {
-      for (const entry of list.getEntriesByName('sismos:ingest')) {
-        kept.push({ duration: entry.duration, detail: (entry as PerformanceMeasure).detail });
-      }
-      for (const entry of list.getEntriesByName('sismos:after-frame')) {
-        after.push({ duration: entry.duration, detail: (entry as PerformanceMeasure).detail });
+      for (const entry of list.getEntries()) {
+        const detail = (entry as PerformanceMeasure).detail;
+        kept[entry.name]?.push({ duration: entry.duration, detail });
       }
     }).observe({ type: 'measure' });
   });

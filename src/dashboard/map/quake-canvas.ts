@@ -17,6 +17,7 @@
  */
 import * as L from 'leaflet';
 import { type Cluster, gridClusters } from '../../core/clusters.ts';
+import { WORLD_PX } from '../../core/map-view.ts';
 
 /** How a dot looks; dots that look alike share one object (and one picture per radius). */
 export interface DotLook {
@@ -113,7 +114,7 @@ export class QuakeCanvas extends L.Canvas {
   /** Dots were added or resized since they were last put in drawing order (largest first). */
   #unsorted = false;
   /** The world's width in layer pixels at the renderer's zoom. */
-  #worldPx = 256;
+  #worldPx = WORLD_PX;
   /** The clusters of the last whole repaint, and the dots they hold (not drawn on their own). */
   #clusters: Cluster[] = [];
   #clustered: ReadonlySet<DrawnDot> = new Set();
@@ -221,7 +222,7 @@ export class QuakeCanvas extends L.Canvas {
     const map = this.#map;
     if (map === null) return null;
     const origin = map.getPixelOrigin();
-    this.#worldPx = 256 * 2 ** map.getZoom();
+    this.#worldPx = WORLD_PX * 2 ** map.getZoom();
     return { scale: this.#worldPx, originX: origin.x, originY: origin.y };
   }
 

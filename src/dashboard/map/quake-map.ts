@@ -4,6 +4,7 @@
  */
 import * as L from 'leaflet';
 import type { Extent } from '../../core/extent.ts';
+import { WORLD_PX } from '../../core/map-view.ts';
 import type { Quake } from '../../core/quake.ts';
 import type { ColourBy } from '../../core/scale.ts';
 import { magnitudeRadius } from '../../core/scale.ts';
@@ -128,7 +129,7 @@ export class QuakeMap {
    */
   #fillZooms(): { height: number; width: number } {
     const { x, y } = this.map.getSize();
-    const zoom = (pixels: number) => Math.max(0, Math.ceil(Math.log2(pixels / 256) * 4) / 4);
+    const zoom = (pixels: number) => Math.max(0, Math.ceil(Math.log2(pixels / WORLD_PX) * 4) / 4);
     return { height: y > 0 ? zoom(y) : 1, width: x > 0 ? zoom(x) : 1 };
   }
 
@@ -154,7 +155,7 @@ export class QuakeMap {
     let centre: L.LatLngExpression = [15, WORLD_CENTRE_LNG];
     let zoom: number;
     if (extent === null) {
-      zoom = snap(Math.min(Math.log2((x || 1024) / 256), Math.log2((y || 768) / 200)));
+      zoom = snap(Math.min(Math.log2((x || 1024) / WORLD_PX), Math.log2((y || 768) / 200)));
     } else {
       const bounds = L.latLngBounds([extent.south, extent.west], [extent.north, extent.east]);
       centre = bounds.getCenter();
